@@ -1,0 +1,166 @@
+//! The crate's one error type.
+//!
+//! Callers tell failures apart by variant, never by message: [`Error::Auth`]
+//! for credentials and the token service, [`Error::Api`] for an answer of the
+//! API outside 2xx, [`Error::Decode`] for an answer that does not parse,
+//! [`Error::Transport`] for a request that got no answer. No variant's
+//! `Display` or `Debug` holds a secret: bodies are cut to
+//! [`MAX_BODY_CHARS`], decode errors keep only their position.
+
+use reqwest::StatusCode;
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// How much of an error body an [`ApiError`] keeps.
+pub const MAX_BODY_CHARS: usize = 512;
+
+/// Everything that can go wrong in a call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Credentials were refused, or no token could be had.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    /// The API answered with a status outside 2xx.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// The API answered 2xx with a body that does not decode.
+    #[error("the answer to {operation} (HTTP {status}) does not decode: {reason}")]
+    Decode {
+        /// The operation id, such as `GetCluster`.
+        operation: &'static str,
+        /// The HTTP status of the answer.
+        status: u16,
+        /// What failed, without the body's content.
+        reason: String,
+    },
+    /// The request got no answer: connection, TLS, timeout.
+    #[error("{operation}: no answer from the API")]
+    Transport {
+        /// The operation id.
+        operation: &'static str,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The request could not be built from the given parameters.
+    #[error("{operation}: invalid request: {reason}")]
+    InvalidRequest {
+        /// The operation id.
+        operation: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The client configuration is unusable.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+/// An answer of the API outside 2xx.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{operation} failed with HTTP {status}{}", body_suffix(.body))]
+pub struct ApiError {
+    /// The operation id, such as `CreateCluster`.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The start of the answer's body, at most [`MAX_BODY_CHARS`] characters.
+    pub body: String,
+    /// Seconds the server asked to wait (`Retry-After`), when it said.
+    pub retry_after: Option<u64>,
+}
+
+fn body_suffix(body: &str) -> String {
+    if body.is_empty() {
+        String::new()
+    } else {
+        format!(": {body}")
+    }
+}
+
+/// Failures of authentication.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// The token service refused the client id and secret (HTTP 400 or 401).
+    #[error("the token service refused the credentials of client {client_id} (HTTP {status}); check CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET")]
+    InvalidCredentials {
+        /// The client id used (an id is not a secret).
+        client_id: String,
+        /// The status the token service answered.
+        status: u16,
+    },
+    /// The token service kept answering 429 or 5xx, or could not be reached,
+    /// until the deadline.
+    #[error("no token from the token service: {reason}")]
+    TokenServiceUnavailable {
+        /// What happened last.
+        reason: String,
+        /// HTTP status of the last answer, if there was one.
+        status: Option<u16>,
+    },
+    /// The token service answered 2xx with something that is not a token.
+    #[error("the token service answered with something that is not a token: {0}")]
+    InvalidTokenResponse(String),
+    /// The API refused a fresh token (401 twice).
+    #[error("the API refused the access token of {operation} (HTTP 401) even after a refresh")]
+    TokenRejected {
+        /// The operation id.
+        operation: &'static str,
+    },
+}
+
+impl Error {
+    /// The HTTP status of the answer behind this error, where there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode { status, .. } => StatusCode::from_u16(*status).ok(),
+            Error::Auth(AuthError::InvalidCredentials { status, .. }) => StatusCode::from_u16(*status).ok(),
+            Error::Auth(AuthError::TokenServiceUnavailable { status, .. }) => {
+                status.and_then(|s| StatusCode::from_u16(s).ok())
+            }
+            Error::Auth(AuthError::TokenRejected { .. }) => Some(StatusCode::UNAUTHORIZED),
+            _ => None,
+        }
+    }
+
+    /// Whether the same call may succeed later: connection failures, 408,
+    /// 429, 502, 503, 504, and an unavailable token service.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { .. } => true,
+            Error::Api(e) => is_retryable_status(e.status),
+            Error::Auth(AuthError::TokenServiceUnavailable { .. }) => true,
+            _ => false,
+        }
+    }
+
+    /// Whether this is an authentication failure (and not an API answer).
+    pub fn is_auth(&self) -> bool {
+        matches!(self, Error::Auth(_))
+    }
+
+    /// The API error, if this is one.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// The statuses generally worth a retry.
+pub fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
+}
+
+/// Cut `text` to at most [`MAX_BODY_CHARS`] characters.
+pub(crate) fn cut_body(text: &str) -> String {
+    let mut out: String = text.chars().take(MAX_BODY_CHARS).collect();
+    if text.chars().nth(MAX_BODY_CHARS).is_some() {
+        out.push('…');
+    }
+    out
+}

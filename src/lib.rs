@@ -1,0 +1,35 @@
+//! A typed async client for the Camunda 8 Administration API: clusters,
+//! cluster API clients, IP allowlists, connector secrets, members, backups,
+//! monitoring, secure connectivity and the activity log.
+//!
+//! Every operation of the API is a method of [`Client`], generated at build
+//! time from the OpenAPI document in `openapi/` after the corrections in
+//! `src/corrections/`. Models keep decoding when Camunda adds fields, and
+//! enums keep decoding when it adds values (they gain an `Unknown` variant).
+//!
+//! ```no_run
+//! # async fn run() -> camunda_admin::Result<()> {
+//! let client = camunda_admin::Client::with_static_token("https://api.cloud.camunda.io", "a token")?;
+//! for cluster in client.get_clusters().await? {
+//!     println!("{} {}", cluster.name, cluster.status.ready);
+//! }
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod api;
+mod auth;
+mod client;
+pub mod error;
+mod pipeline;
+mod secret;
+
+pub use client::{Client, DEFAULT_BASE_URL};
+pub use error::{ApiError, AuthError, Error, Result};
+pub use secret::SecretString;
+
+/// Request and response types of the API, generated from the OpenAPI document.
+pub mod types {
+    pub use crate::api::enums::*;
+    pub use crate::api::types::*;
+}

@@ -1,0 +1,243 @@
+//! The request pipeline: the progenitor hooks that authenticate every
+//! request, and the translation of progenitor's errors into [`crate::Error`].
+//!
+//! progenitor's `pre` hook can only fail with `Error::Custom(String)`. To keep
+//! authentication failures typed, each public call runs inside a task-local
+//! [`CallState`]; the hook leaves the typed error there and [`Client::call`]
+//! picks it up.
+
+use std::{future::Future, sync::Mutex};
+
+use futures_util::StreamExt;
+use progenitor_client::{ByteStream, ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use reqwest::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
+
+use crate::{
+    auth::Auth,
+    error::{cut_body, ApiError, AuthError, Error, Result},
+    Client,
+};
+
+/// What the pipeline knows of one operation of the document.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    /// The generated method name, as progenitor reports it to hooks.
+    pub method_name: &'static str,
+    /// The document's operationId.
+    pub id: &'static str,
+    /// The HTTP method, upper case.
+    #[allow(dead_code)]
+    pub method: &'static str,
+    /// The path template.
+    #[allow(dead_code)]
+    pub path: &'static str,
+    /// Whether the operation needs a bearer token.
+    pub authenticated: bool,
+}
+
+/// The operation for a generated method name. Unknown names cannot occur:
+/// `build.rs` generates both from the same document.
+pub(crate) fn operation(method_name: &str) -> &'static Operation {
+    static UNKNOWN: Operation = Operation {
+        method_name: "unknown",
+        id: "unknown",
+        method: "",
+        path: "",
+        authenticated: true,
+    };
+    crate::api::OPERATIONS
+        .iter()
+        .find(|op| op.method_name == method_name)
+        .unwrap_or(&UNKNOWN)
+}
+
+/// Shared state of a client: how it authenticates.
+#[derive(Clone)]
+pub struct Pipeline {
+    pub(crate) auth: Auth,
+}
+
+impl std::fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline").field("auth", &self.auth).finish()
+    }
+}
+
+/// Per-call state, reachable from the hooks.
+#[derive(Default)]
+struct CallState {
+    auth_error: Mutex<Option<AuthError>>,
+}
+
+tokio::task_local! {
+    static CALL: CallState;
+}
+
+fn remember_auth_error(error: AuthError) {
+    // Outside a call scope (a direct use of the generated client) the error
+    // still fails the request, as `Error::Custom`.
+    let _ = CALL.try_with(|state| {
+        if let Ok(mut slot) = state.auth_error.lock() {
+            *slot = Some(error);
+        }
+    });
+}
+
+impl ClientHooks<Pipeline> for crate::api::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> std::result::Result<(), progenitor_client::Error<E>> {
+        if !operation(info.operation_id).authenticated {
+            return Ok(());
+        }
+        match self.inner().auth.bearer().await {
+            Ok(token) => {
+                let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose_secret()))
+                    .map_err(|_| progenitor_client::Error::Custom("the access token is not a valid header value".into()))?;
+                value.set_sensitive(true);
+                request.headers_mut().insert(AUTHORIZATION, value);
+                Ok(())
+            }
+            Err(error) => {
+                let message = error.to_string();
+                remember_auth_error(error);
+                Err(progenitor_client::Error::Custom(message))
+            }
+        }
+    }
+}
+
+impl Client {
+    /// Run one generated call in a call scope and translate its error.
+    pub(crate) async fn call<T, E: ErrorBody>(
+        &self,
+        operation: &'static Operation,
+        request: impl Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    ) -> Result<ResponseValue<T>> {
+        let state = CallState::default();
+        let (result, state) = CALL
+            .scope(state, async {
+                let result = request.await;
+                let auth_error = CALL.with(|s| s.auth_error.lock().ok().and_then(|mut slot| slot.take()));
+                (result, auth_error)
+            })
+            .await;
+        match result {
+            Ok(value) => Ok(value),
+            Err(error) => Err(translate(operation, error, state).await),
+        }
+    }
+}
+
+/// The body type of documented error answers: a text stream, or nothing for
+/// operations that document no error.
+pub(crate) trait ErrorBody {
+    /// The body as text, cut to a readable length.
+    fn into_text(self) -> impl Future<Output = String>;
+}
+
+impl ErrorBody for ByteStream {
+    fn into_text(self) -> impl Future<Output = String> {
+        read_limited(self)
+    }
+}
+
+impl ErrorBody for () {
+    async fn into_text(self) -> String {
+        String::new()
+    }
+}
+
+async fn translate<E: ErrorBody>(
+    operation: &'static Operation,
+    error: progenitor_client::Error<E>,
+    auth_error: Option<AuthError>,
+) -> Error {
+    use progenitor_client::Error as P;
+    let op = operation.id;
+    match error {
+        P::Custom(reason) => match auth_error {
+            Some(auth) => Error::Auth(auth),
+            None => Error::InvalidRequest { operation: op, reason },
+        },
+        P::InvalidRequest(reason) => Error::InvalidRequest { operation: op, reason },
+        P::CommunicationError(source) | P::InvalidUpgrade(source) | P::ResponseBodyError(source) => {
+            Error::Transport { operation: op, source }
+        }
+        P::InvalidResponsePayload(_, source) => Error::Decode {
+            operation: op,
+            status: 200,
+            reason: decode_reason(&source),
+        },
+        P::ErrorResponse(value) => {
+            let status = value.status();
+            let retry_after = retry_after(value.headers());
+            let body = value.into_inner().into_text().await;
+            api_error(op, status, body, retry_after)
+        }
+        P::UnexpectedResponse(response) => {
+            let status = response.status();
+            let retry_after = retry_after(response.headers());
+            let body = read_limited(ByteStream::new(Box::pin(response.bytes_stream()))).await;
+            api_error(op, status, body, retry_after)
+        }
+    }
+}
+
+fn api_error(operation: &'static str, status: reqwest::StatusCode, body: String, retry_after: Option<u64>) -> Error {
+    Error::Api(ApiError {
+        operation,
+        status,
+        body: cut_body(body.trim()),
+        retry_after,
+    })
+}
+
+/// The position and category of a JSON error, never the offending text (it
+/// may be a secret the server sent).
+pub(crate) fn decode_reason(error: &serde_json::Error) -> String {
+    let category = match error.classify() {
+        serde_json::error::Category::Io => "I/O error",
+        serde_json::error::Category::Syntax => "invalid JSON",
+        serde_json::error::Category::Data => "JSON of an unexpected shape",
+        serde_json::error::Category::Eof => "truncated JSON",
+    };
+    format!("{category} at line {} column {}", error.line(), error.column())
+}
+
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+    headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// Read at most a few KiB of an error body; the rest is not worth the wait.
+async fn read_limited(stream: ByteStream) -> String {
+    const LIMIT: usize = 8 * 1024;
+    let mut stream = stream.into_inner();
+    let mut buf = Vec::new();
+    while let Some(Ok(chunk)) = stream.next().await {
+        buf.extend_from_slice(&chunk);
+        if buf.len() >= LIMIT {
+            buf.truncate(LIMIT);
+            break;
+        }
+    }
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// The whole body of a text answer (the activity CSV).
+pub(crate) async fn read_text(operation: &'static Operation, value: ResponseValue<ByteStream>) -> Result<String> {
+    let status = value.status().as_u16();
+    let mut stream = value.into_inner().into_inner();
+    let mut buf = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|source| Error::Transport { operation: operation.id, source })?;
+        buf.extend_from_slice(&chunk);
+    }
+    String::from_utf8(buf).map_err(|e| Error::Decode {
+        operation: operation.id,
+        status,
+        reason: format!("the text is not UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
+    })
+}
