@@ -347,6 +347,28 @@ fn rename_odd_schema_names(doc: &mut Value) -> Vec<String> {
         rename_refs(doc, &name, &new_name);
         places.push(format!("/components/schemas/{name} -> {new_name}"));
     }
+    places.extend(empty_object_alternatives(doc));
+    places
+}
+
+/// `anyOf: [X, EmptyObject]` means "X, or `{}` while the feature is off".
+/// As `oneOf` the generator makes it an enum of the two, tried in order,
+/// instead of a struct of two optional flattened halves.
+fn empty_object_alternatives(doc: &mut Value) -> Vec<String> {
+    let empty = schema_ref("EmptyObject");
+    let mut places = Vec::new();
+    walk(doc, &mut |path, map| {
+        let is_alternative = map
+            .get("anyOf")
+            .and_then(Value::as_array)
+            .is_some_and(|members| members.len() == 2 && members.iter().any(|m| m.get("$ref").and_then(Value::as_str) == Some(empty.as_str())));
+        if is_alternative {
+            if let Some(members) = map.remove("anyOf") {
+                map.insert("oneOf".into(), members);
+                places.push(pointer(path));
+            }
+        }
+    });
     places
 }
 
