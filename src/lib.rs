@@ -20,6 +20,8 @@
 mod api;
 mod auth;
 mod client;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 pub mod error;
 mod pipeline;
 mod secret;
@@ -33,3 +35,8 @@ pub mod types {
     pub use crate::api::enums::*;
     pub use crate::api::types::*;
 }
+
+// The corrections run in build.rs and xtask; their unit tests run here too.
+#[cfg(test)]
+#[path = "corrections/mod.rs"]
+mod corrections;

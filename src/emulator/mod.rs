@@ -1,0 +1,1 @@
+//! An in-process emulator of the Administration API and its token service.
