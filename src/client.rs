@@ -1,15 +1,13 @@
-//! The public client and its construction.
+//! The public client. Its API methods are generated (see `build.rs`); this
+//! file holds what is written by hand.
 
-use crate::{auth::Auth, error::Error, pipeline::Pipeline, SecretString};
-
-/// Default base URL of the Administration API.
-pub const DEFAULT_BASE_URL: &str = "https://api.cloud.camunda.io";
+use crate::{auth::Auth, config::ClientBuilder, error::Error, pipeline::Pipeline, retry::RetryPolicy, SecretString};
 
 /// A client of the Camunda 8 Administration API.
 ///
-/// Cheap to clone: clones share the HTTP connection pool and the token cache.
-/// One async method per operation of the API is generated from the OpenAPI
-/// document (see the crate documentation for the list).
+/// Cheap to clone: clones share the HTTP connection pool and the token cache,
+/// and so do clients built with the same token URL, client id and audience.
+/// There is one async method per operation of the API.
 #[derive(Clone)]
 pub struct Client {
     pub(crate) api: crate::api::Client,
@@ -20,26 +18,33 @@ impl std::fmt::Debug for Client {
         use progenitor_client::ClientInfo;
         f.debug_struct("Client")
             .field("base_url", &self.api.baseurl())
-            .field("auth", &self.api.inner().auth)
+            .field("pipeline", self.api.inner())
             .finish()
     }
 }
 
 impl Client {
+    /// A builder with Camunda SaaS defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from the `CAMUNDA_*` environment variables (see
+    /// [`crate::config`]). A missing id or secret is an error that names the
+    /// variable.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
     /// A client that sends `token` as its bearer token, for users who obtain
     /// tokens elsewhere. `base_url` may end with a slash or carry a path.
     pub fn with_static_token(base_url: &str, token: impl Into<SecretString>) -> Result<Self, Error> {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
-        Self::from_parts(base_url, http, Auth::Static(token.into()))
+        ClientBuilder::new().base_url(base_url).static_token(token).build()
     }
 
-    pub(crate) fn from_parts(base_url: &str, http: reqwest::Client, auth: Auth) -> Result<Self, Error> {
-        let base_url = normalize_base_url(base_url)?;
+    pub(crate) fn from_parts(base_url: &str, http: reqwest::Client, pipeline: Pipeline) -> Result<Self, Error> {
         Ok(Self {
-            api: crate::api::Client::new_with_client(&base_url, http, Pipeline { auth }),
+            api: crate::api::Client::new_with_client(base_url.trim_end_matches('/'), http, pipeline),
         })
     }
 
@@ -48,14 +53,30 @@ impl Client {
         use progenitor_client::ClientInfo;
         self.api.baseurl()
     }
-}
 
-/// Check a base URL and drop its trailing slashes, since generated paths
-/// start with one.
-fn normalize_base_url(base_url: &str) -> Result<String, Error> {
-    let parsed = reqwest::Url::parse(base_url).map_err(|e| Error::Config(format!("invalid base URL {base_url:?}: {e}")))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(Error::Config(format!("the base URL {base_url:?} is not http or https")));
+    /// The retry policy of API calls.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        use progenitor_client::ClientInfo;
+        self.api.inner().retry
     }
-    Ok(base_url.trim_end_matches('/').to_owned())
+
+    /// How many token requests this process has sent for this client's
+    /// credentials (all clients sharing them count together).
+    pub fn token_requests_sent(&self) -> u64 {
+        use progenitor_client::ClientInfo;
+        self.api.inner().auth.token_requests()
+    }
+
+    /// A bearer token, fetched or from the cache, for calls made outside
+    /// this client (another Camunda API with the same audience).
+    pub async fn access_token(&self) -> Result<SecretString, Error> {
+        use progenitor_client::ClientInfo;
+        Ok(self.api.inner().auth.bearer().await?)
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn auth(&self) -> &Auth {
+        use progenitor_client::ClientInfo;
+        &self.api.inner().auth
+    }
 }

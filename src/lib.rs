@@ -18,15 +18,23 @@
 #![deny(missing_docs)]
 
 mod api;
-mod auth;
+pub mod auth;
 mod client;
+pub mod config;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod error;
 mod pipeline;
+pub mod retry;
 mod secret;
 
-pub use client::{Client, DEFAULT_BASE_URL};
+pub use auth::{
+    token_store::{DiskTokenStore, StoredFailure, StoredToken, TokenKey, TokenStore},
+    Credentials,
+};
+pub use client::Client;
+pub use config::{ClientBuilder, DEFAULT_AUDIENCE, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
+pub use retry::RetryPolicy;
 pub use error::{ApiError, AuthError, Error, Result};
 pub use secret::SecretString;
 

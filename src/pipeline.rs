@@ -6,16 +6,26 @@
 //! [`CallState`]; the hook leaves the typed error there and [`Client::call`]
 //! picks it up.
 
-use std::{future::Future, sync::Mutex};
+use std::{
+    future::Future,
+    sync::{
+        atomic::{AtomicU32, Ordering},
+        Mutex,
+    },
+    time::Duration,
+};
 
 use futures_util::StreamExt;
 use progenitor_client::{ByteStream, ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
+use tokio::time::Instant;
+use tracing::Instrument;
 
 use crate::{
     auth::Auth,
     error::{cut_body, ApiError, AuthError, Error, Result},
-    Client,
+    retry::{error_is_retryable, status_is_retryable, RetryPolicy},
+    Client, SecretString,
 };
 
 /// What the pipeline knows of one operation of the document.
@@ -51,22 +61,18 @@ pub(crate) fn operation(method_name: &str) -> &'static Operation {
         .unwrap_or(&UNKNOWN)
 }
 
-/// Shared state of a client: how it authenticates.
-#[derive(Clone)]
+/// Shared state of a client: how it authenticates and retries.
+#[derive(Clone, Debug)]
 pub struct Pipeline {
     pub(crate) auth: Auth,
-}
-
-impl std::fmt::Debug for Pipeline {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pipeline").field("auth", &self.auth).finish()
-    }
+    pub(crate) retry: RetryPolicy,
 }
 
 /// Per-call state, reachable from the hooks.
 #[derive(Default)]
 struct CallState {
     auth_error: Mutex<Option<AuthError>>,
+    attempts: AtomicU32,
 }
 
 tokio::task_local! {
@@ -93,13 +99,7 @@ impl ClientHooks<Pipeline> for crate::api::Client {
             return Ok(());
         }
         match self.inner().auth.bearer().await {
-            Ok(token) => {
-                let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose_secret()))
-                    .map_err(|_| progenitor_client::Error::Custom("the access token is not a valid header value".into()))?;
-                value.set_sensitive(true);
-                request.headers_mut().insert(AUTHORIZATION, value);
-                Ok(())
-            }
+            Ok(token) => set_bearer(request, &token).map_err(progenitor_client::Error::Custom),
             Err(error) => {
                 let message = error.to_string();
                 remember_auth_error(error);
@@ -107,6 +107,78 @@ impl ClientHooks<Pipeline> for crate::api::Client {
             }
         }
     }
+
+    /// Send the request; on a 401 fetch one new token and send once more; on
+    /// a retryable failure send again within the retry policy.
+    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        let op = operation(info.operation_id);
+        let pipeline = self.inner();
+        let started = Instant::now();
+        let mut request = request;
+        let mut refreshed = false;
+        let mut retries = 0;
+        loop {
+            let _ = CALL.try_with(|state| state.attempts.fetch_add(1, Ordering::Relaxed));
+            let method = request.method().clone();
+            let again = request.try_clone();
+            let result = self.client().execute(request).await;
+            let Some(mut again) = again else { return result };
+
+            if let Ok(response) = &result {
+                if response.status() == reqwest::StatusCode::UNAUTHORIZED && op.authenticated && !refreshed {
+                    refreshed = true;
+                    let used = bearer_of(&again);
+                    if !pipeline.auth.reject(&used) {
+                        return result;
+                    }
+                    tracing::debug!(operation = op.id, "the API refused the token; fetching a new one");
+                    match pipeline.auth.bearer().await {
+                        Ok(token) if set_bearer(&mut again, &token).is_ok() => {
+                            request = again;
+                            continue;
+                        }
+                        Ok(_) => return result,
+                        Err(error) => {
+                            remember_auth_error(error);
+                            return result;
+                        }
+                    }
+                }
+            }
+
+            let (retryable, server_pause) = match &result {
+                Ok(response) => (
+                    status_is_retryable(&method, op.id, response.status().as_u16()),
+                    retry_after(response.headers()).map(Duration::from_secs),
+                ),
+                Err(error) => (error_is_retryable(&method, error), None),
+            };
+            if !retryable || retries >= pipeline.retry.max_retries {
+                return result;
+            }
+            retries += 1;
+            let pause = pipeline.retry.backoff(retries).max(server_pause.unwrap_or_default());
+            if started.elapsed() + pause > pipeline.retry.deadline {
+                return result;
+            }
+            tracing::debug!(operation = op.id, retry = retries, pause_ms = pause.as_millis() as u64, "retrying");
+            tokio::time::sleep(pause).await;
+            request = again;
+        }
+    }
+}
+
+fn set_bearer(request: &mut reqwest::Request, token: &SecretString) -> std::result::Result<(), String> {
+    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose_secret()))
+        .map_err(|_| "the access token is not a valid header value".to_owned())?;
+    value.set_sensitive(true);
+    request.headers_mut().insert(AUTHORIZATION, value);
+    Ok(())
+}
+
+fn bearer_of(request: &reqwest::Request) -> SecretString {
+    let header = request.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+    SecretString::new(header.and_then(|v| v.strip_prefix("Bearer ")).unwrap_or_default())
 }
 
 impl Client {
@@ -116,18 +188,42 @@ impl Client {
         operation: &'static Operation,
         request: impl Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     ) -> Result<ResponseValue<T>> {
-        let state = CallState::default();
-        let (result, state) = CALL
-            .scope(state, async {
+        let span = tracing::info_span!(
+            "camunda_admin.call",
+            operation = operation.id,
+            method = operation.method,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let (result, auth_error, attempts) = CALL
+            .scope(CallState::default(), async {
                 let result = request.await;
                 let auth_error = CALL.with(|s| s.auth_error.lock().ok().and_then(|mut slot| slot.take()));
-                (result, auth_error)
+                let attempts = CALL.with(|s| s.attempts.load(Ordering::Relaxed));
+                (result, auth_error, attempts)
             })
+            .instrument(span.clone())
             .await;
-        match result {
+        let result = match result {
             Ok(value) => Ok(value),
-            Err(error) => Err(translate(operation, error, state).await),
+            Err(error) => Err(translate(operation, error, auth_error).await),
+        };
+        let status = match &result {
+            Ok(value) => Some(value.status().as_u16()),
+            Err(error) => error.status().map(|s| s.as_u16()),
+        };
+        if let Some(status) = status {
+            span.record("status", status);
         }
+        span.record("attempts", attempts);
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        span.in_scope(|| match &result {
+            Ok(_) => tracing::debug!("call succeeded"),
+            Err(error) => tracing::debug!(%error, "call failed"),
+        });
+        result
     }
 }
 
@@ -171,6 +267,14 @@ async fn translate<E: ErrorBody>(
             status: 200,
             reason: decode_reason(&source),
         },
+        P::ErrorResponse(value) if value.status() == reqwest::StatusCode::UNAUTHORIZED && operation.authenticated => {
+            Error::Auth(auth_error.unwrap_or(AuthError::TokenRejected { operation: op }))
+        }
+        P::UnexpectedResponse(response)
+            if response.status() == reqwest::StatusCode::UNAUTHORIZED && operation.authenticated =>
+        {
+            Error::Auth(auth_error.unwrap_or(AuthError::TokenRejected { operation: op }))
+        }
         P::ErrorResponse(value) => {
             let status = value.status();
             let retry_after = retry_after(value.headers());

@@ -1,0 +1,323 @@
+//! The in-memory token cache: one slot per [`TokenKey`], shared by every
+//! client of the process with the same token URL, client id and audience.
+//!
+//! A slot hands out its token while it is fresh. When it is missing or due
+//! for refresh, one caller fetches (the others wait on the slot's lock and
+//! then find the new token): check, lock, re-check. Behind the slot sits the
+//! optional [`TokenStore`] (the disk cache by default).
+//!
+//! Camunda's token service allows about one request per second per source IP
+//! and slows down repeated bad credentials, so a slot:
+//! - never sends more than one request per second;
+//! - backs off with jitter on 429, 5xx and transport errors, honouring
+//!   `Retry-After`, until a total deadline;
+//! - remembers refused credentials for a cool-down and fails at once.
+//!
+//! Time is tokio's clock, so tests run on paused time.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, OnceLock, RwLock, Weak},
+    time::{Duration, SystemTime},
+};
+
+use tokio::time::Instant;
+
+use super::{
+    oauth_exchange::{exchange, ExchangeError, IssuedToken},
+    token_store::{secret_digest, StoredFailure, StoredToken, TokenKey, TokenStore},
+    Credentials,
+};
+use crate::{error::AuthError, SecretString};
+
+/// How a slot fetches and keeps tokens.
+#[derive(Debug, Clone)]
+pub(crate) struct TokenPolicy {
+    /// Refresh this long before expiry.
+    pub refresh_margin: Duration,
+    /// Give up fetching a token after this long.
+    pub fetch_deadline: Duration,
+    /// Refused credentials fail without a request for this long.
+    pub refusal_cooldown: Duration,
+    /// The least time between two token requests of one slot.
+    pub min_request_interval: Duration,
+    /// Lifetime assumed when the service states none.
+    pub default_lifetime: Duration,
+}
+
+impl Default for TokenPolicy {
+    fn default() -> Self {
+        Self {
+            refresh_margin: Duration::from_secs(5 * 60),
+            fetch_deadline: Duration::from_secs(60),
+            refusal_cooldown: Duration::from_secs(60),
+            min_request_interval: Duration::from_secs(1),
+            default_lifetime: Duration::from_secs(5 * 60),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct CachedToken {
+    token: SecretString,
+    refresh_at: Instant,
+    expires_at: Instant,
+}
+
+struct Refusal {
+    status: u16,
+    until: Instant,
+    secret_digest: String,
+}
+
+#[derive(Default)]
+struct FetchState {
+    last_request: Option<Instant>,
+    refusal: Option<Refusal>,
+}
+
+/// The shared state of one key.
+pub(crate) struct TokenSlot {
+    key: TokenKey,
+    current: RwLock<Option<CachedToken>>,
+    fetch: tokio::sync::Mutex<FetchState>,
+    requests: std::sync::atomic::AtomicU64,
+}
+
+/// The slot for `key`, shared with every live client of the process.
+pub(crate) fn slot_for(key: &TokenKey) -> Arc<TokenSlot> {
+    static SLOTS: OnceLock<Mutex<HashMap<TokenKey, Weak<TokenSlot>>>> = OnceLock::new();
+    let slots = SLOTS.get_or_init(Default::default);
+    let mut slots = slots.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(slot) = slots.get(key).and_then(Weak::upgrade) {
+        return slot;
+    }
+    slots.retain(|_, slot| slot.strong_count() > 0);
+    let slot = Arc::new(TokenSlot {
+        key: key.clone(),
+        current: RwLock::new(None),
+        fetch: tokio::sync::Mutex::new(FetchState::default()),
+        requests: Default::default(),
+    });
+    slots.insert(key.clone(), Arc::downgrade(&slot));
+    slot
+}
+
+/// Everything a slot needs to fetch a token, owned by a client.
+pub(crate) struct TokenSource<'a> {
+    pub http: &'a reqwest::Client,
+    pub credentials: &'a Credentials,
+    pub store: Option<&'a dyn TokenStore>,
+    pub policy: &'a TokenPolicy,
+}
+
+impl TokenSlot {
+    /// Token requests this slot has sent.
+    pub(crate) fn requests_sent(&self) -> u64 {
+        self.requests.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn fresh(&self) -> Option<SecretString> {
+        let current = self.current.read().ok()?;
+        current
+            .as_ref()
+            .filter(|t| Instant::now() < t.refresh_at)
+            .map(|t| t.token.clone())
+    }
+
+    fn still_valid(&self) -> Option<SecretString> {
+        let current = self.current.read().ok()?;
+        current
+            .as_ref()
+            .filter(|t| Instant::now() < t.expires_at)
+            .map(|t| t.token.clone())
+    }
+
+    fn keep(&self, token: CachedToken) {
+        if let Ok(mut current) = self.current.write() {
+            *current = Some(token);
+        }
+    }
+
+    /// Forget `rejected` (the API answered 401 to it), unless a newer token
+    /// already replaced it.
+    pub(crate) fn invalidate(&self, rejected: &SecretString, store: Option<&dyn TokenStore>) {
+        if let Ok(mut current) = self.current.write() {
+            if current.as_ref().is_some_and(|t| &t.token == rejected) {
+                *current = None;
+                if let Some(store) = store {
+                    store.remove(&self.key);
+                }
+            }
+        }
+    }
+
+    /// A token for the next request: the cached one while fresh, else one
+    /// fetch for all waiting callers.
+    pub(crate) async fn token(&self, source: &TokenSource<'_>) -> Result<SecretString, AuthError> {
+        if let Some(token) = self.fresh() {
+            tracing::trace!(client_id = %self.key.client_id, "token cache hit");
+            return Ok(token);
+        }
+        let mut state = self.fetch.lock().await;
+        if let Some(token) = self.fresh() {
+            return Ok(token);
+        }
+        let digest = secret_digest(&source.credentials.client_secret);
+        self.check_refusal(&mut state, source, &digest)?;
+        if let Some(token) = self.from_store(source) {
+            return Ok(token);
+        }
+        match self.fetch_with_backoff(&mut state, source).await {
+            Ok(token) => Ok(token),
+            Err(FetchFailure::Refused(status)) => {
+                let until = Instant::now() + source.policy.refusal_cooldown;
+                state.refusal = Some(Refusal {
+                    status,
+                    until,
+                    secret_digest: digest.clone(),
+                });
+                if let Some(store) = source.store {
+                    store.save_failure(
+                        &self.key,
+                        &StoredFailure {
+                            status,
+                            until: SystemTime::now() + source.policy.refusal_cooldown,
+                            secret_digest: digest,
+                        },
+                    );
+                }
+                Err(self.refused(status))
+            }
+            // A refresh that fails before expiry keeps the old token working.
+            Err(FetchFailure::Other(error)) => self.still_valid().ok_or(error),
+        }
+    }
+
+    fn refused(&self, status: u16) -> AuthError {
+        AuthError::InvalidCredentials {
+            client_id: self.key.client_id.clone(),
+            status,
+        }
+    }
+
+    fn check_refusal(&self, state: &mut FetchState, source: &TokenSource<'_>, digest: &str) -> Result<(), AuthError> {
+        if let Some(refusal) = &state.refusal {
+            if Instant::now() < refusal.until && refusal.secret_digest == digest {
+                return Err(self.refused(refusal.status));
+            }
+            state.refusal = None;
+        }
+        let stored = source.store.and_then(|s| s.load_failure(&self.key));
+        if let Some(failure) = stored {
+            if let Ok(left) = failure.until.duration_since(SystemTime::now()) {
+                if failure.secret_digest == digest {
+                    state.refusal = Some(Refusal {
+                        status: failure.status,
+                        until: Instant::now() + left,
+                        secret_digest: failure.secret_digest,
+                    });
+                    tracing::debug!(client_id = %self.key.client_id, "credentials refused recently; not asking again");
+                    return Err(self.refused(failure.status));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn from_store(&self, source: &TokenSource<'_>) -> Option<SecretString> {
+        let stored = source.store?.load(&self.key)?;
+        let left = stored.expires_at.duration_since(SystemTime::now()).ok()?;
+        let now = Instant::now();
+        let cached = cached(stored.access_token, now, left, source.policy.refresh_margin);
+        if now >= cached.refresh_at {
+            return None;
+        }
+        tracing::debug!(client_id = %self.key.client_id, "token from the disk cache");
+        let token = cached.token.clone();
+        self.keep(cached);
+        Some(token)
+    }
+
+    async fn fetch_with_backoff(&self, state: &mut FetchState, source: &TokenSource<'_>) -> Result<SecretString, FetchFailure> {
+        let deadline = Instant::now() + source.policy.fetch_deadline;
+        let mut attempt: u32 = 0;
+        loop {
+            if let Some(last) = state.last_request {
+                tokio::time::sleep_until(last + source.policy.min_request_interval).await;
+            }
+            attempt += 1;
+            state.last_request = Some(Instant::now());
+            self.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            tracing::debug!(client_id = %self.key.client_id, attempt, "requesting a token");
+            let result = exchange(source.http, &self.key.token_url, &self.key.audience, source.credentials).await;
+            let arrived = Instant::now();
+            match result {
+                Ok(IssuedToken { access_token, expires_in }) => {
+                    let lifetime = expires_in.unwrap_or(source.policy.default_lifetime);
+                    let token = cached(access_token, arrived, lifetime, source.policy.refresh_margin);
+                    if let Some(store) = source.store {
+                        store.save(
+                            &self.key,
+                            &StoredToken {
+                                access_token: token.token.clone(),
+                                expires_at: SystemTime::now() + lifetime,
+                            },
+                        );
+                    }
+                    let secret = token.token.clone();
+                    self.keep(token);
+                    tracing::debug!(client_id = %self.key.client_id, lifetime_s = lifetime.as_secs(), "token received");
+                    return Ok(secret);
+                }
+                Err(ExchangeError::Rejected { status }) => {
+                    tracing::warn!(client_id = %self.key.client_id, status, "the token service refused the credentials");
+                    return Err(FetchFailure::Refused(status));
+                }
+                Err(ExchangeError::Invalid(reason)) => {
+                    return Err(FetchFailure::Other(AuthError::InvalidTokenResponse(reason)));
+                }
+                Err(ExchangeError::Unavailable { status, retry_after, reason }) => {
+                    let pause = backoff(attempt).max(retry_after.unwrap_or_default());
+                    tracing::debug!(client_id = %self.key.client_id, ?status, pause_ms = pause.as_millis() as u64, "token service unavailable; backing off");
+                    if Instant::now() + pause > deadline {
+                        return Err(FetchFailure::Other(AuthError::TokenServiceUnavailable { reason, status }));
+                    }
+                    tokio::time::sleep(pause).await;
+                }
+            }
+        }
+    }
+}
+
+enum FetchFailure {
+    Refused(u16),
+    Other(AuthError),
+}
+
+/// A token arriving `now` that lives `lifetime`: refresh `margin` before its
+/// end, but never in its first half (short-lived tokens would refresh at once).
+fn cached(token: SecretString, now: Instant, lifetime: Duration, margin: Duration) -> CachedToken {
+    let refresh_after = lifetime.saturating_sub(margin).max(lifetime / 2);
+    CachedToken {
+        token,
+        refresh_at: now + refresh_after,
+        expires_at: now + lifetime,
+    }
+}
+
+/// Exponential backoff from 1 s, capped at 30 s, with up to 25 % jitter.
+pub(crate) fn backoff(attempt: u32) -> Duration {
+    let base = Duration::from_secs(1u64 << attempt.saturating_sub(1).min(5)).min(Duration::from_secs(30));
+    base + base.mul_f64(jitter() * 0.25)
+}
+
+/// A number in [0, 1) from the process's hash seed and a counter: enough to
+/// spread retries of many processes, no extra dependency.
+pub(crate) fn jitter() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}

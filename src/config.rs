@@ -1,0 +1,294 @@
+//! Building a [`Client`]: from the environment, or step by step.
+//!
+//! The environment names are those of Camunda's own SDKs:
+//!
+//! | variable | meaning | default |
+//! | --- | --- | --- |
+//! | `CAMUNDA_CONSOLE_CLIENT_ID` | OAuth client id | required |
+//! | `CAMUNDA_CONSOLE_CLIENT_SECRET` | OAuth client secret | required |
+//! | `CAMUNDA_CONSOLE_BASE_URL` | API base URL | `https://api.cloud.camunda.io` |
+//! | `CAMUNDA_CONSOLE_OAUTH_AUDIENCE` | token audience | `api.cloud.camunda.io` |
+//! | `CAMUNDA_OAUTH_URL` | token endpoint | `https://login.cloud.camunda.io/oauth/token` |
+//! | `CAMUNDA_TOKEN_CACHE_DIR` | disk cache folder | `$HOME/.camunda` |
+//! | `CAMUNDA_TOKEN_DISK_CACHE_DISABLE` | `true` turns the disk cache off | off |
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+use crate::{
+    auth::{
+        token_cache::{slot_for, TokenPolicy},
+        token_store::{DiskTokenStore, TokenKey, TokenStore},
+        Auth, Credentials, OAuth,
+    },
+    error::Error,
+    pipeline::Pipeline,
+    retry::RetryPolicy,
+    Client, SecretString,
+};
+
+/// Default base URL of the Administration API.
+pub const DEFAULT_BASE_URL: &str = "https://api.cloud.camunda.io";
+/// Default token endpoint of Camunda SaaS.
+pub const DEFAULT_TOKEN_URL: &str = "https://login.cloud.camunda.io/oauth/token";
+/// Default audience of Administration API tokens.
+pub const DEFAULT_AUDIENCE: &str = "api.cloud.camunda.io";
+
+/// Environment variable: the OAuth client id.
+pub const ENV_CLIENT_ID: &str = "CAMUNDA_CONSOLE_CLIENT_ID";
+/// Environment variable: the OAuth client secret.
+pub const ENV_CLIENT_SECRET: &str = "CAMUNDA_CONSOLE_CLIENT_SECRET";
+/// Environment variable: the API base URL.
+pub const ENV_BASE_URL: &str = "CAMUNDA_CONSOLE_BASE_URL";
+/// Environment variable: the token audience.
+pub const ENV_AUDIENCE: &str = "CAMUNDA_CONSOLE_OAUTH_AUDIENCE";
+/// Environment variable: the token endpoint.
+pub const ENV_TOKEN_URL: &str = "CAMUNDA_OAUTH_URL";
+/// Environment variable: the disk cache folder.
+pub const ENV_CACHE_DIR: &str = "CAMUNDA_TOKEN_CACHE_DIR";
+/// Environment variable: `true` (or `1`, `yes`) turns the disk cache off.
+pub const ENV_DISK_CACHE_DISABLE: &str = "CAMUNDA_TOKEN_DISK_CACHE_DISABLE";
+
+/// Where tokens are kept beyond memory.
+#[derive(Debug, Clone, Default)]
+enum DiskCache {
+    /// `$CAMUNDA_TOKEN_CACHE_DIR`, else `$HOME/.camunda`.
+    #[default]
+    Default,
+    Dir(PathBuf),
+    Store(Arc<dyn TokenStore>),
+    Disabled,
+}
+
+/// Step-by-step construction of a [`Client`]. `Debug` shows no secret.
+#[derive(Debug, Clone, Default)]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    token_url: Option<String>,
+    audience: Option<String>,
+    credentials: Option<Credentials>,
+    static_token: Option<SecretString>,
+    disk_cache: DiskCache,
+    user_agent: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    http_client: Option<reqwest::Client>,
+    policy: TokenPolicy,
+    retry: RetryPolicy,
+}
+
+impl ClientBuilder {
+    /// A builder with Camunda SaaS defaults and no credentials.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder filled from the `CAMUNDA_*` environment variables (see the
+    /// module documentation); later calls override them.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let value = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let client_id = value(ENV_CLIENT_ID).ok_or_else(|| Error::Config(format!("{ENV_CLIENT_ID} is not set")))?;
+        let client_secret =
+            value(ENV_CLIENT_SECRET).ok_or_else(|| Error::Config(format!("{ENV_CLIENT_SECRET} is not set")))?;
+        let mut builder = Self::new().credentials(client_id, client_secret);
+        builder.base_url = value(ENV_BASE_URL);
+        builder.token_url = value(ENV_TOKEN_URL);
+        builder.audience = value(ENV_AUDIENCE);
+        if let Some(dir) = value(ENV_CACHE_DIR) {
+            builder.disk_cache = DiskCache::Dir(dir.into());
+        }
+        if value(ENV_DISK_CACHE_DISABLE).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")) {
+            builder.disk_cache = DiskCache::Disabled;
+        }
+        Ok(builder)
+    }
+
+    /// The API base URL (default [`DEFAULT_BASE_URL`]). A trailing slash or a
+    /// path prefix is fine.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The token endpoint (default [`DEFAULT_TOKEN_URL`]).
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+
+    /// The token audience (default [`DEFAULT_AUDIENCE`]).
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audience = Some(audience.into());
+        self
+    }
+
+    /// The OAuth client id and secret of an API client of the organization.
+    pub fn credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
+        self.credentials = Some(Credentials::new(client_id, client_secret));
+        self.static_token = None;
+        self
+    }
+
+    /// Send `token` as is instead of exchanging credentials.
+    pub fn static_token(mut self, token: impl Into<SecretString>) -> Self {
+        self.static_token = Some(token.into());
+        self.credentials = None;
+        self
+    }
+
+    /// Keep tokens in `dir` (mode 0700) instead of `$HOME/.camunda`.
+    pub fn cache_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.disk_cache = DiskCache::Dir(dir.into());
+        self
+    }
+
+    /// Keep tokens in memory only.
+    pub fn no_disk_cache(mut self) -> Self {
+        self.disk_cache = DiskCache::Disabled;
+        self
+    }
+
+    /// Keep tokens in a store of your own instead of the disk.
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.disk_cache = DiskCache::Store(store);
+        self
+    }
+
+    /// Refresh tokens this long before they expire (default 5 minutes).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.policy.refresh_margin = margin;
+        self
+    }
+
+    /// Give up on an unavailable token service after this long (default 60 s).
+    pub fn token_deadline(mut self, deadline: Duration) -> Self {
+        self.policy.fetch_deadline = deadline;
+        self
+    }
+
+    /// After refused credentials, fail without asking for this long (default 60 s).
+    pub fn refusal_cooldown(mut self, cooldown: Duration) -> Self {
+        self.policy.refusal_cooldown = cooldown;
+        self
+    }
+
+    /// How API calls are retried (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The `User-Agent` of API and token requests.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// The total timeout of one HTTP request (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The connect timeout of one HTTP request (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Send API requests through your own `reqwest::Client` (its timeouts
+    /// and proxies apply; token requests keep a client of their own that
+    /// follows no redirects).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Build the client. Fails on a malformed URL, a plain `http://` URL to a
+    /// host other than loopback, or missing credentials.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
+        check_url("base URL", base_url)?;
+        let http = self.http_client.clone().map(Ok).unwrap_or_else(|| self.http(true))?;
+
+        let auth = match (&self.static_token, &self.credentials) {
+            (Some(token), _) => Auth::Static(token.clone()),
+            (None, Some(credentials)) => {
+                let token_url = self.token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL);
+                check_url("token URL", token_url)?;
+                let key = TokenKey {
+                    token_url: token_url.to_owned(),
+                    client_id: credentials.client_id.clone(),
+                    audience: self.audience.clone().unwrap_or_else(|| DEFAULT_AUDIENCE.to_owned()),
+                };
+                Auth::OAuth(Arc::new(OAuth {
+                    credentials: credentials.clone(),
+                    http: if self.http_client.is_some() { self.http(false)? } else { http.clone() },
+                    store: self.store(),
+                    policy: self.policy.clone(),
+                    slot: slot_for(&key),
+                    key,
+                }))
+            }
+            (None, None) => {
+                return Err(Error::Config(
+                    "no credentials: call credentials() or static_token(), or set CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET".into(),
+                ))
+            }
+        };
+        Client::from_parts(base_url, http, Pipeline { auth, retry: self.retry })
+    }
+
+    fn http(&self, _for_api: bool) -> Result<reqwest::Client, Error> {
+        let user_agent = self
+            .user_agent
+            .clone()
+            .unwrap_or_else(|| format!("camunda-admin-rust/{}", env!("CARGO_PKG_VERSION")));
+        reqwest::Client::builder()
+            .user_agent(user_agent)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
+            .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+    }
+
+    fn store(&self) -> Option<Arc<dyn TokenStore>> {
+        match &self.disk_cache {
+            DiskCache::Disabled => None,
+            DiskCache::Store(store) => Some(store.clone()),
+            DiskCache::Dir(dir) => Some(Arc::new(DiskTokenStore::new(dir.clone()))),
+            DiskCache::Default => {
+                let dir = std::env::var_os(ENV_CACHE_DIR)
+                    .map(PathBuf::from)
+                    .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".camunda")))?;
+                Some(Arc::new(DiskTokenStore::new(dir)))
+            }
+        }
+    }
+}
+
+/// Refuse malformed URLs and cleartext to anything but this machine.
+pub(crate) fn check_url(what: &str, url: &str) -> Result<(), Error> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| Error::Config(format!("invalid {what} {url:?}: {e}")))?;
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(&parsed) => Ok(()),
+        "http" => Err(Error::Config(format!(
+            "the {what} {url:?} uses plain http to a host other than loopback; use https"
+        ))),
+        other => Err(Error::Config(format!("the {what} {url:?} has the unsupported scheme {other:?}"))),
+    }
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(host)) => host.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
