@@ -108,10 +108,19 @@ impl Auth {
 impl OAuth {
     fn source(&self) -> TokenSource<'_> {
         TokenSource {
-            http: &self.http,
-            credentials: &self.credentials,
+            exchange: self,
+            secret: &self.credentials.client_secret,
             store: self.store.as_deref(),
             policy: &self.policy,
         }
+    }
+}
+
+impl token_cache::Exchange for OAuth {
+    fn exchange<'a>(
+        &'a self,
+        key: &'a TokenKey,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<token_cache::IssuedToken, token_cache::ExchangeError>> + Send + 'a>> {
+        Box::pin(oauth_exchange::exchange(&self.http, &key.token_url, &key.audience, &self.credentials))
     }
 }

@@ -57,7 +57,7 @@ pub(crate) async fn exchange(
         .set_token_uri(token_url);
 
     let last = Mutex::new(LastAnswer::default());
-    let adapter = |request: oauth2::HttpRequest| send(http, request, &last);
+    let adapter = Adapter { http, last: &last };
     let result = client
         .exchange_client_credentials()
         .add_extra_param("audience", audience)
@@ -120,6 +120,20 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 }
 
 /// The HTTP adapter `oauth2` calls: one request on the shared client.
+struct Adapter<'a> {
+    http: &'a reqwest::Client,
+    last: &'a Mutex<LastAnswer>,
+}
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Adapter<'_> {
+    type Error = reqwest::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<oauth2::HttpResponse, reqwest::Error>> + Send + 'c>>;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(send(self.http, request, self.last))
+    }
+}
+
 async fn send(
     http: &reqwest::Client,
     request: oauth2::HttpRequest,

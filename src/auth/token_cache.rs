@@ -17,17 +17,16 @@
 
 use std::{
     collections::HashMap,
+    future::Future,
+    pin::Pin,
     sync::{Arc, Mutex, OnceLock, RwLock, Weak},
     time::{Duration, SystemTime},
 };
 
 use tokio::time::Instant;
 
-use super::{
-    oauth_exchange::{exchange, ExchangeError, IssuedToken},
-    token_store::{secret_digest, StoredFailure, StoredToken, TokenKey, TokenStore},
-    Credentials,
-};
+pub(crate) use super::oauth_exchange::{ExchangeError, IssuedToken};
+use super::token_store::{secret_digest, StoredFailure, StoredToken, TokenKey, TokenStore};
 use crate::{error::AuthError, SecretString};
 
 /// How a slot fetches and keeps tokens.
@@ -93,25 +92,35 @@ pub(crate) fn slot_for(key: &TokenKey) -> Arc<TokenSlot> {
         return slot;
     }
     slots.retain(|_, slot| slot.strong_count() > 0);
-    let slot = Arc::new(TokenSlot {
-        key: key.clone(),
-        current: RwLock::new(None),
-        fetch: tokio::sync::Mutex::new(FetchState::default()),
-        requests: Default::default(),
-    });
+    let slot = Arc::new(TokenSlot::new(key.clone()));
     slots.insert(key.clone(), Arc::downgrade(&slot));
     slot
 }
 
+/// One request to the token service (the OAuth exchange; a fake in tests).
+pub(crate) trait Exchange: Send + Sync {
+    /// Ask for a token for `key`.
+    fn exchange<'a>(&'a self, key: &'a TokenKey) -> Pin<Box<dyn Future<Output = Result<IssuedToken, ExchangeError>> + Send + 'a>>;
+}
+
 /// Everything a slot needs to fetch a token, owned by a client.
 pub(crate) struct TokenSource<'a> {
-    pub http: &'a reqwest::Client,
-    pub credentials: &'a Credentials,
+    pub exchange: &'a dyn Exchange,
+    pub secret: &'a SecretString,
     pub store: Option<&'a dyn TokenStore>,
     pub policy: &'a TokenPolicy,
 }
 
 impl TokenSlot {
+    pub(crate) fn new(key: TokenKey) -> Self {
+        Self {
+            key,
+            current: RwLock::new(None),
+            fetch: tokio::sync::Mutex::new(FetchState::default()),
+            requests: Default::default(),
+        }
+    }
+
     /// Token requests this slot has sent.
     pub(crate) fn requests_sent(&self) -> u64 {
         self.requests.load(std::sync::atomic::Ordering::Relaxed)
@@ -163,7 +172,7 @@ impl TokenSlot {
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
-        let digest = secret_digest(&source.credentials.client_secret);
+        let digest = secret_digest(source.secret);
         self.check_refusal(&mut state, source, &digest)?;
         if let Some(token) = self.from_store(source) {
             return Ok(token);
@@ -250,7 +259,7 @@ impl TokenSlot {
             state.last_request = Some(Instant::now());
             self.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             tracing::debug!(client_id = %self.key.client_id, attempt, "requesting a token");
-            let result = exchange(source.http, &self.key.token_url, &self.key.audience, source.credentials).await;
+            let result = source.exchange.exchange(&self.key).await;
             let arrived = Instant::now();
             match result {
                 Ok(IssuedToken { access_token, expires_in }) => {
@@ -306,9 +315,9 @@ fn cached(token: SecretString, now: Instant, lifetime: Duration, margin: Duratio
     }
 }
 
-/// Exponential backoff from 1 s, capped at 30 s, with up to 25 % jitter.
+/// Exponential backoff from 1 s, capped at 10 s, with up to 25 % jitter.
 pub(crate) fn backoff(attempt: u32) -> Duration {
-    let base = Duration::from_secs(1u64 << attempt.saturating_sub(1).min(5)).min(Duration::from_secs(30));
+    let base = Duration::from_secs(1u64 << attempt.saturating_sub(1).min(4)).min(Duration::from_secs(10));
     base + base.mul_f64(jitter() * 0.25)
 }
 
@@ -321,3 +330,7 @@ pub(crate) fn jitter() -> f64 {
     hasher.write_u64(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
     (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
+
+#[cfg(test)]
+#[path = "token_cache_tests.rs"]
+mod tests;

@@ -1,0 +1,230 @@
+//! The token cache on tokio's paused clock, with a scripted token service:
+//! counts and order of requests, never wall-clock speed.
+
+use std::{
+    collections::VecDeque,
+    sync::{Arc, Mutex},
+};
+
+use super::*;
+
+/// A token service that answers from a script and records when it was asked.
+#[derive(Default)]
+struct ScriptedService {
+    answers: Mutex<VecDeque<Result<IssuedToken, ExchangeError>>>,
+    asked_at: Mutex<Vec<Instant>>,
+    issued: std::sync::atomic::AtomicU32,
+}
+
+impl ScriptedService {
+    fn new(answers: Vec<Result<IssuedToken, ExchangeError>>) -> Arc<Self> {
+        Arc::new(Self {
+            answers: Mutex::new(answers.into()),
+            ..Default::default()
+        })
+    }
+
+    fn asked(&self) -> Vec<Instant> {
+        self.asked_at.lock().expect("lock").clone()
+    }
+}
+
+impl Exchange for ScriptedService {
+    fn exchange<'a>(&'a self, _key: &'a TokenKey) -> Pin<Box<dyn Future<Output = Result<IssuedToken, ExchangeError>> + Send + 'a>> {
+        Box::pin(async move {
+            self.asked_at.lock().expect("lock").push(Instant::now());
+            // A token service takes a moment to answer.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let next = self.answers.lock().expect("lock").pop_front();
+            next.unwrap_or_else(|| {
+                let n = self.issued.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Ok(token(&format!("token-{n}"), 3600))
+            })
+        })
+    }
+}
+
+fn token(value: &str, lifetime_s: u64) -> IssuedToken {
+    IssuedToken {
+        access_token: SecretString::new(value),
+        expires_in: Some(Duration::from_secs(lifetime_s)),
+    }
+}
+
+fn unavailable(status: u16, retry_after_s: Option<u64>) -> ExchangeError {
+    ExchangeError::Unavailable {
+        status: Some(status),
+        retry_after: retry_after_s.map(Duration::from_secs),
+        reason: format!("HTTP {status}"),
+    }
+}
+
+fn key(name: &str) -> TokenKey {
+    TokenKey {
+        token_url: format!("https://login.example/{name}"),
+        client_id: "client".into(),
+        audience: "api".into(),
+    }
+}
+
+struct Fixture {
+    slot: Arc<TokenSlot>,
+    service: Arc<ScriptedService>,
+    secret: SecretString,
+    policy: TokenPolicy,
+}
+
+impl Fixture {
+    fn new(name: &str, answers: Vec<Result<IssuedToken, ExchangeError>>) -> Self {
+        Self {
+            slot: Arc::new(TokenSlot::new(key(name))),
+            service: ScriptedService::new(answers),
+            secret: SecretString::new("the-secret"),
+            policy: TokenPolicy::default(),
+        }
+    }
+
+    async fn token(&self) -> Result<SecretString, AuthError> {
+        let source = TokenSource {
+            exchange: self.service.as_ref(),
+            secret: &self.secret,
+            store: None,
+            policy: &self.policy,
+        };
+        self.slot.token(&source).await
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_thousand_concurrent_callers_on_a_cold_cache_make_one_request() {
+    let fixture = Arc::new(Fixture::new("cold", vec![]));
+    let callers: Vec<_> = (0..1000)
+        .map(|_| {
+            let fixture = fixture.clone();
+            tokio::spawn(async move { fixture.token().await })
+        })
+        .collect();
+    for caller in callers {
+        let token = caller.await.expect("task").expect("token");
+        assert_eq!(token.expose_secret(), "token-0");
+    }
+    assert_eq!(fixture.service.asked().len(), 1);
+    assert_eq!(fixture.slot.requests_sent(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_token_is_reused_until_the_refresh_margin_then_refreshed_once() {
+    let fixture = Fixture::new("refresh", vec![Ok(token("first", 3600)), Ok(token("second", 3600))]);
+    assert_eq!(fixture.token().await.expect("token").expose_secret(), "first");
+
+    // 54 minutes later (6 minutes before expiry, margin 5): still the first.
+    tokio::time::advance(Duration::from_secs(54 * 60)).await;
+    assert_eq!(fixture.token().await.expect("token").expose_secret(), "first");
+    assert_eq!(fixture.service.asked().len(), 1);
+
+    // Inside the margin: one refresh.
+    tokio::time::advance(Duration::from_secs(2 * 60)).await;
+    assert_eq!(fixture.token().await.expect("token").expose_secret(), "second");
+    assert_eq!(fixture.token().await.expect("token").expose_secret(), "second");
+    assert_eq!(fixture.service.asked().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_storm_gets_at_most_one_request_per_second_then_succeeds() {
+    let storm = (0..6).map(|_| Err(unavailable(429, None))).collect();
+    let fixture = Fixture::new("storm", storm);
+    let token = fixture.token().await.expect("a token after the storm");
+    assert_eq!(token.expose_secret(), "token-0");
+
+    let asked = fixture.service.asked();
+    assert_eq!(asked.len(), 7, "six refusals, then the success");
+    for pair in asked.windows(2) {
+        assert!(pair[1] - pair[0] >= Duration::from_secs(1), "requests {:?} apart", pair[1] - pair[0]);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_is_honoured() {
+    let fixture = Fixture::new("retry-after", vec![Err(unavailable(429, Some(7)))]);
+    fixture.token().await.expect("token");
+    let asked = fixture.service.asked();
+    assert_eq!(asked.len(), 2);
+    assert!(asked[1] - asked[0] >= Duration::from_secs(7));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_unavailable_service_fails_typed_at_the_deadline() {
+    let answers = (0..1000).map(|_| Err(unavailable(503, None))).collect();
+    let mut fixture = Fixture::new("down", answers);
+    fixture.policy.fetch_deadline = Duration::from_secs(20);
+    let started = Instant::now();
+    let error = fixture.token().await.expect_err("no token");
+    assert!(matches!(error, AuthError::TokenServiceUnavailable { status: Some(503), .. }), "{error:?}");
+    assert!(started.elapsed() <= Duration::from_secs(20));
+    let asked = fixture.service.asked().len();
+    assert!((2..=20).contains(&asked), "{asked} requests in 20 s");
+}
+
+#[tokio::test(start_paused = true)]
+async fn refused_credentials_fail_fast_during_the_cooldown() {
+    let mut fixture = Fixture::new("refused", vec![Err(ExchangeError::Rejected { status: 401 })]);
+    fixture.policy.refusal_cooldown = Duration::from_secs(60);
+
+    let first = fixture.token().await.expect_err("refused");
+    assert!(matches!(first, AuthError::InvalidCredentials { status: 401, .. }), "{first:?}");
+    for _ in 0..10 {
+        let again = fixture.token().await.expect_err("still refused");
+        assert!(matches!(again, AuthError::InvalidCredentials { .. }));
+    }
+    assert_eq!(fixture.service.asked().len(), 1, "no request during the cooldown");
+
+    // After the cooldown the service is asked again (and now accepts).
+    tokio::time::advance(Duration::from_secs(61)).await;
+    fixture.token().await.expect("accepted now");
+    assert_eq!(fixture.service.asked().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_corrected_secret_is_tried_at_once() {
+    let mut fixture = Fixture::new("corrected", vec![Err(ExchangeError::Rejected { status: 401 })]);
+    fixture.token().await.expect_err("refused");
+    fixture.secret = SecretString::new("the-right-secret");
+    fixture.token().await.expect("the corrected secret is used without waiting");
+    assert_eq!(fixture.service.asked().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_refresh_keeps_the_old_token_until_it_expires() {
+    let answers = vec![Ok(token("old", 600))]
+        .into_iter()
+        .chain((0..100).map(|_| Err(unavailable(503, None))))
+        .collect();
+    let mut fixture = Fixture::new("keep-old", answers);
+    fixture.policy.fetch_deadline = Duration::from_secs(5);
+    fixture.token().await.expect("token");
+    // Past the refresh point (half of 600 s), before expiry.
+    tokio::time::advance(Duration::from_secs(400)).await;
+    assert_eq!(fixture.token().await.expect("old token still valid").expose_secret(), "old");
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_invalidated_token_is_replaced_by_exactly_one_request() {
+    let fixture = Fixture::new("invalidate", vec![]);
+    let first = fixture.token().await.expect("token");
+    fixture.slot.invalidate(&first, None);
+    // A stale invalidation (of a token already replaced) changes nothing.
+    let second = fixture.token().await.expect("token");
+    fixture.slot.invalidate(&first, None);
+    assert_eq!(fixture.token().await.expect("token"), second);
+    assert_ne!(first, second);
+    assert_eq!(fixture.service.asked().len(), 2);
+}
+
+#[test]
+fn short_lived_tokens_refresh_in_their_second_half() {
+    let now = Instant::now();
+    let t = cached(SecretString::new("t"), now, Duration::from_secs(60), Duration::from_secs(300));
+    assert_eq!(t.refresh_at - now, Duration::from_secs(30));
+    let t = cached(SecretString::new("t"), now, Duration::from_secs(86_400), Duration::from_secs(300));
+    assert_eq!(t.refresh_at - now, Duration::from_secs(86_100));
+}
