@@ -1,0 +1,359 @@
+//! The request pipeline against httpmock: token requests, caches, 401s.
+
+use camunda_admin::{AuthError, Client, Error};
+use httpmock::prelude::*;
+
+const API_TOKEN: &str = "eyJ.fake-token.sig";
+
+fn token_body(token: &str) -> serde_json::Value {
+    serde_json::json!({ "access_token": token, "token_type": "Bearer", "expires_in": 86400, "scope": "Cluster" })
+}
+
+fn builder(server: &MockServer) -> camunda_admin::ClientBuilder {
+    Client::builder()
+        .base_url(server.base_url())
+        .token_url(server.url("/oauth/token"))
+        .audience("api.cloud.camunda.io")
+        .credentials("my-client", "my-secret")
+        .no_disk_cache()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_calls_on_a_cold_cache_make_one_token_request() {
+    let server = MockServer::start_async().await;
+    let token = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/oauth/token")
+                .form_urlencoded_tuple("grant_type", "client_credentials")
+                .form_urlencoded_tuple("audience", "api.cloud.camunda.io")
+                .form_urlencoded_tuple("client_id", "my-client")
+                .form_urlencoded_tuple("client_secret", "my-secret");
+            then.status(200).json_body(token_body(API_TOKEN));
+        })
+        .await;
+    let api = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/clusters").header("authorization", format!("Bearer {API_TOKEN}"));
+            then.status(200).json_body(serde_json::json!([]));
+        })
+        .await;
+
+    let client = builder(&server).build().expect("client");
+    let calls: Vec<_> = (0..1000)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.get_clusters().await })
+        })
+        .collect();
+    for call in calls {
+        assert!(call.await.expect("task").expect("call").is_empty());
+    }
+    token.assert_calls_async(1).await;
+    api.assert_calls_async(1000).await;
+    assert_eq!(client.token_requests_sent(), 1);
+}
+
+#[tokio::test]
+async fn clients_built_with_the_same_credentials_share_the_token() {
+    let server = MockServer::start_async().await;
+    let token = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/oauth/token");
+            then.status(200).json_body(token_body(API_TOKEN));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/members");
+            then.status(200).json_body(serde_json::json!([]));
+        })
+        .await;
+    let first = builder(&server).build().expect("client");
+    let second = builder(&server).build().expect("client");
+    first.get_members().await.expect("call");
+    second.get_members().await.expect("call");
+    token.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn a_new_process_with_a_cached_token_on_disk_asks_for_none() {
+    let server = MockServer::start_async().await;
+    let dir = tempdir("disk-reuse");
+    let token = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/oauth/token");
+            then.status(200).json_body(token_body(API_TOKEN));
+        })
+        .await;
+    let api = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/members").header("authorization", format!("Bearer {API_TOKEN}"));
+            then.status(200).json_body(serde_json::json!([]));
+        })
+        .await;
+
+    let first = Client::builder()
+        .base_url(server.base_url())
+        .token_url(server.url("/oauth/token"))
+        .credentials("disk-client", "disk-secret")
+        .cache_dir(&dir)
+        .build()
+        .expect("client");
+    first.get_members().await.expect("call");
+    // Dropping every client of the key empties the in-memory slot, as a new
+    // process would start.
+    drop(first);
+    let second = Client::builder()
+        .base_url(server.base_url())
+        .token_url(server.url("/oauth/token"))
+        .credentials("disk-client", "disk-secret")
+        .cache_dir(&dir)
+        .build()
+        .expect("client");
+    second.get_members().await.expect("call");
+
+    token.assert_calls_async(1).await;
+    api.assert_calls_async(2).await;
+    assert_eq!(second.token_requests_sent(), 0, "the new slot asked nobody");
+    assert_private_and_secret_free(&dir, &["disk-secret", "disk-client"]);
+}
+
+#[tokio::test]
+async fn a_corrupt_cache_file_is_ignored_and_replaced() {
+    let server = MockServer::start_async().await;
+    let dir = tempdir("corrupt");
+    let token = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/oauth/token");
+            then.status(200).json_body(token_body(API_TOKEN));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/members");
+            then.status(200).json_body(serde_json::json!([]));
+        })
+        .await;
+    let key = camunda_admin::TokenKey {
+        token_url: server.url("/oauth/token"),
+        client_id: "corrupt-client".into(),
+        audience: camunda_admin::DEFAULT_AUDIENCE.into(),
+    };
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join(format!("camunda-admin-token-{}.json", key.digest()));
+    std::fs::write(&path, b"{\"token_url\": \"trunc").expect("write");
+
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .token_url(server.url("/oauth/token"))
+        .credentials("corrupt-client", "s3cr3t")
+        .cache_dir(&dir)
+        .build()
+        .expect("client");
+    client.get_members().await.expect("a corrupt file is not fatal");
+    token.assert_calls_async(1).await;
+    let replaced = std::fs::read_to_string(&path).expect("rewritten");
+    assert!(replaced.contains(API_TOKEN), "the file now holds the new token");
+}
+
+#[tokio::test]
+async fn bad_credentials_make_one_request_then_fail_fast_with_a_typed_error() {
+    let server = MockServer::start_async().await;
+    let dir = tempdir("refused");
+    let token = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/oauth/token");
+            then.status(401)
+                .json_body(serde_json::json!({ "error": "access_denied", "error_description": "Unauthorized" }));
+        })
+        .await;
+    let api = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/clusters");
+            then.status(200).json_body(serde_json::json!([]));
+        })
+        .await;
+    let build = || {
+        Client::builder()
+            .base_url(server.base_url())
+            .token_url(server.url("/oauth/token"))
+            .credentials("wrong-client", "wrong-secret")
+            .cache_dir(&dir)
+            .build()
+            .expect("client")
+    };
+    let client = build();
+    for _ in 0..5 {
+        let error = client.get_clusters().await.expect_err("refused");
+        assert!(error.is_auth());
+        match &error {
+            Error::Auth(AuthError::InvalidCredentials { client_id, status }) => {
+                assert_eq!(client_id, "wrong-client");
+                assert_eq!(*status, 401);
+            }
+            other => panic!("expected InvalidCredentials, got {other:?}"),
+        }
+        assert!(error.to_string().contains("CAMUNDA_CONSOLE_CLIENT_SECRET"), "the message says what to check");
+    }
+    drop(client);
+    // Another process with the same wrong secret does not ask either.
+    let again = build().get_clusters().await.expect_err("still refused");
+    assert!(matches!(again, Error::Auth(AuthError::InvalidCredentials { .. })));
+    token.assert_calls_async(1).await;
+    api.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn a_401_from_the_api_refreshes_once_and_retries_once() {
+    let server = MockServer::start_async().await;
+    let mut first_token = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/oauth/token");
+            then.status(200).json_body(token_body("revoked-token"));
+        })
+        .await;
+    let refused = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/clusters/c1").header("authorization", "Bearer revoked-token");
+            then.status(401);
+        })
+        .await;
+    let client = builder(&server).build().expect("client");
+
+    // The first call gets the revoked token; swap the token service's answer.
+    let call = {
+        let client = client.clone();
+        tokio::spawn(async move { client.get_cluster("c1").await })
+    };
+    while refused.calls_async().await == 0 {
+        tokio::task::yield_now().await;
+    }
+    first_token.delete_async().await;
+    let second_token = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/oauth/token");
+            then.status(200).json_body(token_body("fresh-token"));
+        })
+        .await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/clusters/c1").header("authorization", "Bearer fresh-token");
+            then.status(200).json_body(cluster_json());
+        })
+        .await;
+    let cluster = call.await.expect("task").expect("retried with the fresh token");
+    assert_eq!(cluster.uuid, "c1");
+    refused.assert_calls_async(1).await;
+    second_token.assert_calls_async(1).await;
+    ok.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn a_second_401_is_a_typed_auth_error_not_a_loop() {
+    let server = MockServer::start_async().await;
+    let token = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/oauth/token");
+            then.status(200).json_body(token_body(API_TOKEN));
+        })
+        .await;
+    let api = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/clusters/c1");
+            then.status(401);
+        })
+        .await;
+    let client = builder(&server).build().expect("client");
+    let error = client.get_cluster("c1").await.expect_err("refused twice");
+    assert!(matches!(error, Error::Auth(AuthError::TokenRejected { operation: "GetCluster" })), "{error:?}");
+    token.assert_calls_async(2).await;
+    api.assert_calls_async(2).await;
+}
+
+#[tokio::test]
+async fn an_operation_without_security_sends_no_token_and_asks_for_none() {
+    let server = MockServer::start_async().await;
+    let token = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/oauth/token");
+            then.status(200).json_body(token_body(API_TOKEN));
+        })
+        .await;
+    let meta = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/meta/ip-ranges").header_missing("authorization");
+            then.status(200).json_body(serde_json::json!({ "web-modeler": ["1.2.3.4/32"] }));
+        })
+        .await;
+    let client = builder(&server).build().expect("client");
+    let ranges = client.get_meta().await.expect("meta");
+    assert_eq!(ranges.web_modeler, vec!["1.2.3.4/32".to_owned()]);
+    meta.assert_async().await;
+    token.assert_calls_async(0).await;
+}
+
+#[test]
+fn plain_http_is_refused_except_to_loopback() {
+    let remote = Client::builder().base_url("http://api.example.com").static_token("t").build();
+    assert!(matches!(remote, Err(Error::Config(_))), "{remote:?}");
+    let token_url = Client::builder()
+        .token_url("http://login.example.com/oauth/token")
+        .credentials("id", "secret")
+        .no_disk_cache()
+        .build();
+    assert!(matches!(token_url, Err(Error::Config(_))));
+    for local in ["http://127.0.0.1:8080", "http://localhost:1/x/", "http://[::1]:9/"] {
+        assert!(Client::builder().base_url(local).static_token("t").build().is_ok(), "{local}");
+    }
+}
+
+#[tokio::test]
+async fn a_base_url_with_a_path_prefix_keeps_it() {
+    let server = MockServer::start_async().await;
+    let api = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/prefix/members");
+            then.status(200).json_body(serde_json::json!([]));
+        })
+        .await;
+    let client = Client::with_static_token(&format!("{}/prefix/", server.base_url()), "t").expect("client");
+    client.get_members().await.expect("call");
+    api.assert_async().await;
+}
+
+pub fn cluster_json() -> serde_json::Value {
+    serde_json::json!({
+        "uuid": "c1", "name": "prod", "ownerId": "o", "created": "2026-01-01T00:00:00Z",
+        "planType": { "name": "Basic", "uuid": "p" }, "region": { "name": "EU", "uuid": "r" },
+        "generation": { "name": "8.8", "uuid": "g" }, "channel": { "name": "Stable", "uuid": "ch" },
+        "autoUpdate": true, "status": { "ready": "Healthy" }, "links": {}
+    })
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("camunda-admin-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[cfg(unix)]
+fn assert_private_and_secret_free(dir: &std::path::Path, secrets: &[&str]) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir).expect("dir").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "cache folder mode");
+    let files: Vec<_> = std::fs::read_dir(dir).expect("dir").map(|e| e.expect("entry").path()).collect();
+    assert_eq!(files.len(), 1, "one token file, no temporary left: {files:?}");
+    for file in files {
+        let mode = std::fs::metadata(&file).expect("file").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "token file mode");
+        let name = file.file_name().expect("name").to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&file).expect("read");
+        assert!(!text.contains(secrets[0]), "the client secret is never written");
+        assert!(!name.contains(secrets[1]), "no id in a file name");
+    }
+}
+
+#[cfg(not(unix))]
+fn assert_private_and_secret_free(_: &std::path::Path, _: &[&str]) {}
+
