@@ -207,10 +207,16 @@ async fn bad_credentials_make_one_request_then_fail_fast_with_a_typed_error() {
 #[tokio::test]
 async fn a_401_from_the_api_refreshes_once_and_retries_once() {
     let server = MockServer::start_async().await;
-    let mut first_token = server
+    let revoked_token = server
         .mock_async(|when, then| {
             when.method(POST).path("/oauth/token");
-            then.status(200).json_body(token_body("revoked-token"));
+            then.status(200).json_body(token_body("revoked-token")).up_to_n_times(1);
+        })
+        .await;
+    let fresh_token = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/oauth/token");
+            then.status(200).json_body(token_body("fresh-token"));
         })
         .await;
     let refused = server
@@ -219,34 +225,22 @@ async fn a_401_from_the_api_refreshes_once_and_retries_once() {
             then.status(401);
         })
         .await;
-    let client = builder(&server).build().expect("client");
-
-    // The first call gets the revoked token; swap the token service's answer.
-    let call = {
-        let client = client.clone();
-        tokio::spawn(async move { client.get_cluster("c1").await })
-    };
-    while refused.calls_async().await == 0 {
-        tokio::task::yield_now().await;
-    }
-    first_token.delete_async().await;
-    let second_token = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/oauth/token");
-            then.status(200).json_body(token_body("fresh-token"));
-        })
-        .await;
     let ok = server
         .mock_async(|when, then| {
             when.method(GET).path("/clusters/c1").header("authorization", "Bearer fresh-token");
             then.status(200).json_body(cluster_json());
         })
         .await;
-    let cluster = call.await.expect("task").expect("retried with the fresh token");
+    let client = builder(&server).build().expect("client");
+    let cluster = client.get_cluster("c1").await.expect("retried with the fresh token");
     assert_eq!(cluster.uuid, "c1");
+    revoked_token.assert_calls_async(1).await;
     refused.assert_calls_async(1).await;
-    second_token.assert_calls_async(1).await;
+    fresh_token.assert_calls_async(1).await;
     ok.assert_calls_async(1).await;
+    // The fresh token is cached: no further token request.
+    client.get_cluster("c1").await.expect("cached");
+    fresh_token.assert_calls_async(1).await;
 }
 
 #[tokio::test]
