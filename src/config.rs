@@ -292,3 +292,68 @@ fn is_loopback(url: &reqwest::Url) -> bool {
         None => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_owned())
+    }
+
+    #[test]
+    fn a_missing_id_or_secret_names_the_variable() {
+        let error = ClientBuilder::from_lookup(lookup(&[(ENV_CLIENT_SECRET, "s")])).expect_err("no id");
+        assert!(error.to_string().contains("CAMUNDA_CONSOLE_CLIENT_ID"), "{error}");
+        let error = ClientBuilder::from_lookup(lookup(&[(ENV_CLIENT_ID, "id"), (ENV_CLIENT_SECRET, " ")])).expect_err("blank secret");
+        assert!(error.to_string().contains("CAMUNDA_CONSOLE_CLIENT_SECRET"), "{error}");
+    }
+
+    #[test]
+    fn the_environment_sets_urls_audience_and_cache() {
+        let builder = ClientBuilder::from_lookup(lookup(&[
+            (ENV_CLIENT_ID, "id"),
+            (ENV_CLIENT_SECRET, "secret"),
+            (ENV_BASE_URL, "https://api.example.com/"),
+            (ENV_TOKEN_URL, "https://login.example.com/oauth/token"),
+            (ENV_AUDIENCE, "custom"),
+            (ENV_CACHE_DIR, "/tmp/tokens"),
+        ]))
+        .expect("builder");
+        assert_eq!(builder.base_url.as_deref(), Some("https://api.example.com/"));
+        assert_eq!(builder.token_url.as_deref(), Some("https://login.example.com/oauth/token"));
+        assert_eq!(builder.audience.as_deref(), Some("custom"));
+        assert!(matches!(&builder.disk_cache, DiskCache::Dir(dir) if dir == &PathBuf::from("/tmp/tokens")));
+        let client = builder.build().expect("client");
+        assert_eq!(client.base_url(), "https://api.example.com");
+    }
+
+    #[test]
+    fn the_disk_cache_can_be_disabled() {
+        for flag in ["true", "1", "YES"] {
+            let builder = ClientBuilder::from_lookup(lookup(&[
+                (ENV_CLIENT_ID, "id"),
+                (ENV_CLIENT_SECRET, "secret"),
+                (ENV_CACHE_DIR, "/tmp/tokens"),
+                (ENV_DISK_CACHE_DISABLE, flag),
+            ]))
+            .expect("builder");
+            assert!(matches!(builder.disk_cache, DiskCache::Disabled), "{flag}");
+        }
+    }
+
+    #[test]
+    fn defaults_are_camunda_saas() {
+        let builder = ClientBuilder::from_lookup(lookup(&[(ENV_CLIENT_ID, "id"), (ENV_CLIENT_SECRET, "secret")])).expect("builder");
+        let client = builder.no_disk_cache().build().expect("client");
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+        let debug = format!("{client:?}");
+        assert!(debug.contains(DEFAULT_TOKEN_URL) && debug.contains(DEFAULT_AUDIENCE), "{debug}");
+        assert!(!debug.contains("\"secret\""), "{debug}");
+    }
+
+    #[test]
+    fn no_credentials_is_a_configuration_error() {
+        assert!(matches!(ClientBuilder::new().build(), Err(Error::Config(_))));
+    }
+}
