@@ -55,6 +55,24 @@ pub enum Error {
     /// The client configuration is unusable.
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// A wait ended on a status that will not turn good by itself.
+    #[error("gave up waiting for {what}: it is {status}")]
+    WaitFailed {
+        /// What was awaited.
+        what: String,
+        /// The status that ended the wait.
+        status: String,
+    },
+    /// A wait reached its timeout.
+    #[error("timed out after {waited:?} waiting for {what} (last status: {last_status})")]
+    WaitTimedOut {
+        /// What was awaited.
+        what: String,
+        /// The status seen last.
+        last_status: String,
+        /// How long it waited.
+        waited: std::time::Duration,
+    },
 }
 
 /// An answer of the API outside 2xx.

@@ -27,6 +27,7 @@ pub mod error;
 mod pipeline;
 pub mod retry;
 mod secret;
+pub mod wait;
 
 pub use auth::{
     token_store::{DiskTokenStore, StoredFailure, StoredToken, TokenKey, TokenStore},
@@ -37,6 +38,7 @@ pub use config::{ClientBuilder, DEFAULT_AUDIENCE, DEFAULT_BASE_URL, DEFAULT_TOKE
 pub use retry::RetryPolicy;
 pub use error::{ApiError, AuthError, Error, Result};
 pub use secret::SecretString;
+pub use wait::WaitOptions;
 
 /// Request and response types of the API, generated from the OpenAPI document.
 pub mod types {
