@@ -30,16 +30,24 @@ fn main() {
         .unwrap_or_else(|| PathBuf::from(DEFAULT_SPEC));
     println!("cargo:rerun-if-changed={}", spec_path.display());
 
-    let text = fs::read_to_string(&spec_path)
-        .unwrap_or_else(|e| panic!("cannot read the OpenAPI document {}: {e}", spec_path.display()));
+    let text = fs::read_to_string(&spec_path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read the OpenAPI document {}: {e}",
+            spec_path.display()
+        )
+    });
     let mut doc: Value = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("{} is not JSON: {e}", spec_path.display()));
     corrections::apply(&mut doc);
 
     let enums = corrections::string_enums(&doc);
     let operations = operation_table(&doc);
-    let spec: openapiv3::OpenAPI = serde_json::from_value(doc)
-        .unwrap_or_else(|e| panic!("{} is not an OpenAPI 3.0 document: {e}", spec_path.display()));
+    let spec: openapiv3::OpenAPI = serde_json::from_value(doc).unwrap_or_else(|e| {
+        panic!(
+            "{} is not an OpenAPI 3.0 document: {e}",
+            spec_path.display()
+        )
+    });
 
     let mut settings = progenitor::GenerationSettings::new();
     settings
@@ -67,7 +75,9 @@ fn main() {
     let generated_file: syn::File =
         syn::parse2(generated.clone()).expect("progenitor produced invalid Rust");
 
-    let open_enums = enums.iter().map(|(name, values)| open_enum(name, values, &spec));
+    let open_enums = enums
+        .iter()
+        .map(|(name, values)| open_enum(name, values, &spec));
     let public_methods = public_methods(&generated_file, &operations);
     let operation_consts = operation_consts(&operations);
 
@@ -129,7 +139,13 @@ fn operation_table(doc: &Value) -> Vec<OperationMeta> {
 
 fn operation_consts(operations: &[OperationMeta]) -> TokenStream {
     let entries = operations.iter().map(|op| {
-        let OperationMeta { snake, id, method, path, authenticated } = op;
+        let OperationMeta {
+            snake,
+            id,
+            method,
+            path,
+            authenticated,
+        } = op;
         quote! {
             crate::pipeline::Operation {
                 method_name: #snake,
@@ -164,7 +180,8 @@ fn schema_description(spec: &openapiv3::OpenAPI, name: &str) -> Option<String> {
 /// An enum that keeps decoding when the server sends a value it did not list.
 fn open_enum(name: &str, values: &[String], spec: &openapiv3::OpenAPI) -> TokenStream {
     let ident = format_ident!("{}", name);
-    let doc = schema_description(spec, name).unwrap_or_else(|| format!("The `{name}` values of the API."));
+    let doc = schema_description(spec, name)
+        .unwrap_or_else(|| format!("The `{name}` values of the API."));
     let mut seen = std::collections::BTreeSet::new();
     let variants: Vec<(syn::Ident, &String)> = values
         .iter()
@@ -180,8 +197,12 @@ fn open_enum(name: &str, values: &[String], spec: &openapiv3::OpenAPI) -> TokenS
         let doc = format!("`{value}`");
         quote! { #[doc = #doc] #v, }
     });
-    let to_str = variants.iter().map(|(v, value)| quote! { Self::#v => #value, });
-    let from_str = variants.iter().map(|(v, value)| quote! { #value => Self::#v, });
+    let to_str = variants
+        .iter()
+        .map(|(v, value)| quote! { Self::#v => #value, });
+    let from_str = variants
+        .iter()
+        .map(|(v, value)| quote! { #value => Self::#v, });
     let known = variants.iter().map(|(v, _)| quote! { Self::#v, });
     quote! {
         #[doc = #doc]
@@ -285,7 +306,9 @@ fn public_methods(file: &syn::File, operations: &[OperationMeta]) -> TokenStream
             continue;
         }
         for member in &imp.items {
-            let syn::ImplItem::Fn(f) = member else { continue };
+            let syn::ImplItem::Fn(f) = member else {
+                continue;
+            };
             let name = f.sig.ident.to_string();
             if f.sig.asyncness.is_none() || name.ends_with("_stream") {
                 continue;
@@ -314,7 +337,9 @@ fn public_method(f: &syn::ImplItemFn, op: &OperationMeta) -> TokenStream {
     let mut params = Vec::new();
     let mut args = Vec::new();
     for input in f.sig.inputs.iter().skip(1) {
-        let syn::FnArg::Typed(pat) = input else { continue };
+        let syn::FnArg::Typed(pat) = input else {
+            continue;
+        };
         let mut ty = (*pat.ty).clone();
         strip_lifetimes(&mut ty);
         let arg = &pat.pat;
@@ -332,7 +357,10 @@ fn public_method(f: &syn::ImplItemFn, op: &OperationMeta) -> TokenStream {
         ),
         _ => {
             let ty: syn::Type = syn::parse_str(&success).expect("success type parses");
-            (quote! { #ty }, quote! { #call.map(progenitor_client::ResponseValue::into_inner) })
+            (
+                quote! { #ty },
+                quote! { #call.map(progenitor_client::ResponseValue::into_inner) },
+            )
         }
     };
     let path_doc = format!("`{} {}` (operation `{}`).", op.method, op.path, op.id);
@@ -349,7 +377,9 @@ fn public_method(f: &syn::ImplItemFn, op: &OperationMeta) -> TokenStream {
 
 /// The `T` of `Result<ResponseValue<T>, Error<E>>`, as source text.
 fn success_type(output: &syn::ReturnType) -> String {
-    let syn::ReturnType::Type(_, ty) = output else { return "()".to_owned() };
+    let syn::ReturnType::Type(_, ty) = output else {
+        return "()".to_owned();
+    };
     let text = quote!(#ty).to_string().replace(' ', "");
     let inner = text
         .strip_prefix("Result<ResponseValue<")

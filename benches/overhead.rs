@@ -28,7 +28,9 @@ const TOKEN: &str = r#"{"access_token":"bench-token","token_type":"Bearer","expi
 /// Serve keep-alive HTTP/1.1: token requests get a token, the rest the list.
 async fn serve(listener: TcpListener, token_requests: Arc<AtomicU64>) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else { return };
+        let Ok((stream, _)) = listener.accept().await else {
+            return;
+        };
         let token_requests = token_requests.clone();
         tokio::spawn(async move {
             let (read, mut write) = stream.into_split();

@@ -1,7 +1,10 @@
 //! The public client. Its API methods are generated (see `build.rs`); this
 //! file holds what is written by hand.
 
-use crate::{auth::Auth, config::ClientBuilder, error::Error, pipeline::Pipeline, retry::RetryPolicy, SecretString};
+use crate::{
+    auth::Auth, config::ClientBuilder, error::Error, pipeline::Pipeline, retry::RetryPolicy,
+    SecretString,
+};
 
 /// A client of the Camunda 8 Administration API.
 ///
@@ -38,13 +41,27 @@ impl Client {
 
     /// A client that sends `token` as its bearer token, for users who obtain
     /// tokens elsewhere. `base_url` may end with a slash or carry a path.
-    pub fn with_static_token(base_url: &str, token: impl Into<SecretString>) -> Result<Self, Error> {
-        ClientBuilder::new().base_url(base_url).static_token(token).build()
+    pub fn with_static_token(
+        base_url: &str,
+        token: impl Into<SecretString>,
+    ) -> Result<Self, Error> {
+        ClientBuilder::new()
+            .base_url(base_url)
+            .static_token(token)
+            .build()
     }
 
-    pub(crate) fn from_parts(base_url: &str, http: reqwest::Client, pipeline: Pipeline) -> Result<Self, Error> {
+    pub(crate) fn from_parts(
+        base_url: &str,
+        http: reqwest::Client,
+        pipeline: Pipeline,
+    ) -> Result<Self, Error> {
         Ok(Self {
-            api: crate::api::Client::new_with_client(base_url.trim_end_matches('/'), http, pipeline),
+            api: crate::api::Client::new_with_client(
+                base_url.trim_end_matches('/'),
+                http,
+                pipeline,
+            ),
         })
     }
 

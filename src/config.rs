@@ -89,10 +89,15 @@ impl ClientBuilder {
     }
 
     pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        let value = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        let client_id = value(ENV_CLIENT_ID).ok_or_else(|| Error::Config(format!("{ENV_CLIENT_ID} is not set")))?;
-        let client_secret =
-            value(ENV_CLIENT_SECRET).ok_or_else(|| Error::Config(format!("{ENV_CLIENT_SECRET} is not set")))?;
+        let value = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let client_id = value(ENV_CLIENT_ID)
+            .ok_or_else(|| Error::Config(format!("{ENV_CLIENT_ID} is not set")))?;
+        let client_secret = value(ENV_CLIENT_SECRET)
+            .ok_or_else(|| Error::Config(format!("{ENV_CLIENT_SECRET} is not set")))?;
         let mut builder = Self::new().credentials(client_id, client_secret);
         builder.base_url = value(ENV_BASE_URL);
         builder.token_url = value(ENV_TOKEN_URL);
@@ -100,7 +105,9 @@ impl ClientBuilder {
         if let Some(dir) = value(ENV_CACHE_DIR) {
             builder.disk_cache = DiskCache::Dir(dir.into());
         }
-        if value(ENV_DISK_CACHE_DISABLE).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")) {
+        if value(ENV_DISK_CACHE_DISABLE)
+            .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
+        {
             builder.disk_cache = DiskCache::Disabled;
         }
         Ok(builder)
@@ -126,7 +133,11 @@ impl ClientBuilder {
     }
 
     /// The OAuth client id and secret of an API client of the organization.
-    pub fn credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
+    pub fn credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<SecretString>,
+    ) -> Self {
         self.credentials = Some(Credentials::new(client_id, client_secret));
         self.static_token = None;
         self
@@ -212,7 +223,11 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
         check_url("base URL", base_url)?;
-        let http = self.http_client.clone().map(Ok).unwrap_or_else(|| self.http(true))?;
+        let http = self
+            .http_client
+            .clone()
+            .map(Ok)
+            .unwrap_or_else(|| self.http(true))?;
 
         let auth = match (&self.static_token, &self.credentials) {
             (Some(token), _) => Auth::Static(token.clone()),
@@ -239,7 +254,14 @@ impl ClientBuilder {
                 ))
             }
         };
-        Client::from_parts(base_url, http, Pipeline { auth, retry: self.retry })
+        Client::from_parts(
+            base_url,
+            http,
+            Pipeline {
+                auth,
+                retry: self.retry,
+            },
+        )
     }
 
     fn http(&self, _for_api: bool) -> Result<reqwest::Client, Error> {
@@ -264,7 +286,9 @@ impl ClientBuilder {
             DiskCache::Default => {
                 let dir = std::env::var_os(ENV_CACHE_DIR)
                     .map(PathBuf::from)
-                    .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".camunda")))?;
+                    .or_else(|| {
+                        std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".camunda"))
+                    })?;
                 Some(Arc::new(DiskTokenStore::new(dir)))
             }
         }
@@ -273,14 +297,17 @@ impl ClientBuilder {
 
 /// Refuse malformed URLs and cleartext to anything but this machine.
 pub(crate) fn check_url(what: &str, url: &str) -> Result<(), Error> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| Error::Config(format!("invalid {what} {url:?}: {e}")))?;
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| Error::Config(format!("invalid {what} {url:?}: {e}")))?;
     match parsed.scheme() {
         "https" => Ok(()),
         "http" if is_loopback(&parsed) => Ok(()),
         "http" => Err(Error::Config(format!(
             "the {what} {url:?} uses plain http to a host other than loopback; use https"
         ))),
-        other => Err(Error::Config(format!("the {what} {url:?} has the unsupported scheme {other:?}"))),
+        other => Err(Error::Config(format!(
+            "the {what} {url:?} has the unsupported scheme {other:?}"
+        ))),
     }
 }
 
@@ -298,15 +325,28 @@ mod tests {
     use super::*;
 
     fn lookup<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_owned())
+        move |name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
     }
 
     #[test]
     fn a_missing_id_or_secret_names_the_variable() {
-        let error = ClientBuilder::from_lookup(lookup(&[(ENV_CLIENT_SECRET, "s")])).expect_err("no id");
-        assert!(error.to_string().contains("CAMUNDA_CONSOLE_CLIENT_ID"), "{error}");
-        let error = ClientBuilder::from_lookup(lookup(&[(ENV_CLIENT_ID, "id"), (ENV_CLIENT_SECRET, " ")])).expect_err("blank secret");
-        assert!(error.to_string().contains("CAMUNDA_CONSOLE_CLIENT_SECRET"), "{error}");
+        let error =
+            ClientBuilder::from_lookup(lookup(&[(ENV_CLIENT_SECRET, "s")])).expect_err("no id");
+        assert!(
+            error.to_string().contains("CAMUNDA_CONSOLE_CLIENT_ID"),
+            "{error}"
+        );
+        let error =
+            ClientBuilder::from_lookup(lookup(&[(ENV_CLIENT_ID, "id"), (ENV_CLIENT_SECRET, " ")]))
+                .expect_err("blank secret");
+        assert!(
+            error.to_string().contains("CAMUNDA_CONSOLE_CLIENT_SECRET"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -320,10 +360,18 @@ mod tests {
             (ENV_CACHE_DIR, "/tmp/tokens"),
         ]))
         .expect("builder");
-        assert_eq!(builder.base_url.as_deref(), Some("https://api.example.com/"));
-        assert_eq!(builder.token_url.as_deref(), Some("https://login.example.com/oauth/token"));
+        assert_eq!(
+            builder.base_url.as_deref(),
+            Some("https://api.example.com/")
+        );
+        assert_eq!(
+            builder.token_url.as_deref(),
+            Some("https://login.example.com/oauth/token")
+        );
         assert_eq!(builder.audience.as_deref(), Some("custom"));
-        assert!(matches!(&builder.disk_cache, DiskCache::Dir(dir) if dir == &PathBuf::from("/tmp/tokens")));
+        assert!(
+            matches!(&builder.disk_cache, DiskCache::Dir(dir) if dir == &PathBuf::from("/tmp/tokens"))
+        );
         let client = builder.build().expect("client");
         assert_eq!(client.base_url(), "https://api.example.com");
     }
@@ -344,16 +392,26 @@ mod tests {
 
     #[test]
     fn defaults_are_camunda_saas() {
-        let builder = ClientBuilder::from_lookup(lookup(&[(ENV_CLIENT_ID, "id"), (ENV_CLIENT_SECRET, "secret")])).expect("builder");
+        let builder = ClientBuilder::from_lookup(lookup(&[
+            (ENV_CLIENT_ID, "id"),
+            (ENV_CLIENT_SECRET, "secret"),
+        ]))
+        .expect("builder");
         let client = builder.no_disk_cache().build().expect("client");
         assert_eq!(client.base_url(), DEFAULT_BASE_URL);
         let debug = format!("{client:?}");
-        assert!(debug.contains(DEFAULT_TOKEN_URL) && debug.contains(DEFAULT_AUDIENCE), "{debug}");
+        assert!(
+            debug.contains(DEFAULT_TOKEN_URL) && debug.contains(DEFAULT_AUDIENCE),
+            "{debug}"
+        );
         assert!(!debug.contains("\"secret\""), "{debug}");
     }
 
     #[test]
     fn no_credentials_is_a_configuration_error() {
-        assert!(matches!(ClientBuilder::new().build(), Err(Error::Config(_))));
+        assert!(matches!(
+            ClientBuilder::new().build(),
+            Err(Error::Config(_))
+        ));
     }
 }

@@ -135,7 +135,9 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode { status, .. } => StatusCode::from_u16(*status).ok(),
-            Error::Auth(AuthError::InvalidCredentials { status, .. }) => StatusCode::from_u16(*status).ok(),
+            Error::Auth(AuthError::InvalidCredentials { status, .. }) => {
+                StatusCode::from_u16(*status).ok()
+            }
             Error::Auth(AuthError::TokenServiceUnavailable { status, .. }) => {
                 status.and_then(|s| StatusCode::from_u16(s).ok())
             }

@@ -35,8 +35,8 @@ pub use auth::{
 };
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_AUDIENCE, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
-pub use retry::RetryPolicy;
 pub use error::{ApiError, AuthError, Error, Result};
+pub use retry::RetryPolicy;
 pub use secret::SecretString;
 pub use wait::WaitOptions;
 

@@ -110,7 +110,11 @@ impl ClientHooks<Pipeline> for crate::api::Client {
 
     /// Send the request; on a 401 fetch one new token and send once more; on
     /// a retryable failure send again within the retry policy.
-    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
         let op = operation(info.operation_id);
         let pipeline = self.inner();
         let started = Instant::now();
@@ -122,16 +126,24 @@ impl ClientHooks<Pipeline> for crate::api::Client {
             let method = request.method().clone();
             let again = request.try_clone();
             let result = self.client().execute(request).await;
-            let Some(mut again) = again else { return result };
+            let Some(mut again) = again else {
+                return result;
+            };
 
             if let Ok(response) = &result {
-                if response.status() == reqwest::StatusCode::UNAUTHORIZED && op.authenticated && !refreshed {
+                if response.status() == reqwest::StatusCode::UNAUTHORIZED
+                    && op.authenticated
+                    && !refreshed
+                {
                     refreshed = true;
                     let used = bearer_of(&again);
                     if !pipeline.auth.reject(&used) {
                         return result;
                     }
-                    tracing::debug!(operation = op.id, "the API refused the token; fetching a new one");
+                    tracing::debug!(
+                        operation = op.id,
+                        "the API refused the token; fetching a new one"
+                    );
                     match pipeline.auth.bearer().await {
                         Ok(token) if set_bearer(&mut again, &token).is_ok() => {
                             request = again;
@@ -157,18 +169,29 @@ impl ClientHooks<Pipeline> for crate::api::Client {
                 return result;
             }
             retries += 1;
-            let pause = pipeline.retry.backoff(retries).max(server_pause.unwrap_or_default());
+            let pause = pipeline
+                .retry
+                .backoff(retries)
+                .max(server_pause.unwrap_or_default());
             if started.elapsed() + pause > pipeline.retry.deadline {
                 return result;
             }
-            tracing::debug!(operation = op.id, retry = retries, pause_ms = pause.as_millis() as u64, "retrying");
+            tracing::debug!(
+                operation = op.id,
+                retry = retries,
+                pause_ms = pause.as_millis() as u64,
+                "retrying"
+            );
             tokio::time::sleep(pause).await;
             request = again;
         }
     }
 }
 
-fn set_bearer(request: &mut reqwest::Request, token: &SecretString) -> std::result::Result<(), String> {
+fn set_bearer(
+    request: &mut reqwest::Request,
+    token: &SecretString,
+) -> std::result::Result<(), String> {
     let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose_secret()))
         .map_err(|_| "the access token is not a valid header value".to_owned())?;
     value.set_sensitive(true);
@@ -177,8 +200,15 @@ fn set_bearer(request: &mut reqwest::Request, token: &SecretString) -> std::resu
 }
 
 fn bearer_of(request: &reqwest::Request) -> SecretString {
-    let header = request.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok());
-    SecretString::new(header.and_then(|v| v.strip_prefix("Bearer ")).unwrap_or_default())
+    let header = request
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    SecretString::new(
+        header
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default(),
+    )
 }
 
 impl Client {
@@ -186,7 +216,9 @@ impl Client {
     pub(crate) async fn call<T, E: ErrorBody>(
         &self,
         operation: &'static Operation,
-        request: impl Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+        request: impl Future<
+            Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>,
+        >,
     ) -> Result<ResponseValue<T>> {
         let span = tracing::info_span!(
             "camunda_admin.call",
@@ -200,7 +232,8 @@ impl Client {
         let (result, auth_error, attempts) = CALL
             .scope(CallState::default(), async {
                 let result = request.await;
-                let auth_error = CALL.with(|s| s.auth_error.lock().ok().and_then(|mut slot| slot.take()));
+                let auth_error =
+                    CALL.with(|s| s.auth_error.lock().ok().and_then(|mut slot| slot.take()));
                 let attempts = CALL.with(|s| s.attempts.load(Ordering::Relaxed));
                 (result, auth_error, attempts)
             })
@@ -256,22 +289,34 @@ async fn translate<E: ErrorBody>(
     match error {
         P::Custom(reason) => match auth_error {
             Some(auth) => Error::Auth(auth),
-            None => Error::InvalidRequest { operation: op, reason },
+            None => Error::InvalidRequest {
+                operation: op,
+                reason,
+            },
         },
-        P::InvalidRequest(reason) => Error::InvalidRequest { operation: op, reason },
-        P::CommunicationError(source) | P::InvalidUpgrade(source) | P::ResponseBodyError(source) => {
-            Error::Transport { operation: op, source }
-        }
+        P::InvalidRequest(reason) => Error::InvalidRequest {
+            operation: op,
+            reason,
+        },
+        P::CommunicationError(source)
+        | P::InvalidUpgrade(source)
+        | P::ResponseBodyError(source) => Error::Transport {
+            operation: op,
+            source,
+        },
         P::InvalidResponsePayload(_, source) => Error::Decode {
             operation: op,
             status: 200,
             reason: decode_reason(&source),
         },
-        P::ErrorResponse(value) if value.status() == reqwest::StatusCode::UNAUTHORIZED && operation.authenticated => {
+        P::ErrorResponse(value)
+            if value.status() == reqwest::StatusCode::UNAUTHORIZED && operation.authenticated =>
+        {
             Error::Auth(auth_error.unwrap_or(AuthError::TokenRejected { operation: op }))
         }
         P::UnexpectedResponse(response)
-            if response.status() == reqwest::StatusCode::UNAUTHORIZED && operation.authenticated =>
+            if response.status() == reqwest::StatusCode::UNAUTHORIZED
+                && operation.authenticated =>
         {
             Error::Auth(auth_error.unwrap_or(AuthError::TokenRejected { operation: op }))
         }
@@ -290,7 +335,12 @@ async fn translate<E: ErrorBody>(
     }
 }
 
-fn api_error(operation: &'static str, status: reqwest::StatusCode, body: String, retry_after: Option<u64>) -> Error {
+fn api_error(
+    operation: &'static str,
+    status: reqwest::StatusCode,
+    body: String,
+    retry_after: Option<u64>,
+) -> Error {
     Error::Api(ApiError {
         operation,
         status,
@@ -308,7 +358,11 @@ pub(crate) fn decode_reason(error: &serde_json::Error) -> String {
         serde_json::error::Category::Data => "JSON of an unexpected shape",
         serde_json::error::Category::Eof => "truncated JSON",
     };
-    format!("{category} at line {} column {}", error.line(), error.column())
+    format!(
+        "{category} at line {} column {}",
+        error.line(),
+        error.column()
+    )
 }
 
 pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
@@ -331,17 +385,26 @@ async fn read_limited(stream: ByteStream) -> String {
 }
 
 /// The whole body of a text answer (the activity CSV).
-pub(crate) async fn read_text(operation: &'static Operation, value: ResponseValue<ByteStream>) -> Result<String> {
+pub(crate) async fn read_text(
+    operation: &'static Operation,
+    value: ResponseValue<ByteStream>,
+) -> Result<String> {
     let status = value.status().as_u16();
     let mut stream = value.into_inner().into_inner();
     let mut buf = Vec::new();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|source| Error::Transport { operation: operation.id, source })?;
+        let chunk = chunk.map_err(|source| Error::Transport {
+            operation: operation.id,
+            source,
+        })?;
         buf.extend_from_slice(&chunk);
     }
     String::from_utf8(buf).map_err(|e| Error::Decode {
         operation: operation.id,
         status,
-        reason: format!("the text is not UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
+        reason: format!(
+            "the text is not UTF-8 (at byte {})",
+            e.utf8_error().valid_up_to()
+        ),
     })
 }

@@ -66,7 +66,11 @@ pub fn documented_retry_statuses(operation_id: &str) -> &'static [u16] {
 }
 
 /// Whether a request that got `status` may be sent again.
-pub(crate) fn status_is_retryable(method: &reqwest::Method, operation_id: &str, status: u16) -> bool {
+pub(crate) fn status_is_retryable(
+    method: &reqwest::Method,
+    operation_id: &str,
+    status: u16,
+) -> bool {
     if documented_retry_statuses(operation_id).contains(&status) {
         return true;
     }
@@ -84,5 +88,11 @@ pub(crate) fn error_is_retryable(method: &reqwest::Method, error: &reqwest::Erro
 }
 
 fn is_idempotent(method: &reqwest::Method) -> bool {
-    matches!(*method, reqwest::Method::GET | reqwest::Method::PUT | reqwest::Method::DELETE | reqwest::Method::HEAD)
+    matches!(
+        *method,
+        reqwest::Method::GET
+            | reqwest::Method::PUT
+            | reqwest::Method::DELETE
+            | reqwest::Method::HEAD
+    )
 }

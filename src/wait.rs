@@ -34,7 +34,10 @@ impl Default for WaitOptions {
 impl WaitOptions {
     /// Wait up to `timeout`, looking every `poll_interval`.
     pub fn new(timeout: Duration, poll_interval: Duration) -> Self {
-        Self { timeout, poll_interval }
+        Self {
+            timeout,
+            poll_interval,
+        }
     }
 }
 
@@ -74,47 +77,80 @@ impl Client {
     /// [`Error::WaitFailed`] when it is Suspended or waiting for input (it
     /// will not recover without action), and [`Error::WaitTimedOut`] at the
     /// deadline.
-    pub async fn wait_for_cluster_healthy(&self, cluster_uuid: &str, options: WaitOptions) -> Result<Cluster> {
-        poll(format!("cluster {cluster_uuid} to be Healthy"), options, || async {
-            let cluster = self.get_cluster(cluster_uuid).await?;
-            let ready = cluster.status.ready.clone();
-            Ok(match ready {
-                ClusterStatus::Healthy => Look::Done(cluster),
-                ClusterStatus::Suspended | ClusterStatus::WaitingForInput => Look::Failed(ready.to_string()),
-                other => Look::Pending(other.to_string()),
-            })
-        })
+    pub async fn wait_for_cluster_healthy(
+        &self,
+        cluster_uuid: &str,
+        options: WaitOptions,
+    ) -> Result<Cluster> {
+        poll(
+            format!("cluster {cluster_uuid} to be Healthy"),
+            options,
+            || async {
+                let cluster = self.get_cluster(cluster_uuid).await?;
+                let ready = cluster.status.ready.clone();
+                Ok(match ready {
+                    ClusterStatus::Healthy => Look::Done(cluster),
+                    ClusterStatus::Suspended | ClusterStatus::WaitingForInput => {
+                        Look::Failed(ready.to_string())
+                    }
+                    other => Look::Pending(other.to_string()),
+                })
+            },
+        )
         .await
     }
 
     /// Wait until the backup is Complete and return it. Fails with
     /// [`Error::WaitFailed`] when it Failed.
-    pub async fn wait_for_backup(&self, cluster_uuid: &str, backup_id: &str, options: WaitOptions) -> Result<BackupDto> {
-        poll(format!("backup {backup_id} of cluster {cluster_uuid} to complete"), options, || async {
-            let backups = self.get_backups(cluster_uuid).await?;
-            let Some(backup) = backups.into_iter().find(|b| b.uuid == backup_id || b.name == backup_id) else {
-                return Ok(Look::Pending("not listed yet".to_owned()));
-            };
-            Ok(match &backup.status {
-                BackupStatus::Complete => Look::Done(backup),
-                BackupStatus::Failed => Look::Failed(backup.status.to_string()),
-                other => Look::Pending(other.to_string()),
-            })
-        })
+    pub async fn wait_for_backup(
+        &self,
+        cluster_uuid: &str,
+        backup_id: &str,
+        options: WaitOptions,
+    ) -> Result<BackupDto> {
+        poll(
+            format!("backup {backup_id} of cluster {cluster_uuid} to complete"),
+            options,
+            || async {
+                let backups = self.get_backups(cluster_uuid).await?;
+                let Some(backup) = backups
+                    .into_iter()
+                    .find(|b| b.uuid == backup_id || b.name == backup_id)
+                else {
+                    return Ok(Look::Pending("not listed yet".to_owned()));
+                };
+                Ok(match &backup.status {
+                    BackupStatus::Complete => Look::Done(backup),
+                    BackupStatus::Failed => Look::Failed(backup.status.to_string()),
+                    other => Look::Pending(other.to_string()),
+                })
+            },
+        )
         .await
     }
 
     /// Wait until the restore from `backup_id` is COMPLETED and return it.
     /// Fails with [`Error::WaitFailed`] when it FAILED or was ABORTED.
-    pub async fn wait_for_restore(&self, cluster_uuid: &str, backup_id: &str, options: WaitOptions) -> Result<RestoreDto> {
-        poll(format!("restore of cluster {cluster_uuid} from backup {backup_id}"), options, || async {
-            let restore = self.get_restore(cluster_uuid, backup_id).await?;
-            Ok(match &restore.state {
-                RestoreState::Completed => Look::Done(restore),
-                RestoreState::Failed | RestoreState::Aborted => Look::Failed(restore.state.to_string()),
-                other => Look::Pending(other.to_string()),
-            })
-        })
+    pub async fn wait_for_restore(
+        &self,
+        cluster_uuid: &str,
+        backup_id: &str,
+        options: WaitOptions,
+    ) -> Result<RestoreDto> {
+        poll(
+            format!("restore of cluster {cluster_uuid} from backup {backup_id}"),
+            options,
+            || async {
+                let restore = self.get_restore(cluster_uuid, backup_id).await?;
+                Ok(match &restore.state {
+                    RestoreState::Completed => Look::Done(restore),
+                    RestoreState::Failed | RestoreState::Aborted => {
+                        Look::Failed(restore.state.to_string())
+                    }
+                    other => Look::Pending(other.to_string()),
+                })
+            },
+        )
         .await
     }
 }

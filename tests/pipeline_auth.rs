@@ -34,7 +34,9 @@ async fn a_thousand_concurrent_calls_on_a_cold_cache_make_one_token_request() {
         .await;
     let api = server
         .mock_async(|when, then| {
-            when.method(GET).path("/clusters").header("authorization", format!("Bearer {API_TOKEN}"));
+            when.method(GET)
+                .path("/clusters")
+                .header("authorization", format!("Bearer {API_TOKEN}"));
             then.status(200).json_body(serde_json::json!([]));
         })
         .await;
@@ -88,7 +90,9 @@ async fn a_new_process_with_a_cached_token_on_disk_asks_for_none() {
         .await;
     let api = server
         .mock_async(|when, then| {
-            when.method(GET).path("/members").header("authorization", format!("Bearer {API_TOKEN}"));
+            when.method(GET)
+                .path("/members")
+                .header("authorization", format!("Bearer {API_TOKEN}"));
             then.status(200).json_body(serde_json::json!([]));
         })
         .await;
@@ -151,10 +155,16 @@ async fn a_corrupt_cache_file_is_ignored_and_replaced() {
         .cache_dir(&dir)
         .build()
         .expect("client");
-    client.get_members().await.expect("a corrupt file is not fatal");
+    client
+        .get_members()
+        .await
+        .expect("a corrupt file is not fatal");
     token.assert_calls_async(1).await;
     let replaced = std::fs::read_to_string(&path).expect("rewritten");
-    assert!(replaced.contains(API_TOKEN), "the file now holds the new token");
+    assert!(
+        replaced.contains(API_TOKEN),
+        "the file now holds the new token"
+    );
 }
 
 #[tokio::test]
@@ -194,12 +204,18 @@ async fn bad_credentials_make_one_request_then_fail_fast_with_a_typed_error() {
             }
             other => panic!("expected InvalidCredentials, got {other:?}"),
         }
-        assert!(error.to_string().contains("CAMUNDA_CONSOLE_CLIENT_SECRET"), "the message says what to check");
+        assert!(
+            error.to_string().contains("CAMUNDA_CONSOLE_CLIENT_SECRET"),
+            "the message says what to check"
+        );
     }
     drop(client);
     // Another process with the same wrong secret does not ask either.
     let again = build().get_clusters().await.expect_err("still refused");
-    assert!(matches!(again, Error::Auth(AuthError::InvalidCredentials { .. })));
+    assert!(matches!(
+        again,
+        Error::Auth(AuthError::InvalidCredentials { .. })
+    ));
     token.assert_calls_async(1).await;
     api.assert_calls_async(0).await;
 }
@@ -210,7 +226,9 @@ async fn a_401_from_the_api_refreshes_once_and_retries_once() {
     let revoked_token = server
         .mock_async(|when, then| {
             when.method(POST).path("/oauth/token");
-            then.status(200).json_body(token_body("revoked-token")).up_to_n_times(1);
+            then.status(200)
+                .json_body(token_body("revoked-token"))
+                .up_to_n_times(1);
         })
         .await;
     let fresh_token = server
@@ -221,18 +239,25 @@ async fn a_401_from_the_api_refreshes_once_and_retries_once() {
         .await;
     let refused = server
         .mock_async(|when, then| {
-            when.method(GET).path("/clusters/c1").header("authorization", "Bearer revoked-token");
+            when.method(GET)
+                .path("/clusters/c1")
+                .header("authorization", "Bearer revoked-token");
             then.status(401);
         })
         .await;
     let ok = server
         .mock_async(|when, then| {
-            when.method(GET).path("/clusters/c1").header("authorization", "Bearer fresh-token");
+            when.method(GET)
+                .path("/clusters/c1")
+                .header("authorization", "Bearer fresh-token");
             then.status(200).json_body(cluster_json());
         })
         .await;
     let client = builder(&server).build().expect("client");
-    let cluster = client.get_cluster("c1").await.expect("retried with the fresh token");
+    let cluster = client
+        .get_cluster("c1")
+        .await
+        .expect("retried with the fresh token");
     assert_eq!(cluster.uuid, "c1");
     revoked_token.assert_calls_async(1).await;
     refused.assert_calls_async(1).await;
@@ -260,7 +285,15 @@ async fn a_second_401_is_a_typed_auth_error_not_a_loop() {
         .await;
     let client = builder(&server).build().expect("client");
     let error = client.get_cluster("c1").await.expect_err("refused twice");
-    assert!(matches!(error, Error::Auth(AuthError::TokenRejected { operation: "GetCluster" })), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            Error::Auth(AuthError::TokenRejected {
+                operation: "GetCluster"
+            })
+        ),
+        "{error:?}"
+    );
     token.assert_calls_async(2).await;
     api.assert_calls_async(2).await;
 }
@@ -276,8 +309,11 @@ async fn an_operation_without_security_sends_no_token_and_asks_for_none() {
         .await;
     let meta = server
         .mock_async(|when, then| {
-            when.method(GET).path("/meta/ip-ranges").header_missing("authorization");
-            then.status(200).json_body(serde_json::json!({ "web-modeler": ["1.2.3.4/32"] }));
+            when.method(GET)
+                .path("/meta/ip-ranges")
+                .header_missing("authorization");
+            then.status(200)
+                .json_body(serde_json::json!({ "web-modeler": ["1.2.3.4/32"] }));
         })
         .await;
     let client = builder(&server).build().expect("client");
@@ -289,7 +325,10 @@ async fn an_operation_without_security_sends_no_token_and_asks_for_none() {
 
 #[test]
 fn plain_http_is_refused_except_to_loopback() {
-    let remote = Client::builder().base_url("http://api.example.com").static_token("t").build();
+    let remote = Client::builder()
+        .base_url("http://api.example.com")
+        .static_token("t")
+        .build();
     assert!(matches!(remote, Err(Error::Config(_))), "{remote:?}");
     let token_url = Client::builder()
         .token_url("http://login.example.com/oauth/token")
@@ -297,8 +336,19 @@ fn plain_http_is_refused_except_to_loopback() {
         .no_disk_cache()
         .build();
     assert!(matches!(token_url, Err(Error::Config(_))));
-    for local in ["http://127.0.0.1:8080", "http://localhost:1/x/", "http://[::1]:9/"] {
-        assert!(Client::builder().base_url(local).static_token("t").build().is_ok(), "{local}");
+    for local in [
+        "http://127.0.0.1:8080",
+        "http://localhost:1/x/",
+        "http://[::1]:9/",
+    ] {
+        assert!(
+            Client::builder()
+                .base_url(local)
+                .static_token("t")
+                .build()
+                .is_ok(),
+            "{local}"
+        );
     }
 }
 
@@ -311,7 +361,8 @@ async fn a_base_url_with_a_path_prefix_keeps_it() {
             then.status(200).json_body(serde_json::json!([]));
         })
         .await;
-    let client = Client::with_static_token(&format!("{}/prefix/", server.base_url()), "t").expect("client");
+    let client =
+        Client::with_static_token(&format!("{}/prefix/", server.base_url()), "t").expect("client");
     client.get_members().await.expect("call");
     api.assert_async().await;
 }
@@ -326,7 +377,8 @@ pub fn cluster_json() -> serde_json::Value {
 }
 
 fn tempdir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("camunda-admin-test-{}-{name}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("camunda-admin-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir
 }
@@ -336,18 +388,31 @@ fn assert_private_and_secret_free(dir: &std::path::Path, secrets: &[&str]) {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(dir).expect("dir").permissions().mode() & 0o777;
     assert_eq!(mode, 0o700, "cache folder mode");
-    let files: Vec<_> = std::fs::read_dir(dir).expect("dir").map(|e| e.expect("entry").path()).collect();
-    assert_eq!(files.len(), 1, "one token file, no temporary left: {files:?}");
+    let files: Vec<_> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(
+        files.len(),
+        1,
+        "one token file, no temporary left: {files:?}"
+    );
     for file in files {
         let mode = std::fs::metadata(&file).expect("file").permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "token file mode");
-        let name = file.file_name().expect("name").to_string_lossy().into_owned();
+        let name = file
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         let text = std::fs::read_to_string(&file).expect("read");
-        assert!(!text.contains(secrets[0]), "the client secret is never written");
+        assert!(
+            !text.contains(secrets[0]),
+            "the client secret is never written"
+        );
         assert!(!name.contains(secrets[1]), "no id in a file name");
     }
 }
 
 #[cfg(not(unix))]
 fn assert_private_and_secret_free(_: &std::path::Path, _: &[&str]) {}
-

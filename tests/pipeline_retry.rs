@@ -51,7 +51,10 @@ async fn a_delete_rides_out_429s_honouring_retry_after() {
             then.status(204);
         })
         .await;
-    client(&server).delete_cluster("c1").await.expect("succeeds on the third attempt");
+    client(&server)
+        .delete_cluster("c1")
+        .await
+        .expect("succeeds on the third attempt");
     busy.assert_calls_async(2).await;
     ok.assert_calls_async(1).await;
 }
@@ -69,7 +72,10 @@ async fn a_post_is_not_retried_on_an_ambiguous_failure() {
         client_name: "ci".into(),
         permissions: vec![],
     };
-    let error = client(&server).create_client("c1", &body).await.expect_err("502");
+    let error = client(&server)
+        .create_client("c1", &body)
+        .await
+        .expect_err("502");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
     create.assert_calls_async(1).await;
 }
@@ -87,8 +93,13 @@ async fn create_cluster_is_retried_on_its_documented_503() {
         "name": "n", "planTypeId": "p", "channelId": "c", "generationId": "g", "regionId": "r"
     }))
     .expect("body");
-    let error = client(&server).create_cluster(&body).await.expect_err("503");
-    assert!(matches!(&error, Error::Api(api) if api.status == 503 && api.operation == "CreateCluster"));
+    let error = client(&server)
+        .create_cluster(&body)
+        .await
+        .expect_err("503");
+    assert!(
+        matches!(&error, Error::Api(api) if api.status == 503 && api.operation == "CreateCluster")
+    );
     create.assert_calls_async(4).await;
 }
 
@@ -101,7 +112,10 @@ async fn get_client_is_retried_while_the_cluster_is_not_ready() {
             then.status(412).body("cluster not ready");
         })
         .await;
-    let error = client(&server).get_client("c1", "id1").await.expect_err("412");
+    let error = client(&server)
+        .get_client("c1", "id1")
+        .await
+        .expect_err("412");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(412));
     not_ready.assert_calls_async(4).await;
 }
@@ -142,7 +156,11 @@ async fn retries_can_be_turned_off() {
 #[tokio::test]
 async fn a_refused_connection_is_a_transport_error() {
     // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
     let client = Client::builder()
         .base_url(format!("http://127.0.0.1:{port}"))
         .static_token("t")
@@ -150,6 +168,15 @@ async fn a_refused_connection_is_a_transport_error() {
         .build()
         .expect("client");
     let error = client.get_members().await.expect_err("nothing listens");
-    assert!(matches!(error, Error::Transport { operation: "GetMembers", .. }), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            Error::Transport {
+                operation: "GetMembers",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     assert!(error.is_retryable());
 }

@@ -19,7 +19,13 @@ const ACCESS_TOKEN: &str = "ACCESS-TOKEN-8f14e45f";
 const CREATED_SECRET: &str = "CREATED-CLIENT-SECRET-c9f0f895";
 const CONNECTOR_VALUE: &str = "CONNECTOR-VALUE-45c48cce";
 const MONITORING_PASSWORD: &str = "MONITORING-PASSWORD-6512bd43";
-const ALL: [&str; 5] = [CLIENT_SECRET, ACCESS_TOKEN, CREATED_SECRET, CONNECTOR_VALUE, MONITORING_PASSWORD];
+const ALL: [&str; 5] = [
+    CLIENT_SECRET,
+    ACCESS_TOKEN,
+    CREATED_SECRET,
+    CONNECTOR_VALUE,
+    MONITORING_PASSWORD,
+];
 
 fn assert_no_secret(what: &str, text: &str) {
     for secret in ALL {
@@ -76,7 +82,8 @@ async fn secrets_stay_out_of_debug_errors_and_trace_logs() {
     server
         .mock_async(|when, then| {
             when.method(GET).path("/clusters/c1/secrets");
-            then.status(200).json_body(serde_json::json!({ "DB": CONNECTOR_VALUE }));
+            then.status(200)
+                .json_body(serde_json::json!({ "DB": CONNECTOR_VALUE }));
         })
         .await;
     server
@@ -92,7 +99,8 @@ async fn secrets_stay_out_of_debug_errors_and_trace_logs() {
     server
         .mock_async(|when, then| {
             when.method(POST).path("/clusters/c2/clients");
-            then.status(200).json_body(serde_json::json!({ "name": 7, "clientSecret": CREATED_SECRET }));
+            then.status(200)
+                .json_body(serde_json::json!({ "name": 7, "clientSecret": CREATED_SECRET }));
         })
         .await;
     server
@@ -113,40 +121,82 @@ async fn secrets_stay_out_of_debug_errors_and_trace_logs() {
     assert_no_secret("Client Debug", &format!("{client:?}"));
     let builder = Client::builder().credentials("client-id", CLIENT_SECRET);
     assert_no_secret("ClientBuilder Debug", &format!("{builder:?}"));
-    assert_no_secret("Credentials Debug", &format!("{:?}", camunda_admin::Credentials::new("id", CLIENT_SECRET)));
-    let static_client = Client::with_static_token(&server.base_url(), ACCESS_TOKEN).expect("client");
+    assert_no_secret(
+        "Credentials Debug",
+        &format!("{:?}", camunda_admin::Credentials::new("id", CLIENT_SECRET)),
+    );
+    let static_client =
+        Client::with_static_token(&server.base_url(), ACCESS_TOKEN).expect("client");
     assert_no_secret("static Client Debug", &format!("{static_client:?}"));
 
-    let body = types::CreateClusterClientBody { client_name: "ci".into(), permissions: vec![] };
+    let body = types::CreateClusterClientBody {
+        client_name: "ci".into(),
+        permissions: vec![],
+    };
     let created = client.create_client("c1", &body).await.expect("created");
-    assert_eq!(created.client_secret.expose_secret(), CREATED_SECRET, "the caller can read it once");
+    assert_eq!(
+        created.client_secret.expose_secret(),
+        CREATED_SECRET,
+        "the caller can read it once"
+    );
     assert_no_secret("CreatedClusterClient Debug", &format!("{created:?}"));
 
     let secrets = client.get_secrets("c1").await.expect("secrets");
-    assert_eq!(secrets.get("DB").map(|s| s.expose_secret()), Some(CONNECTOR_VALUE));
+    assert_eq!(
+        secrets.get("DB").map(|s| s.expose_secret()),
+        Some(CONNECTOR_VALUE)
+    );
     assert_no_secret("ClusterSecrets Debug", &format!("{secrets:?}"));
 
     let monitoring = client
-        .create_monitoring_client("c1", &types::CreateMonitoringClientBody { username: "prom".into() })
+        .create_monitoring_client(
+            "c1",
+            &types::CreateMonitoringClientBody {
+                username: "prom".into(),
+            },
+        )
         .await
         .expect("monitoring client");
     assert_no_secret("monitoring client Debug", &format!("{monitoring:?}"));
 
-    let update = types::UpdateSecretBody { secret_value: CONNECTOR_VALUE.into() };
+    let update = types::UpdateSecretBody {
+        secret_value: CONNECTOR_VALUE.into(),
+    };
     assert_no_secret("UpdateSecretBody Debug", &format!("{update:?}"));
-    let error = client.update_secret("c1", "DB", &update).await.expect_err("409");
+    let error = client
+        .update_secret("c1", "DB", &update)
+        .await
+        .expect_err("409");
     assert!(matches!(&error, Error::Api(api) if api.status == 409));
     assert_no_secret("API error", &format!("{error} {error:?}"));
 
-    let error = client.create_client("c2", &body).await.expect_err("does not decode");
-    assert!(matches!(error, Error::Decode { operation: "CreateClient", .. }), "{error:?}");
+    let error = client
+        .create_client("c2", &body)
+        .await
+        .expect_err("does not decode");
+    assert!(
+        matches!(
+            error,
+            Error::Decode {
+                operation: "CreateClient",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     assert_no_secret("decode error", &format!("{error} {error:?}"));
 
     refused_credentials_error_names_the_variable_not_the_secret().await;
 
     let logs = captured.text();
-    assert!(logs.contains("call succeeded") && logs.contains("operation=\"CreateClient\""), "the capture works: {logs}");
-    assert!(logs.contains("requesting a token"), "token fetches are logged");
+    assert!(
+        logs.contains("call succeeded") && logs.contains("operation=\"CreateClient\""),
+        "the capture works: {logs}"
+    );
+    assert!(
+        logs.contains("requesting a token"),
+        "token fetches are logged"
+    );
     assert_no_secret("TRACE log", &logs);
 }
 
@@ -155,7 +205,8 @@ async fn refused_credentials_error_names_the_variable_not_the_secret() {
     server
         .mock_async(|when, then| {
             when.method(POST).path("/oauth/token");
-            then.status(401).json_body(serde_json::json!({ "error": "access_denied" }));
+            then.status(401)
+                .json_body(serde_json::json!({ "error": "access_denied" }));
         })
         .await;
     let client = Client::builder()

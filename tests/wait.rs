@@ -31,7 +31,9 @@ async fn waits_through_creating_until_healthy() {
     let creating = server
         .mock_async(|when, then| {
             when.method(GET).path("/clusters/c1");
-            then.status(200).json_body(cluster("Creating")).up_to_n_times(3);
+            then.status(200)
+                .json_body(cluster("Creating"))
+                .up_to_n_times(3);
         })
         .await;
     let healthy = server
@@ -41,7 +43,10 @@ async fn waits_through_creating_until_healthy() {
         })
         .await;
     let client = Client::with_static_token(&server.base_url(), "t").expect("client");
-    let cluster = client.wait_for_cluster_healthy("c1", QUICK).await.expect("healthy");
+    let cluster = client
+        .wait_for_cluster_healthy("c1", QUICK)
+        .await
+        .expect("healthy");
     assert_eq!(cluster.status.ready.as_str(), "Healthy");
     creating.assert_calls_async(3).await;
     healthy.assert_calls_async(1).await;
@@ -57,8 +62,14 @@ async fn a_suspended_cluster_fails_the_wait_at_once() {
         })
         .await;
     let client = Client::with_static_token(&server.base_url(), "t").expect("client");
-    let error = client.wait_for_cluster_healthy("c1", QUICK).await.expect_err("suspended");
-    assert!(matches!(&error, Error::WaitFailed { status, .. } if status == "Suspended"), "{error:?}");
+    let error = client
+        .wait_for_cluster_healthy("c1", QUICK)
+        .await
+        .expect_err("suspended");
+    assert!(
+        matches!(&error, Error::WaitFailed { status, .. } if status == "Suspended"),
+        "{error:?}"
+    );
     suspended.assert_calls_async(1).await;
 }
 
@@ -75,8 +86,14 @@ async fn an_unknown_status_keeps_waiting_until_the_timeout() {
     // Paused time would need no real waiting, but httpmock answers over real
     // sockets; a timeout shorter than one interval ends after one look.
     let options = WaitOptions::new(Duration::from_millis(5), Duration::from_millis(10));
-    let error = client.wait_for_cluster_healthy("c1", options).await.expect_err("times out");
-    assert!(matches!(&error, Error::WaitTimedOut { last_status, .. } if last_status == "Hibernating"), "{error:?}");
+    let error = client
+        .wait_for_cluster_healthy("c1", options)
+        .await
+        .expect_err("times out");
+    assert!(
+        matches!(&error, Error::WaitTimedOut { last_status, .. } if last_status == "Hibernating"),
+        "{error:?}"
+    );
     polls.assert_calls_async(1).await;
 }
 
@@ -86,7 +103,9 @@ async fn waits_for_a_backup_and_fails_on_a_failed_one() {
     let in_progress = server
         .mock_async(|when, then| {
             when.method(GET).path("/clusters/c1/backups");
-            then.status(200).json_body(json!([backup("In progress")])).up_to_n_times(2);
+            then.status(200)
+                .json_body(json!([backup("In progress")]))
+                .up_to_n_times(2);
         })
         .await;
     server
@@ -102,10 +121,16 @@ async fn waits_for_a_backup_and_fails_on_a_failed_one() {
         })
         .await;
     let client = Client::with_static_token(&server.base_url(), "t").expect("client");
-    let done = client.wait_for_backup("c1", "b1", QUICK).await.expect("complete");
+    let done = client
+        .wait_for_backup("c1", "b1", QUICK)
+        .await
+        .expect("complete");
     assert_eq!(done.status.as_str(), "Complete");
     in_progress.assert_calls_async(2).await;
-    let error = client.wait_for_backup("c2", "b1", QUICK).await.expect_err("failed");
+    let error = client
+        .wait_for_backup("c2", "b1", QUICK)
+        .await
+        .expect_err("failed");
     assert!(matches!(error, Error::WaitFailed { .. }));
 }
 
@@ -115,16 +140,22 @@ async fn waits_for_a_restore() {
     server
         .mock_async(|when, then| {
             when.method(GET).path("/clusters/c1/backups/b1/restore");
-            then.status(200).json_body(json!({ "uuid": "r", "backupId": "b1", "state": "IN_PROGRESS" })).up_to_n_times(1);
+            then.status(200)
+                .json_body(json!({ "uuid": "r", "backupId": "b1", "state": "IN_PROGRESS" }))
+                .up_to_n_times(1);
         })
         .await;
     server
         .mock_async(|when, then| {
             when.method(GET).path("/clusters/c1/backups/b1/restore");
-            then.status(200).json_body(json!({ "uuid": "r", "backupId": "b1", "state": "COMPLETED" }));
+            then.status(200)
+                .json_body(json!({ "uuid": "r", "backupId": "b1", "state": "COMPLETED" }));
         })
         .await;
     let client = Client::with_static_token(&server.base_url(), "t").expect("client");
-    let restore = client.wait_for_restore("c1", "b1", QUICK).await.expect("restored");
+    let restore = client
+        .wait_for_restore("c1", "b1", QUICK)
+        .await
+        .expect("restored");
     assert_eq!(restore.state.as_str(), "COMPLETED");
 }

@@ -120,7 +120,19 @@ impl token_cache::Exchange for OAuth {
     fn exchange<'a>(
         &'a self,
         key: &'a TokenKey,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<token_cache::IssuedToken, token_cache::ExchangeError>> + Send + 'a>> {
-        Box::pin(oauth_exchange::exchange(&self.http, &key.token_url, &key.audience, &self.credentials))
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<
+                    Output = Result<token_cache::IssuedToken, token_cache::ExchangeError>,
+                > + Send
+                + 'a,
+        >,
+    > {
+        Box::pin(oauth_exchange::exchange(
+            &self.http,
+            &key.token_url,
+            &key.audience,
+            &self.credentials,
+        ))
     }
 }

@@ -8,7 +8,10 @@
 
 use std::{sync::Mutex, time::Duration};
 
-use oauth2::{basic::BasicClient, AuthType, ClientId, ClientSecret, RequestTokenError, TokenResponse, TokenUrl};
+use oauth2::{
+    basic::BasicClient, AuthType, ClientId, ClientSecret, RequestTokenError, TokenResponse,
+    TokenUrl,
+};
 
 use super::Credentials;
 use crate::pipeline::retry_after;
@@ -52,7 +55,9 @@ pub(crate) async fn exchange(
     let token_url = TokenUrl::new(token_url.to_owned())
         .map_err(|_| ExchangeError::Invalid("the token URL is not a valid URL".into()))?;
     let client = BasicClient::new(ClientId::new(credentials.client_id.clone()))
-        .set_client_secret(ClientSecret::new(credentials.client_secret.expose_secret().to_owned()))
+        .set_client_secret(ClientSecret::new(
+            credentials.client_secret.expose_secret().to_owned(),
+        ))
         .set_auth_type(AuthType::RequestBody)
         .set_token_uri(token_url);
 
@@ -89,7 +94,9 @@ fn classify<RE: std::error::Error + 'static, T: oauth2::ErrorResponse + 'static>
             retry_after,
             reason: format!("the token service answered HTTP {code}"),
         },
-        Some(code) if !(200..300).contains(&code) => ExchangeError::Invalid(format!("the token service answered HTTP {code}")),
+        Some(code) if !(200..300).contains(&code) => {
+            ExchangeError::Invalid(format!("the token service answered HTTP {code}"))
+        }
         Some(_) => ExchangeError::Invalid(match error {
             // The body may hold the token: name the problem, not the content.
             RequestTokenError::Parse(e, _) => format!("unreadable token answer at {}", e.path()),
@@ -99,7 +106,9 @@ fn classify<RE: std::error::Error + 'static, T: oauth2::ErrorResponse + 'static>
             status: None,
             retry_after: None,
             reason: match error {
-                RequestTokenError::Request(e) => format!("no answer from the token service: {}", error_chain(&e)),
+                RequestTokenError::Request(e) => {
+                    format!("no answer from the token service: {}", error_chain(&e))
+                }
                 _ => "no answer from the token service".to_owned(),
             },
         },
@@ -127,7 +136,13 @@ struct Adapter<'a> {
 
 impl<'c> oauth2::AsyncHttpClient<'c> for Adapter<'_> {
     type Error = reqwest::Error;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<oauth2::HttpResponse, reqwest::Error>> + Send + 'c>>;
+    type Future = std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<oauth2::HttpResponse, reqwest::Error>>
+                + Send
+                + 'c,
+        >,
+    >;
 
     fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
         Box::pin(send(self.http, request, self.last))

@@ -87,7 +87,9 @@ pub(crate) struct TokenSlot {
 pub(crate) fn slot_for(key: &TokenKey) -> Arc<TokenSlot> {
     static SLOTS: OnceLock<Mutex<HashMap<TokenKey, Weak<TokenSlot>>>> = OnceLock::new();
     let slots = SLOTS.get_or_init(Default::default);
-    let mut slots = slots.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut slots = slots
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(slot) = slots.get(key).and_then(Weak::upgrade) {
         return slot;
     }
@@ -100,7 +102,10 @@ pub(crate) fn slot_for(key: &TokenKey) -> Arc<TokenSlot> {
 /// One request to the token service (the OAuth exchange; a fake in tests).
 pub(crate) trait Exchange: Send + Sync {
     /// Ask for a token for `key`.
-    fn exchange<'a>(&'a self, key: &'a TokenKey) -> Pin<Box<dyn Future<Output = Result<IssuedToken, ExchangeError>> + Send + 'a>>;
+    fn exchange<'a>(
+        &'a self,
+        key: &'a TokenKey,
+    ) -> Pin<Box<dyn Future<Output = Result<IssuedToken, ExchangeError>> + Send + 'a>>;
 }
 
 /// Everything a slot needs to fetch a token, owned by a client.
@@ -174,7 +179,7 @@ impl TokenSlot {
         }
         let digest = secret_digest(source.secret);
         self.check_refusal(&mut state, source, &digest)?;
-        if let Some(token) = self.from_store(source) {
+        if let Some(token) = self.load_from_store(source) {
             return Ok(token);
         }
         match self.fetch_with_backoff(&mut state, source).await {
@@ -210,7 +215,12 @@ impl TokenSlot {
         }
     }
 
-    fn check_refusal(&self, state: &mut FetchState, source: &TokenSource<'_>, digest: &str) -> Result<(), AuthError> {
+    fn check_refusal(
+        &self,
+        state: &mut FetchState,
+        source: &TokenSource<'_>,
+        digest: &str,
+    ) -> Result<(), AuthError> {
         if let Some(refusal) = &state.refusal {
             if Instant::now() < refusal.until && refusal.secret_digest == digest {
                 return Err(self.refused(refusal.status));
@@ -234,7 +244,7 @@ impl TokenSlot {
         Ok(())
     }
 
-    fn from_store(&self, source: &TokenSource<'_>) -> Option<SecretString> {
+    fn load_from_store(&self, source: &TokenSource<'_>) -> Option<SecretString> {
         let stored = source.store?.load(&self.key)?;
         let left = stored.expires_at.duration_since(SystemTime::now()).ok()?;
         let now = Instant::now();
@@ -248,7 +258,11 @@ impl TokenSlot {
         Some(token)
     }
 
-    async fn fetch_with_backoff(&self, state: &mut FetchState, source: &TokenSource<'_>) -> Result<SecretString, FetchFailure> {
+    async fn fetch_with_backoff(
+        &self,
+        state: &mut FetchState,
+        source: &TokenSource<'_>,
+    ) -> Result<SecretString, FetchFailure> {
         let deadline = Instant::now() + source.policy.fetch_deadline;
         let mut attempt: u32 = 0;
         loop {
@@ -257,14 +271,23 @@ impl TokenSlot {
             }
             attempt += 1;
             state.last_request = Some(Instant::now());
-            self.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.requests
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             tracing::debug!(client_id = %self.key.client_id, attempt, "requesting a token");
             let result = source.exchange.exchange(&self.key).await;
             let arrived = Instant::now();
             match result {
-                Ok(IssuedToken { access_token, expires_in }) => {
+                Ok(IssuedToken {
+                    access_token,
+                    expires_in,
+                }) => {
                     let lifetime = expires_in.unwrap_or(source.policy.default_lifetime);
-                    let token = cached(access_token, arrived, lifetime, source.policy.refresh_margin);
+                    let token = cached(
+                        access_token,
+                        arrived,
+                        lifetime,
+                        source.policy.refresh_margin,
+                    );
                     if let Some(store) = source.store {
                         store.save(
                             &self.key,
@@ -286,11 +309,18 @@ impl TokenSlot {
                 Err(ExchangeError::Invalid(reason)) => {
                     return Err(FetchFailure::Other(AuthError::InvalidTokenResponse(reason)));
                 }
-                Err(ExchangeError::Unavailable { status, retry_after, reason }) => {
+                Err(ExchangeError::Unavailable {
+                    status,
+                    retry_after,
+                    reason,
+                }) => {
                     let pause = backoff(attempt).max(retry_after.unwrap_or_default());
                     tracing::debug!(client_id = %self.key.client_id, ?status, pause_ms = pause.as_millis() as u64, "token service unavailable; backing off");
                     if Instant::now() + pause > deadline {
-                        return Err(FetchFailure::Other(AuthError::TokenServiceUnavailable { reason, status }));
+                        return Err(FetchFailure::Other(AuthError::TokenServiceUnavailable {
+                            reason,
+                            status,
+                        }));
                     }
                     tokio::time::sleep(pause).await;
                 }
@@ -317,7 +347,8 @@ fn cached(token: SecretString, now: Instant, lifetime: Duration, margin: Duratio
 
 /// Exponential backoff from 1 s, capped at 10 s, with up to 25 % jitter.
 pub(crate) fn backoff(attempt: u32) -> Duration {
-    let base = Duration::from_secs(1u64 << attempt.saturating_sub(1).min(4)).min(Duration::from_secs(10));
+    let base =
+        Duration::from_secs(1u64 << attempt.saturating_sub(1).min(4)).min(Duration::from_secs(10));
     base + base.mul_f64(jitter() * 0.25)
 }
 

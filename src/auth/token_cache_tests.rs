@@ -30,14 +30,19 @@ impl ScriptedService {
 }
 
 impl Exchange for ScriptedService {
-    fn exchange<'a>(&'a self, _key: &'a TokenKey) -> Pin<Box<dyn Future<Output = Result<IssuedToken, ExchangeError>> + Send + 'a>> {
+    fn exchange<'a>(
+        &'a self,
+        _key: &'a TokenKey,
+    ) -> Pin<Box<dyn Future<Output = Result<IssuedToken, ExchangeError>> + Send + 'a>> {
         Box::pin(async move {
             self.asked_at.lock().expect("lock").push(Instant::now());
             // A token service takes a moment to answer.
             tokio::time::sleep(Duration::from_millis(50)).await;
             let next = self.answers.lock().expect("lock").pop_front();
             next.unwrap_or_else(|| {
-                let n = self.issued.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let n = self
+                    .issued
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 Ok(token(&format!("token-{n}"), 3600))
             })
         })
@@ -114,18 +119,33 @@ async fn a_thousand_concurrent_callers_on_a_cold_cache_make_one_request() {
 
 #[tokio::test(start_paused = true)]
 async fn the_token_is_reused_until_the_refresh_margin_then_refreshed_once() {
-    let fixture = Fixture::new("refresh", vec![Ok(token("first", 3600)), Ok(token("second", 3600))]);
-    assert_eq!(fixture.token().await.expect("token").expose_secret(), "first");
+    let fixture = Fixture::new(
+        "refresh",
+        vec![Ok(token("first", 3600)), Ok(token("second", 3600))],
+    );
+    assert_eq!(
+        fixture.token().await.expect("token").expose_secret(),
+        "first"
+    );
 
     // 54 minutes later (6 minutes before expiry, margin 5): still the first.
     tokio::time::advance(Duration::from_secs(54 * 60)).await;
-    assert_eq!(fixture.token().await.expect("token").expose_secret(), "first");
+    assert_eq!(
+        fixture.token().await.expect("token").expose_secret(),
+        "first"
+    );
     assert_eq!(fixture.service.asked().len(), 1);
 
     // Inside the margin: one refresh.
     tokio::time::advance(Duration::from_secs(2 * 60)).await;
-    assert_eq!(fixture.token().await.expect("token").expose_secret(), "second");
-    assert_eq!(fixture.token().await.expect("token").expose_secret(), "second");
+    assert_eq!(
+        fixture.token().await.expect("token").expose_secret(),
+        "second"
+    );
+    assert_eq!(
+        fixture.token().await.expect("token").expose_secret(),
+        "second"
+    );
     assert_eq!(fixture.service.asked().len(), 2);
 }
 
@@ -139,7 +159,11 @@ async fn a_429_storm_gets_at_most_one_request_per_second_then_succeeds() {
     let asked = fixture.service.asked();
     assert_eq!(asked.len(), 7, "six refusals, then the success");
     for pair in asked.windows(2) {
-        assert!(pair[1] - pair[0] >= Duration::from_secs(1), "requests {:?} apart", pair[1] - pair[0]);
+        assert!(
+            pair[1] - pair[0] >= Duration::from_secs(1),
+            "requests {:?} apart",
+            pair[1] - pair[0]
+        );
     }
 }
 
@@ -159,7 +183,16 @@ async fn an_unavailable_service_fails_typed_at_the_deadline() {
     fixture.policy.fetch_deadline = Duration::from_secs(20);
     let started = Instant::now();
     let error = fixture.token().await.expect_err("no token");
-    assert!(matches!(error, AuthError::TokenServiceUnavailable { status: Some(503), .. }), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            AuthError::TokenServiceUnavailable {
+                status: Some(503),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     assert!(started.elapsed() <= Duration::from_secs(20));
     let asked = fixture.service.asked().len();
     assert!((2..=20).contains(&asked), "{asked} requests in 20 s");
@@ -167,16 +200,26 @@ async fn an_unavailable_service_fails_typed_at_the_deadline() {
 
 #[tokio::test(start_paused = true)]
 async fn refused_credentials_fail_fast_during_the_cooldown() {
-    let mut fixture = Fixture::new("refused", vec![Err(ExchangeError::Rejected { status: 401 })]);
+    let mut fixture = Fixture::new(
+        "refused",
+        vec![Err(ExchangeError::Rejected { status: 401 })],
+    );
     fixture.policy.refusal_cooldown = Duration::from_secs(60);
 
     let first = fixture.token().await.expect_err("refused");
-    assert!(matches!(first, AuthError::InvalidCredentials { status: 401, .. }), "{first:?}");
+    assert!(
+        matches!(first, AuthError::InvalidCredentials { status: 401, .. }),
+        "{first:?}"
+    );
     for _ in 0..10 {
         let again = fixture.token().await.expect_err("still refused");
         assert!(matches!(again, AuthError::InvalidCredentials { .. }));
     }
-    assert_eq!(fixture.service.asked().len(), 1, "no request during the cooldown");
+    assert_eq!(
+        fixture.service.asked().len(),
+        1,
+        "no request during the cooldown"
+    );
 
     // After the cooldown the service is asked again (and now accepts).
     tokio::time::advance(Duration::from_secs(61)).await;
@@ -186,10 +229,16 @@ async fn refused_credentials_fail_fast_during_the_cooldown() {
 
 #[tokio::test(start_paused = true)]
 async fn a_corrected_secret_is_tried_at_once() {
-    let mut fixture = Fixture::new("corrected", vec![Err(ExchangeError::Rejected { status: 401 })]);
+    let mut fixture = Fixture::new(
+        "corrected",
+        vec![Err(ExchangeError::Rejected { status: 401 })],
+    );
     fixture.token().await.expect_err("refused");
     fixture.secret = SecretString::new("the-right-secret");
-    fixture.token().await.expect("the corrected secret is used without waiting");
+    fixture
+        .token()
+        .await
+        .expect("the corrected secret is used without waiting");
     assert_eq!(fixture.service.asked().len(), 2);
 }
 
@@ -204,7 +253,14 @@ async fn a_failed_refresh_keeps_the_old_token_until_it_expires() {
     fixture.token().await.expect("token");
     // Past the refresh point (half of 600 s), before expiry.
     tokio::time::advance(Duration::from_secs(400)).await;
-    assert_eq!(fixture.token().await.expect("old token still valid").expose_secret(), "old");
+    assert_eq!(
+        fixture
+            .token()
+            .await
+            .expect("old token still valid")
+            .expose_secret(),
+        "old"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -223,8 +279,18 @@ async fn an_invalidated_token_is_replaced_by_exactly_one_request() {
 #[test]
 fn short_lived_tokens_refresh_in_their_second_half() {
     let now = Instant::now();
-    let t = cached(SecretString::new("t"), now, Duration::from_secs(60), Duration::from_secs(300));
+    let t = cached(
+        SecretString::new("t"),
+        now,
+        Duration::from_secs(60),
+        Duration::from_secs(300),
+    );
     assert_eq!(t.refresh_at - now, Duration::from_secs(30));
-    let t = cached(SecretString::new("t"), now, Duration::from_secs(86_400), Duration::from_secs(300));
+    let t = cached(
+        SecretString::new("t"),
+        now,
+        Duration::from_secs(86_400),
+        Duration::from_secs(300),
+    );
     assert_eq!(t.refresh_at - now, Duration::from_secs(86_100));
 }

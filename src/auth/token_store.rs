@@ -121,11 +121,13 @@ impl DiskTokenStore {
     }
 
     fn token_path(&self, key: &TokenKey) -> PathBuf {
-        self.dir.join(format!("camunda-admin-token-{}.json", key.digest()))
+        self.dir
+            .join(format!("camunda-admin-token-{}.json", key.digest()))
     }
 
     fn failure_path(&self, key: &TokenKey) -> PathBuf {
-        self.dir.join(format!("camunda-admin-refused-{}.json", key.digest()))
+        self.dir
+            .join(format!("camunda-admin-refused-{}.json", key.digest()))
     }
 
     fn write_atomically(&self, path: &Path, contents: &[u8]) -> std::io::Result<()> {
@@ -146,7 +148,9 @@ impl TokenStore for DiskTokenStore {
     fn load(&self, key: &TokenKey) -> Option<StoredToken> {
         let text = fs::read(self.token_path(key)).ok()?;
         let file: TokenFile = serde_json::from_slice(&text).ok()?;
-        let belongs = file.token_url == key.token_url && file.client_id == key.client_id && file.audience == key.audience;
+        let belongs = file.token_url == key.token_url
+            && file.client_id == key.client_id
+            && file.audience == key.audience;
         (belongs && !file.access_token.is_empty()).then(|| StoredToken {
             access_token: SecretString::new(file.access_token),
             expires_at: UNIX_EPOCH + Duration::from_secs(file.expires_at_unix),
@@ -175,7 +179,9 @@ impl TokenStore for DiskTokenStore {
     fn load_failure(&self, key: &TokenKey) -> Option<StoredFailure> {
         let text = fs::read(self.failure_path(key)).ok()?;
         let file: FailureFile = serde_json::from_slice(&text).ok()?;
-        let belongs = file.token_url == key.token_url && file.client_id == key.client_id && file.audience == key.audience;
+        let belongs = file.token_url == key.token_url
+            && file.client_id == key.client_id
+            && file.audience == key.audience;
         belongs.then(|| StoredFailure {
             status: file.status,
             until: UNIX_EPOCH + Duration::from_secs(file.until_unix),
@@ -208,14 +214,19 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unix_seconds(time: SystemTime) -> u64 {
-    time.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    time.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 #[cfg(unix)]
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     if !dir.exists() {
-        fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
     }
     // A folder made by someone else keeps its owner, but not a wider mode.
     let mode = fs::metadata(dir)?.permissions().mode() & 0o777;
@@ -233,10 +244,19 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 #[cfg(unix)]
 fn private_file(path: &Path) -> std::io::Result<fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)
+    fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
 }
 
 #[cfg(not(unix))]
 fn private_file(path: &Path) -> std::io::Result<fs::File> {
-    fs::OpenOptions::new().write(true).create(true).truncate(true).open(path)
+    fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)
 }

@@ -82,7 +82,10 @@ pub const CORRECTIONS: &[(&str, &str)] = &[
 ];
 
 /// Fields that the document marks required but the live server can omit.
-const LATE_REQUIRED: &[(&str, &str)] = &[("Cluster", "encryption"), ("CreatedClusterClient", "audience")];
+const LATE_REQUIRED: &[(&str, &str)] = &[
+    ("Cluster", "encryption"),
+    ("CreatedClusterClient", "audience"),
+];
 
 /// Better names for schemas whose published names are not Rust-like.
 const SCHEMA_RENAMES: &[(&str, &str)] = &[("Record_string.never_", "EmptyObject")];
@@ -149,7 +152,9 @@ pub fn apply(doc: &mut Value) -> Vec<Outcome> {
 }
 
 fn describe_named_schemas(doc: &mut Value) {
-    let Some(schemas) = schemas_mut(doc) else { return };
+    let Some(schemas) = schemas_mut(doc) else {
+        return;
+    };
     for (name, text) in NAMED_SCHEMA_DOCS {
         if let Some(schema) = schemas.get_mut(*name).and_then(Value::as_object_mut) {
             schema.entry("description").or_insert_with(|| json!(text));
@@ -161,7 +166,10 @@ fn describe_named_schemas(doc: &mut Value) {
 /// `build.rs` generates an open Rust enum for each.
 pub fn string_enums(doc: &Value) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
-    if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
         for (name, schema) in schemas {
             if let Some(values) = string_enum_values(schema) {
                 out.insert(name.clone(), values);
@@ -175,8 +183,16 @@ pub fn string_enums(doc: &Value) -> BTreeMap<String, Vec<String>> {
 pub fn unauthenticated_operations(doc: &Value) -> BTreeSet<String> {
     operations(doc)
         .into_iter()
-        .filter(|(_, _, op)| op.get("security").and_then(Value::as_array).is_some_and(Vec::is_empty))
-        .filter_map(|(_, _, op)| op.get("operationId").and_then(Value::as_str).map(str::to_owned))
+        .filter(|(_, _, op)| {
+            op.get("security")
+                .and_then(Value::as_array)
+                .is_some_and(Vec::is_empty)
+        })
+        .filter_map(|(_, _, op)| {
+            op.get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
         .collect()
 }
 
@@ -198,18 +214,24 @@ pub fn operations(doc: &Value) -> Vec<(String, String, Value)> {
 }
 
 /// The HTTP methods an OpenAPI path item can hold.
-pub const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const HTTP_METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 fn string_enum_values(schema: &Value) -> Option<Vec<String>> {
     let values = schema.get("enum")?.as_array()?;
     if schema.get("type").and_then(Value::as_str) != Some("string") {
         return None;
     }
-    values.iter().map(|v| v.as_str().map(str::to_owned)).collect()
+    values
+        .iter()
+        .map(|v| v.as_str().map(str::to_owned))
+        .collect()
 }
 
 fn schemas_mut(doc: &mut Value) -> Option<&mut Map<String, Value>> {
-    doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut)
+    doc.pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
 }
 
 fn schema_ref(name: &str) -> String {
@@ -217,11 +239,17 @@ fn schema_ref(name: &str) -> String {
 }
 
 fn ref_target(schema: &Value) -> Option<&str> {
-    schema.get("$ref")?.as_str()?.strip_prefix("#/components/schemas/")
+    schema
+        .get("$ref")?
+        .as_str()?
+        .strip_prefix("#/components/schemas/")
 }
 
+/// A visitor of JSON objects: the object's path and the object.
+type Visit<'a> = dyn FnMut(&[String], &mut Map<String, Value>) + 'a;
+
 /// Visit every JSON object in the document, depth first, with its path.
-fn walk_mut(value: &mut Value, path: &mut Vec<String>, visit: &mut dyn FnMut(&[String], &mut Map<String, Value>)) {
+fn walk_mut(value: &mut Value, path: &mut Vec<String>, visit: &mut Visit<'_>) {
     match value {
         Value::Object(map) => {
             visit(path, map);
@@ -242,12 +270,14 @@ fn walk_mut(value: &mut Value, path: &mut Vec<String>, visit: &mut dyn FnMut(&[S
     }
 }
 
-fn walk(value: &mut Value, visit: &mut dyn FnMut(&[String], &mut Map<String, Value>)) {
+fn walk(value: &mut Value, visit: &mut Visit<'_>) {
     walk_mut(value, &mut Vec::new(), visit);
 }
 
 fn pointer(path: &[String]) -> String {
-    path.iter().map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1"))).collect()
+    path.iter()
+        .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
+        .collect()
 }
 
 fn pascal(name: &str) -> String {
@@ -285,19 +315,25 @@ fn count_refs(doc: &mut Value, name: &str) -> usize {
 }
 
 fn merge_single_value_enum_unions(doc: &mut Value) -> Vec<String> {
-    let Some(schemas) = schemas_mut(doc) else { return Vec::new() };
+    let Some(schemas) = schemas_mut(doc) else {
+        return Vec::new();
+    };
     let single_values: BTreeMap<String, String> = schemas
         .iter()
-        .filter_map(|(name, schema)| match string_enum_values(schema)?.as_slice() {
-            [only] => Some((name.clone(), only.clone())),
-            _ => None,
-        })
+        .filter_map(
+            |(name, schema)| match string_enum_values(schema)?.as_slice() {
+                [only] => Some((name.clone(), only.clone())),
+                _ => None,
+            },
+        )
         .collect();
     let mut places = Vec::new();
     let mut absorbed = BTreeSet::new();
     for (name, schema) in schemas.iter_mut() {
         for key in ["anyOf", "oneOf"] {
-            let Some(members) = schema.get(key).and_then(Value::as_array) else { continue };
+            let Some(members) = schema.get(key).and_then(Value::as_array) else {
+                continue;
+            };
             let values: Option<Vec<(String, String)>> = members
                 .iter()
                 .map(|m| {
@@ -305,7 +341,9 @@ fn merge_single_value_enum_unions(doc: &mut Value) -> Vec<String> {
                     Some((target.to_owned(), single_values.get(target)?.clone()))
                 })
                 .collect();
-            let Some(values) = values.filter(|v| !v.is_empty()) else { continue };
+            let Some(values) = values.filter(|v| !v.is_empty()) else {
+                continue;
+            };
             absorbed.extend(values.iter().map(|(target, _)| target.clone()));
             let values: Vec<Value> = values.into_iter().map(|(_, v)| Value::String(v)).collect();
             *schema = json!({ "type": "string", "enum": values });
@@ -337,7 +375,9 @@ fn rename_odd_schema_names(doc: &mut Value) -> Vec<String> {
             .find(|(from, _)| *from == name)
             .map(|(_, to)| (*to).to_owned())
             .unwrap_or_else(|| pascal(&name));
-        let Some(schemas) = schemas_mut(doc) else { break };
+        let Some(schemas) = schemas_mut(doc) else {
+            break;
+        };
         if schemas.contains_key(&new_name) {
             continue;
         }
@@ -361,7 +401,12 @@ fn empty_object_alternatives(doc: &mut Value) -> Vec<String> {
         let is_alternative = map
             .get("anyOf")
             .and_then(Value::as_array)
-            .is_some_and(|members| members.len() == 2 && members.iter().any(|m| m.get("$ref").and_then(Value::as_str) == Some(empty.as_str())));
+            .is_some_and(|members| {
+                members.len() == 2
+                    && members
+                        .iter()
+                        .any(|m| m.get("$ref").and_then(Value::as_str) == Some(empty.as_str()))
+            });
         if is_alternative {
             if let Some(members) = map.remove("anyOf") {
                 map.insert("oneOf".into(), members);
@@ -376,7 +421,10 @@ fn empty_object_alternatives(doc: &mut Value) -> Vec<String> {
 /// inline properties join X itself, so users meet one type; otherwise the
 /// union becomes one inline object.
 fn flatten_all_of(doc: &mut Value) -> Vec<String> {
-    let schemas_snapshot = doc.pointer("/components/schemas").cloned().unwrap_or(Value::Null);
+    let schemas_snapshot = doc
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or(Value::Null);
     let mut found: Vec<(Vec<String>, Vec<Value>)> = Vec::new();
     walk(doc, &mut |path, map| {
         if let Some(Value::Array(members)) = map.get("allOf") {
@@ -392,12 +440,16 @@ fn flatten_all_of(doc: &mut Value) -> Vec<String> {
                 None => m.clone(),
             })
             .collect();
-        if !resolved.iter().all(|m| m.get("properties").is_some() || m.get("type").and_then(Value::as_str) == Some("object")) {
+        if !resolved.iter().all(|m| {
+            m.get("properties").is_some() || m.get("type").and_then(Value::as_str) == Some("object")
+        }) {
             continue;
         }
         let merged = merge_objects(&resolved);
         let single_ref = match members.as_slice() {
-            [first, rest @ ..] if rest.iter().all(|m| m.get("$ref").is_none()) => ref_target(first).map(str::to_owned),
+            [first, rest @ ..] if rest.iter().all(|m| m.get("$ref").is_none()) => {
+                ref_target(first).map(str::to_owned)
+            }
             _ => None,
         };
         let replacement = match single_ref {
@@ -425,7 +477,12 @@ fn merge_objects(parts: &[Value]) -> Value {
         if let Some(props) = part.get("properties").and_then(Value::as_object) {
             properties.extend(props.clone());
         }
-        for name in part.get("required").and_then(Value::as_array).into_iter().flatten() {
+        for name in part
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if !required.contains(name) {
                 required.push(name.clone());
             }
@@ -448,22 +505,32 @@ fn merge_objects(parts: &[Value]) -> Value {
 fn is_inline_object(schema: &Value) -> bool {
     schema.get("$ref").is_none()
         && schema.get("enum").is_none()
-        && (schema.get("properties").is_some() || schema.get("type").and_then(Value::as_str) == Some("object"))
+        && (schema.get("properties").is_some()
+            || schema.get("type").and_then(Value::as_str) == Some("object"))
 }
 
 fn hoist_colliding_inline_objects(doc: &mut Value) -> Vec<String> {
-    let Some(schemas) = schemas_mut(doc) else { return Vec::new() };
+    let Some(schemas) = schemas_mut(doc) else {
+        return Vec::new();
+    };
     let existing: BTreeSet<String> = schemas.keys().cloned().collect();
     let mut hoisted = Vec::new();
     let mut places = Vec::new();
     for (name, schema) in schemas.iter_mut() {
-        let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else { continue };
+        let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
         for (prop, prop_schema) in props.iter_mut() {
             let generated = format!("{}{}", pascal(name), pascal(prop));
             if is_inline_object(prop_schema) && existing.contains(&generated) {
                 let new_name = format!("{generated}Summary");
-                hoisted.push((new_name.clone(), std::mem::replace(prop_schema, json!({ "$ref": schema_ref(&new_name) }))));
-                places.push(format!("/components/schemas/{name}/properties/{prop} -> {new_name}"));
+                hoisted.push((
+                    new_name.clone(),
+                    std::mem::replace(prop_schema, json!({ "$ref": schema_ref(&new_name) })),
+                ));
+                places.push(format!(
+                    "/components/schemas/{name}/properties/{prop} -> {new_name}"
+                ));
             }
         }
     }
@@ -475,16 +542,25 @@ fn name_shared_inline_objects(doc: &mut Value) -> Vec<String> {
     let mut hoisted: BTreeMap<String, Value> = BTreeMap::new();
     let mut places = Vec::new();
     walk(doc, &mut |path, map| {
-        let Some(props) = map.get_mut("properties").and_then(Value::as_object_mut) else { return };
+        let Some(props) = map.get_mut("properties").and_then(Value::as_object_mut) else {
+            return;
+        };
         for (prop, prop_schema) in props.iter_mut() {
-            let Some((_, name)) = SHARED_OBJECT_NAMES.iter().find(|(p, _)| p == prop) else { continue };
-            let Some(items) = prop_schema.get_mut("items") else { continue };
+            let Some((_, name)) = SHARED_OBJECT_NAMES.iter().find(|(p, _)| p == prop) else {
+                continue;
+            };
+            let Some(items) = prop_schema.get_mut("items") else {
+                continue;
+            };
             if !is_inline_object(items) {
                 continue;
             }
             let shape = std::mem::replace(items, json!({ "$ref": schema_ref(name) }));
             hoisted.entry((*name).to_owned()).or_insert(shape);
-            places.push(format!("{}/properties/{prop}/items -> {name}", pointer(path)));
+            places.push(format!(
+                "{}/properties/{prop}/items -> {name}",
+                pointer(path)
+            ));
         }
     });
     if let Some(schemas) = schemas_mut(doc) {
@@ -508,7 +584,9 @@ fn open_additional_properties(doc: &mut Value) -> Vec<String> {
 
 fn relax_late_required(doc: &mut Value) -> Vec<String> {
     let mut places = Vec::new();
-    let Some(schemas) = schemas_mut(doc) else { return places };
+    let Some(schemas) = schemas_mut(doc) else {
+        return places;
+    };
     for (schema_name, field) in LATE_REQUIRED {
         let Some(required) = schemas
             .get_mut(*schema_name)
@@ -520,7 +598,9 @@ fn relax_late_required(doc: &mut Value) -> Vec<String> {
         let before = required.len();
         required.retain(|name| name.as_str() != Some(field));
         if required.len() != before {
-            places.push(format!("/components/schemas/{schema_name}/required/{field}"));
+            places.push(format!(
+                "/components/schemas/{schema_name}/required/{field}"
+            ));
         }
     }
     places
@@ -532,9 +612,16 @@ fn declare_undeclared_required(doc: &mut Value) -> Vec<String> {
         let required: Vec<String> = map
             .get("required")
             .and_then(Value::as_array)
-            .map(|names| names.iter().filter_map(|n| n.as_str().map(str::to_owned)).collect())
+            .map(|names| {
+                names
+                    .iter()
+                    .filter_map(|n| n.as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default();
-        let Some(props) = map.get_mut("properties").and_then(Value::as_object_mut) else { return };
+        let Some(props) = map.get_mut("properties").and_then(Value::as_object_mut) else {
+            return;
+        };
         for name in required {
             if !props.contains_key(&name) {
                 // The live API sends these as free text (a label for an IP range).
@@ -553,11 +640,18 @@ fn hoist_inline_enums(doc: &mut Value) -> Vec<String> {
     // Only the component schemas and operation bodies: a named schema's own
     // top-level enum is already named.
     walk(doc, &mut |path, map| {
-        let Some(props) = map.get_mut("properties").and_then(Value::as_object_mut) else { return };
+        let Some(props) = map.get_mut("properties").and_then(Value::as_object_mut) else {
+            return;
+        };
         let parent = path
             .iter()
             .rev()
-            .find(|segment| segment.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
+            .find(|segment| {
+                segment
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase())
+            })
             .cloned()
             .unwrap_or_default();
         for (prop, prop_schema) in props.iter_mut() {
@@ -569,7 +663,9 @@ fn hoist_inline_enums(doc: &mut Value) -> Vec<String> {
             } else {
                 prop_schema
             };
-            let Some(values) = string_enum_values(slot).filter(|v| v.len() > 1) else { continue };
+            let Some(values) = string_enum_values(slot).filter(|v| v.len() > 1) else {
+                continue;
+            };
             let preferred = ENUM_NAMES
                 .iter()
                 .find(|(p, _)| p == prop)
@@ -577,7 +673,10 @@ fn hoist_inline_enums(doc: &mut Value) -> Vec<String> {
                 .unwrap_or_else(|| format!("{}{}", pascal(&parent), pascal(prop)));
             let taken_by_other = |name: &str| {
                 existing.get(name).is_some_and(|v| *v != values)
-                    || new_schemas.get(name).and_then(string_enum_values).is_some_and(|v| v != values)
+                    || new_schemas
+                        .get(name)
+                        .and_then(string_enum_values)
+                        .is_some_and(|v| v != values)
             };
             let name = if taken_by_other(&preferred) {
                 format!("{}{}", pascal(&parent), preferred)
@@ -603,13 +702,19 @@ fn hoist_inline_enums(doc: &mut Value) -> Vec<String> {
 
 fn csv_media_type(doc: &mut Value) -> Vec<String> {
     let mut places = Vec::new();
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return places };
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return places;
+    };
     for (path, item) in paths.iter_mut() {
         if !path.ends_with("/csv") {
             continue;
         }
-        let Some(ok) = item.pointer_mut("/get/responses/200") else { continue };
-        let Some(content) = ok.get_mut("content").and_then(Value::as_object_mut) else { continue };
+        let Some(ok) = item.pointer_mut("/get/responses/200") else {
+            continue;
+        };
+        let Some(content) = ok.get_mut("content").and_then(Value::as_object_mut) else {
+            continue;
+        };
         if content.contains_key("text/csv") && content.len() == 1 {
             continue;
         }
@@ -622,15 +727,23 @@ fn csv_media_type(doc: &mut Value) -> Vec<String> {
 
 fn uniform_error_bodies(doc: &mut Value) -> Vec<String> {
     let mut places = Vec::new();
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return places };
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return places;
+    };
     let uniform = json!({ "text/plain": { "schema": { "type": "string" } } });
     for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else { continue };
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
         for (method, op) in item.iter_mut() {
-            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { continue };
+            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+                continue;
+            };
             for (status, response) in responses.iter_mut() {
                 let is_error = status.starts_with('4') || status.starts_with('5');
-                let Some(response) = response.as_object_mut().filter(|_| is_error) else { continue };
+                let Some(response) = response.as_object_mut().filter(|_| is_error) else {
+                    continue;
+                };
                 if response.get("content") != Some(&uniform) {
                     response.insert("content".into(), uniform.clone());
                     places.push(format!("/paths{path}/{method}/responses/{status}"));
@@ -644,10 +757,16 @@ fn uniform_error_bodies(doc: &mut Value) -> Vec<String> {
 fn mark_secret_fields(doc: &mut Value) -> Vec<String> {
     let mut places = Vec::new();
     walk(doc, &mut |path, map| {
-        let Some(props) = map.get_mut("properties").and_then(Value::as_object_mut) else { return };
+        let Some(props) = map.get_mut("properties").and_then(Value::as_object_mut) else {
+            return;
+        };
         for field in SECRET_FIELDS {
-            let Some(schema) = props.get_mut(*field).and_then(Value::as_object_mut) else { continue };
-            if schema.get("type").and_then(Value::as_str) == Some("string") && schema.get("format").is_none() {
+            let Some(schema) = props.get_mut(*field).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            if schema.get("type").and_then(Value::as_str) == Some("string")
+                && schema.get("format").is_none()
+            {
                 schema.insert("format".into(), json!("password"));
                 places.push(format!("{}/properties/{field}", pointer(path)));
             }
@@ -655,8 +774,15 @@ fn mark_secret_fields(doc: &mut Value) -> Vec<String> {
     });
     if let Some(schemas) = schemas_mut(doc) {
         for name in SECRET_MAPS {
-            let Some(values) = schemas.get_mut(*name).and_then(|s| s.get_mut("additionalProperties")) else { continue };
-            if values.get("type").and_then(Value::as_str) == Some("string") && values.get("format").is_none() {
+            let Some(values) = schemas
+                .get_mut(*name)
+                .and_then(|s| s.get_mut("additionalProperties"))
+            else {
+                continue;
+            };
+            if values.get("type").and_then(Value::as_str) == Some("string")
+                && values.get("format").is_none()
+            {
                 values["format"] = json!("password");
                 places.push(format!("/components/schemas/{name}/additionalProperties"));
             }

@@ -8,7 +8,10 @@ fn doc(schemas: Value) -> Value {
 }
 
 fn outcome<'a>(outcomes: &'a [Outcome], id: &str) -> &'a Outcome {
-    outcomes.iter().find(|o| o.id == id).expect("every correction reports")
+    outcomes
+        .iter()
+        .find(|o| o.id == id)
+        .expect("every correction reports")
 }
 
 #[test]
@@ -17,7 +20,10 @@ fn every_correction_reports_once_in_order() {
     let ids: Vec<&str> = outcomes.iter().map(|o| o.id).collect();
     let expected: Vec<&str> = CORRECTIONS.iter().map(|(id, _)| *id).collect();
     assert_eq!(ids, expected);
-    assert!(outcomes.iter().all(|o| o.places.is_empty()), "a clean document needs no correction");
+    assert!(
+        outcomes.iter().all(|o| o.places.is_empty()),
+        "a clean document needs no correction"
+    );
 }
 
 #[test]
@@ -30,13 +36,23 @@ fn inline_status_object_no_longer_collides_with_the_status_enum() {
         } }
     }));
     let outcomes = apply(&mut d);
-    assert_eq!(outcome(&outcomes, "hoist-colliding-inline-objects").places.len(), 1);
+    assert_eq!(
+        outcome(&outcomes, "hoist-colliding-inline-objects")
+            .places
+            .len(),
+        1
+    );
     assert_eq!(
         d.pointer("/components/schemas/Cluster/properties/status/$ref"),
         Some(&json!("#/components/schemas/ClusterStatusSummary"))
     );
-    assert!(d.pointer("/components/schemas/ClusterStatusSummary/properties/ready").is_some());
-    assert_eq!(d.pointer("/components/schemas/ClusterStatus/enum/0"), Some(&json!("Healthy")));
+    assert!(d
+        .pointer("/components/schemas/ClusterStatusSummary/properties/ready")
+        .is_some());
+    assert_eq!(
+        d.pointer("/components/schemas/ClusterStatus/enum/0"),
+        Some(&json!("Healthy"))
+    );
 }
 
 #[test]
@@ -49,10 +65,18 @@ fn closed_objects_are_opened_everywhere() {
         "Labels": { "type": "object", "additionalProperties": { "type": "string" } }
     }));
     let outcomes = apply(&mut d);
-    assert_eq!(outcome(&outcomes, "open-additional-properties").places.len(), 2);
+    assert_eq!(
+        outcome(&outcomes, "open-additional-properties")
+            .places
+            .len(),
+        2
+    );
     assert!(!d.to_string().contains("\"additionalProperties\":false"));
     // A map schema keeps its value type.
-    assert_eq!(d.pointer("/components/schemas/Labels/additionalProperties/type"), Some(&json!("string")));
+    assert_eq!(
+        d.pointer("/components/schemas/Labels/additionalProperties/type"),
+        Some(&json!("string"))
+    );
 }
 
 #[test]
@@ -66,8 +90,14 @@ fn late_required_fields_become_optional() {
     }));
     let outcomes = apply(&mut d);
     assert_eq!(outcome(&outcomes, "relax-late-required").places.len(), 2);
-    assert_eq!(d.pointer("/components/schemas/Cluster/required"), Some(&json!(["uuid"])));
-    assert_eq!(d.pointer("/components/schemas/CreatedClusterClient/required"), Some(&json!(["clientId"])));
+    assert_eq!(
+        d.pointer("/components/schemas/Cluster/required"),
+        Some(&json!(["uuid"]))
+    );
+    assert_eq!(
+        d.pointer("/components/schemas/CreatedClusterClient/required"),
+        Some(&json!(["clientId"]))
+    );
 }
 
 #[test]
@@ -77,8 +107,13 @@ fn required_fields_without_a_property_get_one() {
             "type": "object", "required": ["description", "ip"], "properties": { "ip": { "type": "string" } } } } } }
     }));
     apply(&mut d);
-    let entry = d.pointer("/components/schemas/IpAllowlistEntry").expect("entry hoisted");
-    assert_eq!(entry.pointer("/properties/description/type"), Some(&json!("string")));
+    let entry = d
+        .pointer("/components/schemas/IpAllowlistEntry")
+        .expect("entry hoisted");
+    assert_eq!(
+        entry.pointer("/properties/description/type"),
+        Some(&json!("string"))
+    );
     assert_eq!(
         d.pointer("/components/schemas/Body/properties/ipallowlist/items/$ref"),
         Some(&json!("#/components/schemas/IpAllowlistEntry"))
@@ -99,8 +134,20 @@ fn inline_enums_get_names_so_they_can_be_open() {
     let outcomes = apply(&mut d);
     assert_eq!(outcome(&outcomes, "hoist-inline-enums").places.len(), 3);
     let enums = string_enums(&d);
-    assert_eq!(enums.get("AuditType"), Some(&vec!["c".to_owned(), "r".to_owned(), "u".to_owned(), "d".to_owned()]));
-    assert_eq!(enums.get("ClientPermission").map(Vec::len), Some(2), "one shared enum for equal value sets");
+    assert_eq!(
+        enums.get("AuditType"),
+        Some(&vec![
+            "c".to_owned(),
+            "r".to_owned(),
+            "u".to_owned(),
+            "d".to_owned()
+        ])
+    );
+    assert_eq!(
+        enums.get("ClientPermission").map(Vec::len),
+        Some(2),
+        "one shared enum for equal value sets"
+    );
     assert_eq!(
         d.pointer("/components/schemas/CreateClusterClientBody/properties/permissions/items/$ref"),
         Some(&json!("#/components/schemas/ClientPermission"))
@@ -113,9 +160,17 @@ fn csv_endpoint_is_declared_as_csv() {
     let mut d = json!({ "paths": { "/activity/csv": { "get": { "operationId": "GetCsv", "responses": {
         "200": { "description": "", "content": { "application/json": { "schema": { "type": "string" } } } } } } } } });
     let outcomes = apply(&mut d);
-    assert_eq!(outcome(&outcomes, "csv-media-type").places, vec!["/paths/activity/csv/get/responses/200".to_owned()]);
-    let content = d.pointer("/paths/~1activity~1csv/get/responses/200/content").expect("content");
-    assert_eq!(content, &json!({ "text/csv": { "schema": { "type": "string" } } }));
+    assert_eq!(
+        outcome(&outcomes, "csv-media-type").places,
+        vec!["/paths/activity/csv/get/responses/200".to_owned()]
+    );
+    let content = d
+        .pointer("/paths/~1activity~1csv/get/responses/200/content")
+        .expect("content");
+    assert_eq!(
+        content,
+        &json!({ "text/csv": { "schema": { "type": "string" } } })
+    );
 }
 
 #[test]
@@ -134,10 +189,23 @@ fn odd_schema_names_become_rust_like() {
             { "$ref": "#/components/schemas/Record_string.never_" } ] } } }
     }));
     let outcomes = apply(&mut d);
-    assert!(!outcome(&outcomes, "merge-single-value-enum-unions").places.is_empty());
-    assert!(!outcome(&outcomes, "rename-odd-schema-names").places.is_empty());
-    let names: Vec<&String> = d["components"]["schemas"].as_object().expect("schemas").keys().collect();
-    assert!(names.iter().all(|n| n.chars().all(|c| c.is_ascii_alphanumeric())), "{names:?}");
+    assert!(!outcome(&outcomes, "merge-single-value-enum-unions")
+        .places
+        .is_empty());
+    assert!(!outcome(&outcomes, "rename-odd-schema-names")
+        .places
+        .is_empty());
+    let names: Vec<&String> = d["components"]["schemas"]
+        .as_object()
+        .expect("schemas")
+        .keys()
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| n.chars().all(|c| c.is_ascii_alphanumeric())),
+        "{names:?}"
+    );
     assert_eq!(
         d.pointer("/components/schemas/AssignableOrganizationRoleType"),
         Some(&json!({ "type": "string", "enum": ["admin", "visitor"] }))
@@ -157,10 +225,21 @@ fn error_answers_share_one_text_body() {
         "400": { "description": "", "content": { "text/plain": { "schema": { "type": "string" } } } },
         "404": { "description": "" } } } } } });
     let outcomes = apply(&mut d);
-    assert_eq!(outcome(&outcomes, "uniform-error-bodies").places.len(), 1, "only the schemaless 404 changes");
-    let responses = d.pointer("/paths/~1clusters~1{id}~1failover/post/responses").expect("responses");
+    assert_eq!(
+        outcome(&outcomes, "uniform-error-bodies").places.len(),
+        1,
+        "only the schemaless 404 changes"
+    );
+    let responses = d
+        .pointer("/paths/~1clusters~1{id}~1failover/post/responses")
+        .expect("responses");
     assert_eq!(responses["404"]["content"], responses["400"]["content"]);
-    assert!(responses["200"]["content"].get("application/json").is_some(), "success bodies stay");
+    assert!(
+        responses["200"]["content"]
+            .get("application/json")
+            .is_some(),
+        "success bodies stay"
+    );
 }
 
 #[test]
@@ -180,8 +259,13 @@ fn all_of_with_an_inline_object_joins_a_schema_used_once() {
         d.pointer("/paths/~1clusters/post/requestBody/content/application~1json/schema"),
         Some(&json!({ "$ref": "#/components/schemas/CreateClusterBody" }))
     );
-    assert!(d.pointer("/components/schemas/CreateClusterBody/properties/extra").is_some());
-    assert_eq!(d.pointer("/components/schemas/CreateClusterBody/required"), Some(&json!(["name"])));
+    assert!(d
+        .pointer("/components/schemas/CreateClusterBody/properties/extra")
+        .is_some());
+    assert_eq!(
+        d.pointer("/components/schemas/CreateClusterBody/required"),
+        Some(&json!(["name"]))
+    );
 }
 
 #[test]
@@ -192,9 +276,18 @@ fn secret_fields_are_marked_as_passwords() {
     }));
     let outcomes = apply(&mut d);
     assert_eq!(outcome(&outcomes, "mark-secret-fields").places.len(), 2);
-    assert_eq!(d.pointer("/components/schemas/CreateSecretBody/properties/secretValue/format"), Some(&json!("password")));
-    assert_eq!(d.pointer("/components/schemas/CreateSecretBody/properties/secretName/format"), None);
-    assert_eq!(d.pointer("/components/schemas/ClusterSecrets/additionalProperties/format"), Some(&json!("password")));
+    assert_eq!(
+        d.pointer("/components/schemas/CreateSecretBody/properties/secretValue/format"),
+        Some(&json!("password"))
+    );
+    assert_eq!(
+        d.pointer("/components/schemas/CreateSecretBody/properties/secretName/format"),
+        None
+    );
+    assert_eq!(
+        d.pointer("/components/schemas/ClusterSecrets/additionalProperties/format"),
+        Some(&json!("password"))
+    );
 }
 
 #[test]
@@ -216,5 +309,10 @@ fn unauthenticated_operations_are_those_with_empty_security() {
     let d = json!({ "paths": {
         "/meta/ip-ranges": { "get": { "operationId": "GetMeta", "security": [] } },
         "/clusters": { "get": { "operationId": "GetClusters", "security": [{ "bearer": [] }] } } } });
-    assert_eq!(unauthenticated_operations(&d).into_iter().collect::<Vec<_>>(), vec!["GetMeta".to_owned()]);
+    assert_eq!(
+        unauthenticated_operations(&d)
+            .into_iter()
+            .collect::<Vec<_>>(),
+        vec!["GetMeta".to_owned()]
+    );
 }
