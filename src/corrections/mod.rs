@@ -60,10 +60,6 @@ pub const CORRECTIONS: &[(&str, &str)] = &[
         "fields marked required that the server can omit (Cluster.encryption, CreatedClusterClient.audience)",
     ),
     (
-        "declare-undeclared-required",
-        "required fields with no declared property (IP allowlist description)",
-    ),
-    (
         "hoist-inline-enums",
         "inline string enums, which cannot be made open to new values without a name",
     ),
@@ -124,7 +120,7 @@ const SECRET_MAPS: &[&str] = &["ClusterSecrets"];
 
 /// Apply every correction in order; returns one [`Outcome`] per correction.
 pub fn apply(doc: &mut Value) -> Vec<Outcome> {
-    let steps: [fn(&mut Value) -> Vec<String>; 12] = [
+    let steps: [fn(&mut Value) -> Vec<String>; 11] = [
         merge_single_value_enum_unions,
         rename_odd_schema_names,
         flatten_all_of,
@@ -132,7 +128,6 @@ pub fn apply(doc: &mut Value) -> Vec<Outcome> {
         name_shared_inline_objects,
         open_additional_properties,
         relax_late_required,
-        declare_undeclared_required,
         hoist_inline_enums,
         csv_media_type,
         uniform_error_bodies,
@@ -603,33 +598,6 @@ fn relax_late_required(doc: &mut Value) -> Vec<String> {
             ));
         }
     }
-    places
-}
-
-fn declare_undeclared_required(doc: &mut Value) -> Vec<String> {
-    let mut places = Vec::new();
-    walk(doc, &mut |path, map| {
-        let required: Vec<String> = map
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|names| {
-                names
-                    .iter()
-                    .filter_map(|n| n.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let Some(props) = map.get_mut("properties").and_then(Value::as_object_mut) else {
-            return;
-        };
-        for name in required {
-            if !props.contains_key(&name) {
-                // The live API sends these as free text (a label for an IP range).
-                props.insert(name.clone(), json!({ "type": "string" }));
-                places.push(format!("{}/properties/{name}", pointer(path)));
-            }
-        }
-    });
     places
 }
 

@@ -101,23 +101,22 @@ fn late_required_fields_become_optional() {
 }
 
 #[test]
-fn required_fields_without_a_property_get_one() {
+fn repeated_allowlist_entries_become_one_named_type() {
+    let entry = json!({ "type": "object", "required": ["description", "ip"], "properties": {
+        "description": { "type": "string" }, "ip": { "type": "string" } } });
     let mut d = doc(json!({
-        "Body": { "type": "object", "properties": { "ipallowlist": { "type": "array", "items": {
-            "type": "object", "required": ["description", "ip"], "properties": { "ip": { "type": "string" } } } } } }
+        "Cluster": { "type": "object", "properties": { "ipallowlist": { "type": "array", "items": entry.clone() } } },
+        "IpAllowListBody": { "type": "object", "properties": { "ipallowlist": { "type": "array", "items": entry } } }
     }));
-    apply(&mut d);
-    let entry = d
-        .pointer("/components/schemas/IpAllowlistEntry")
-        .expect("entry hoisted");
-    assert_eq!(
-        entry.pointer("/properties/description/type"),
-        Some(&json!("string"))
-    );
-    assert_eq!(
-        d.pointer("/components/schemas/Body/properties/ipallowlist/items/$ref"),
-        Some(&json!("#/components/schemas/IpAllowlistEntry"))
-    );
+    let outcomes = apply(&mut d);
+    assert_eq!(outcome(&outcomes, "name-shared-inline-objects").places.len(), 2);
+    for holder in ["Cluster", "IpAllowListBody"] {
+        assert_eq!(
+            d.pointer(&format!("/components/schemas/{holder}/properties/ipallowlist/items/$ref")),
+            Some(&json!("#/components/schemas/IpAllowlistEntry"))
+        );
+    }
+    assert!(d.pointer("/components/schemas/IpAllowlistEntry/properties/description").is_some());
 }
 
 #[test]

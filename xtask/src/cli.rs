@@ -1,0 +1,182 @@
+//! The command line: `cargo xtask update-spec` and `cargo xtask check-spec`.
+
+use crate::report;
+use crate::spec_source::{FetchOptions, Source};
+use crate::tasks::{self, CheckOptions, TaskError, UpdateOptions};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Exit code: success, no drift.
+pub const EXIT_OK: i32 = 0;
+/// Exit code of `check-spec` when it found drift.
+pub const EXIT_DRIFT: i32 = 1;
+/// Exit code when the source (or the vendored document) cannot be read,
+/// is invalid, or the command line is wrong.
+pub const EXIT_ERROR: i32 = 2;
+
+/// The usage text.
+pub const USAGE: &str = "\
+usage:
+  cargo xtask update-spec [--from URL|FILE] [--dry-run] [--json] [--spec FILE]
+      Refresh openapi/camunda-admin.json from the published document: its facts,
+      the project's prose. Prints the changes; --dry-run writes nothing.
+  cargo xtask check-spec [--against URL|FILE] [--json] [--spec FILE]
+      Compare the vendored document with the published one, both corrected.
+      Exit 0: no drift, 1: drift (report printed), 2: source unreadable or invalid.
+
+  URL|FILE  defaults to https://console.cloud.camunda.io/customer-api/openapi/swagger.json
+  --json    print the report as JSON
+  --spec    the vendored document (default: openapi/camunda-admin.json)
+";
+
+/// A parsed command line.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// `update-spec`.
+    Update {
+        /// The task's settings.
+        options: UpdateOptions,
+        /// Print JSON.
+        json: bool,
+    },
+    /// `check-spec`.
+    Check {
+        /// The task's settings.
+        options: CheckOptions,
+        /// Print JSON.
+        json: bool,
+    },
+    /// `help`, `--help`, `-h`.
+    Help,
+}
+
+/// Parse the arguments after `cargo xtask`.
+pub fn parse_args<I, S>(args: I) -> Result<Command, String>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    let mut args = args.into_iter().map(Into::into);
+    let task = args.next().ok_or_else(|| "no task given".to_owned())?;
+    if matches!(task.as_str(), "help" | "--help" | "-h") {
+        return Ok(Command::Help);
+    }
+    let source_flag = match task.as_str() {
+        "update-spec" => "--from",
+        "check-spec" => "--against",
+        other => return Err(format!("unknown task `{other}`")),
+    };
+    let mut source = Source::default();
+    let mut vendored = tasks::default_vendored_path();
+    let mut json = false;
+    let mut dry_run = false;
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => {
+                (flag.to_owned(), Some(value.to_owned()))
+            }
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            f if f == source_flag => source = Source::parse(&value(f)?),
+            "--spec" => vendored = PathBuf::from(value("--spec")?),
+            "--json" => json = true,
+            "--dry-run" if task == "update-spec" => dry_run = true,
+            "-h" | "--help" => return Ok(Command::Help),
+            other => return Err(format!("unknown argument `{other}` for {task}")),
+        }
+    }
+    let fetch = FetchOptions::default();
+    Ok(if task == "update-spec" {
+        Command::Update {
+            options: UpdateOptions {
+                vendored,
+                source,
+                dry_run,
+                fetch,
+            },
+            json,
+        }
+    } else {
+        Command::Check {
+            options: CheckOptions {
+                vendored,
+                source,
+                fetch,
+            },
+            json,
+        }
+    })
+}
+
+/// Run a command line; reports go to `out`, errors to `err`. Returns the
+/// exit code ([`EXIT_OK`], [`EXIT_DRIFT`] or [`EXIT_ERROR`]).
+pub fn run<I, S>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> i32
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    match parse_args(args) {
+        Ok(command) => execute(&command, out, err),
+        Err(message) => {
+            let _ = writeln!(err, "error: {message}\n\n{USAGE}");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// Run a parsed command; see [`run`].
+pub fn execute(command: &Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let result = match command {
+        Command::Help => {
+            let _ = write!(out, "{USAGE}");
+            return EXIT_OK;
+        }
+        Command::Check { options, json } => tasks::check_spec(options).and_then(|report| {
+            let text = if *json {
+                to_json(&report)?
+            } else {
+                report::render_check(&report)
+            };
+            print(out, &text);
+            Ok(report.exit_code())
+        }),
+        Command::Update { options, json } => tasks::update_spec(options).and_then(|report| {
+            let text = if *json {
+                to_json(&report)?
+            } else {
+                report::render_update(&report)
+            };
+            print(out, &text);
+            Ok(EXIT_OK)
+        }),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            let _ = writeln!(err, "error: {error}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn print(out: &mut dyn Write, text: &str) {
+    let _ = out.write_all(text.as_bytes());
+    if !text.ends_with('\n') {
+        let _ = out.write_all(b"\n");
+    }
+    let _ = out.flush();
+}
+
+fn to_json<T: serde::Serialize>(report: &T) -> Result<String, TaskError> {
+    serde_json::to_string_pretty(report).map_err(|e| TaskError::Write {
+        path: PathBuf::from("<stdout>"),
+        source: std::io::Error::other(e),
+    })
+}

@@ -1,0 +1,303 @@
+//! Keeping the project's own prose when the vendored document is refreshed.
+//!
+//! The project never commits the published document's prose. A refresh
+//! keeps the source's facts and replaces every `description`, `summary`
+//! and `title` with the text the vendored document has for the same item;
+//! examples are dropped. Items are matched by their place in the document,
+//! with operations named by `operationId` (so responses match by
+//! operationId + status code, parameters by operationId + location + name)
+//! and schemas by name and property name.
+//!
+//! The walk knows which JSON objects are OpenAPI keyword objects and which
+//! map names to objects (`properties`, `paths`, `responses`, `content`,
+//! ...), so a property *named* `description` is a fact and is kept.
+
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Keys holding prose.
+pub const PROSE_KEYS: &[&str] = &["description", "summary", "title"];
+
+/// Keys holding examples, which are published content too.
+pub const EXAMPLE_KEYS: &[&str] = &["example", "examples"];
+
+/// Keys whose object value maps names (of properties, paths, status codes,
+/// media types, components, ...) to keyword objects.
+const NAME_MAP_KEYS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "paths",
+    "responses",
+    "content",
+    "headers",
+    "schemas",
+    "parameters",
+    "requestBodies",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "encoding",
+    "variables",
+    "definitions",
+];
+
+/// Keys whose values are data, not keyword objects: never walked into.
+const DATA_KEYS: &[&str] = &[
+    "enum", "required", "default", "const", "example", "examples", "security", "mapping", "scopes",
+];
+
+/// What a keyword object stands for; some kinds are items that carry prose
+/// of their own and are listed when they are new.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// The document root.
+    Document,
+    /// A path item.
+    PathItem,
+    /// An operation.
+    Operation,
+    /// A parameter.
+    Parameter,
+    /// A request body.
+    RequestBody,
+    /// A response.
+    Response,
+    /// A component schema.
+    Schema,
+    /// A property of a schema.
+    Property,
+    /// Anything else (media types, nested schemas, servers, ...).
+    Other,
+}
+
+impl Kind {
+    fn is_item(self) -> bool {
+        matches!(
+            self,
+            Kind::Operation
+                | Kind::Parameter
+                | Kind::RequestBody
+                | Kind::Response
+                | Kind::Schema
+                | Kind::Property
+        )
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Kind::Document => "document",
+            Kind::PathItem => "path",
+            Kind::Operation => "operation",
+            Kind::Parameter => "parameter",
+            Kind::RequestBody => "request body",
+            Kind::Response => "response",
+            Kind::Schema => "schema",
+            Kind::Property => "property",
+            Kind::Other => "item",
+        }
+    }
+}
+
+/// A place in a document that survives moves of the operation's path:
+/// operations are named `operations/<operationId>`.
+pub type Place = Vec<String>;
+
+type Visitor<'a> = dyn FnMut(&[String], Kind, &mut Map<String, Value>) + 'a;
+
+/// Visit every keyword object of an OpenAPI document with its [`Place`]
+/// and [`Kind`]. The visitor runs before the object's children are walked.
+pub fn walk(doc: &mut Value, visit: &mut Visitor<'_>) {
+    walk_object(doc, Vec::new(), Kind::Document, visit);
+}
+
+enum Step {
+    Skip,
+    PathItems,
+    Operation,
+    NameMap(Kind),
+    Object(Kind),
+    Array,
+}
+
+fn walk_object(value: &mut Value, place: Place, kind: Kind, visit: &mut Visitor<'_>) {
+    let Value::Object(map) = value else { return };
+    visit(&place, kind, map);
+    for (key, child) in map.iter_mut() {
+        let step = if DATA_KEYS.contains(&key.as_str()) || key.starts_with("x-") {
+            Step::Skip
+        } else if kind == Kind::PathItem && crate::corrections::HTTP_METHODS.contains(&key.as_str())
+        {
+            Step::Operation
+        } else {
+            match child {
+                Value::Object(_) if key == "paths" && kind == Kind::Document => Step::PathItems,
+                Value::Object(_) if NAME_MAP_KEYS.contains(&key.as_str()) => {
+                    Step::NameMap(match key.as_str() {
+                        "properties" | "patternProperties" => Kind::Property,
+                        "schemas" | "definitions" => Kind::Schema,
+                        "responses" => Kind::Response,
+                        "parameters" => Kind::Parameter,
+                        "requestBodies" => Kind::RequestBody,
+                        _ => Kind::Other,
+                    })
+                }
+                Value::Object(_) if key == "requestBody" => Step::Object(Kind::RequestBody),
+                Value::Object(_) => Step::Object(Kind::Other),
+                Value::Array(_) => Step::Array,
+                _ => Step::Skip,
+            }
+        };
+        let at = |segments: &[&str]| -> Place {
+            let mut next = place.clone();
+            next.extend(segments.iter().map(|s| (*s).to_owned()));
+            next
+        };
+        match step {
+            Step::Skip => {}
+            Step::PathItems => {
+                for (path, item) in child.as_object_mut().into_iter().flatten() {
+                    walk_object(
+                        item,
+                        vec!["paths".to_owned(), path.clone()],
+                        Kind::PathItem,
+                        visit,
+                    );
+                }
+            }
+            Step::Operation => {
+                let op_place = match child.get("operationId").and_then(Value::as_str) {
+                    Some(id) => vec!["operations".to_owned(), id.to_owned()],
+                    None => at(&[key]),
+                };
+                walk_object(child, op_place, Kind::Operation, visit);
+            }
+            Step::NameMap(member_kind) => {
+                for (name, member) in child.as_object_mut().into_iter().flatten() {
+                    walk_object(member, at(&[key, name]), member_kind, visit);
+                }
+            }
+            Step::Object(child_kind) => walk_object(child, at(&[key]), child_kind, visit),
+            Step::Array => {
+                for (index, item) in child.as_array_mut().into_iter().flatten().enumerate() {
+                    let (segment, item_kind) = match key.as_str() {
+                        "parameters" => (parameter_key(item), Kind::Parameter),
+                        "tags" => (
+                            item.get("name")
+                                .and_then(Value::as_str)
+                                .map(str::to_owned)
+                                .unwrap_or_else(|| index.to_string()),
+                            Kind::Other,
+                        ),
+                        _ => (index.to_string(), Kind::Other),
+                    };
+                    walk_object(item, at(&[key, &segment]), item_kind, visit);
+                }
+            }
+        }
+    }
+}
+
+fn parameter_key(param: &Value) -> String {
+    if let Some(reference) = param.get("$ref").and_then(Value::as_str) {
+        return format!("$ref {reference}");
+    }
+    let location = param.get("in").and_then(Value::as_str).unwrap_or_default();
+    let name = param
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    format!("{location}:{name}")
+}
+
+/// A copy of `value` (a document or a part of one) without prose or examples.
+pub fn strip_prose(value: &Value) -> Value {
+    let mut copy = value.clone();
+    walk(&mut copy, &mut |_, _, map| {
+        for key in PROSE_KEYS.iter().chain(EXAMPLE_KEYS) {
+            map.remove(*key);
+        }
+    });
+    copy
+}
+
+/// The result of [`carry_over`].
+#[derive(Debug, Clone)]
+pub struct Carried {
+    /// The source's facts with the vendored prose.
+    pub document: Value,
+    /// Items new in the source, which have no prose yet (the outermost new
+    /// item only: the properties of a new schema are not listed).
+    pub needs_prose: Vec<String>,
+}
+
+/// The document to vendor: the facts of `source`, the prose of `vendored`.
+///
+/// Source prose and examples are removed; each item gets the description,
+/// summary and title the vendored document has at the same place. The
+/// vendored `info` is kept, with the source's `info.version`. A new
+/// response gets an empty description, since OpenAPI requires one.
+pub fn carry_over(source: &Value, vendored: &Value) -> Carried {
+    let mut prose: BTreeMap<Place, Map<String, Value>> = BTreeMap::new();
+    let mut vendored_items: BTreeSet<Place> = BTreeSet::new();
+    walk(&mut vendored.clone(), &mut |place, kind, map| {
+        let texts: Map<String, Value> = PROSE_KEYS
+            .iter()
+            .filter_map(|key| map.get(*key).map(|text| ((*key).to_owned(), text.clone())))
+            .collect();
+        if !texts.is_empty() {
+            prose.insert(place.to_vec(), texts);
+        }
+        if kind.is_item() {
+            vendored_items.insert(place.to_vec());
+        }
+    });
+
+    let mut document = source.clone();
+    let mut new_items: BTreeMap<Place, Kind> = BTreeMap::new();
+    walk(&mut document, &mut |place, kind, map| {
+        for key in PROSE_KEYS.iter().chain(EXAMPLE_KEYS) {
+            map.remove(*key);
+        }
+        if let Some(texts) = prose.get(place) {
+            map.extend(texts.clone());
+        }
+        if kind == Kind::Response && !map.contains_key("description") {
+            map.insert("description".into(), Value::String(String::new()));
+        }
+        if kind.is_item() && !vendored_items.contains(place) {
+            new_items.insert(place.to_vec(), kind);
+        }
+    });
+
+    if let Some(root) = document.as_object_mut() {
+        let mut info = vendored
+            .get("info")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_else(|| {
+                Map::from_iter([(
+                    "title".to_owned(),
+                    Value::String("Camunda 8 Administration API".into()),
+                )])
+            });
+        match source.pointer("/info/version") {
+            Some(version) => info.insert("version".into(), version.clone()),
+            None => info.remove("version"),
+        };
+        root.insert("info".into(), Value::Object(info));
+    }
+
+    let mut needs_prose = Vec::new();
+    let mut listed: Vec<&Place> = Vec::new();
+    for (place, kind) in &new_items {
+        if listed.iter().any(|parent| place.starts_with(parent)) {
+            continue;
+        }
+        listed.push(place);
+        needs_prose.push(format!("{}: {}", kind.label(), place.join("/")));
+    }
+    Carried {
+        document,
+        needs_prose,
+    }
+}

@@ -1,0 +1,145 @@
+//! The two tasks as library functions: [`check_spec`] and [`update_spec`].
+
+use crate::report::{CheckReport, UpdateReport};
+use crate::spec_source::{self, FetchOptions, Source, SpecError};
+use crate::{drift, json_format, prose};
+use serde_json::{Map, Value};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The vendored document of the workspace this xtask belongs to.
+pub fn default_vendored_path() -> PathBuf {
+    let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = xtask
+        .parent()
+        .map_or_else(|| xtask.join(".."), Path::to_path_buf);
+    root.join("openapi").join("camunda-admin.json")
+}
+
+/// Why a task failed (exit code 2).
+#[derive(Debug)]
+pub enum TaskError {
+    /// The source could not be read or is not a usable document.
+    Source(SpecError),
+    /// The vendored document could not be read or parsed.
+    Vendored(SpecError),
+    /// The vendored document could not be written.
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+impl fmt::Display for TaskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TaskError::Source(e) => write!(f, "source: {e}"),
+            TaskError::Vendored(e) => write!(f, "vendored document: {e}"),
+            TaskError::Write { path, source } => {
+                write!(f, "cannot write {}: {source}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for TaskError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            TaskError::Source(e) | TaskError::Vendored(e) => Some(e),
+            TaskError::Write { source, .. } => Some(source),
+        }
+    }
+}
+
+/// Settings of [`check_spec`].
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The vendored document.
+    pub vendored: PathBuf,
+    /// The document to compare it with.
+    pub source: Source,
+    /// Network limits.
+    pub fetch: FetchOptions,
+}
+
+/// Compare the vendored document with the source, both after the
+/// corrections, and list the corrections the source no longer needs.
+pub fn check_spec(options: &CheckOptions) -> Result<CheckReport, TaskError> {
+    let source = spec_source::load(&options.source, &options.fetch).map_err(TaskError::Source)?;
+    let vendored = spec_source::read_file(&options.vendored).map_err(TaskError::Vendored)?;
+    let drift = drift::compare(&crate::corrected(&vendored), &crate::corrected(&source));
+    Ok(CheckReport {
+        vendored: options.vendored.display().to_string(),
+        source: options.source.to_string(),
+        drift_found: !drift.is_empty(),
+        drift,
+        corrections_no_longer_needed: crate::corrections_no_longer_needed(&source),
+    })
+}
+
+/// Settings of [`update_spec`].
+#[derive(Debug, Clone)]
+pub struct UpdateOptions {
+    /// The vendored document to refresh.
+    pub vendored: PathBuf,
+    /// Where to read the new facts.
+    pub source: Source,
+    /// Report only; write nothing.
+    pub dry_run: bool,
+    /// Network limits.
+    pub fetch: FetchOptions,
+}
+
+/// Refresh the vendored document from the source: the source's facts with
+/// the vendored prose (see [`prose::carry_over`]), in the stable form of
+/// [`json_format`], written atomically and only when a byte changes.
+///
+/// The file keeps its current trailing-newline convention (a new file gets
+/// one), so a refresh without changes leaves no diff.
+pub fn update_spec(options: &UpdateOptions) -> Result<UpdateReport, TaskError> {
+    let source = spec_source::load(&options.source, &options.fetch).map_err(TaskError::Source)?;
+    let existing = match std::fs::read(&options.vendored) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            return Err(TaskError::Vendored(SpecError::Io {
+                path: options.vendored.clone(),
+                source: e,
+            }))
+        }
+    };
+    let current = match &existing {
+        Some(bytes) => spec_source::parse(bytes, &options.vendored.display().to_string())
+            .map_err(TaskError::Vendored)?,
+        None => Value::Object(Map::new()),
+    };
+    let carried = prose::carry_over(&source, &current);
+    let changes = drift::compare(&current, &carried.document);
+
+    let mut text = json_format::to_stable_string(&carried.document);
+    if existing.as_ref().is_none_or(|bytes| bytes.ends_with(b"\n")) {
+        text.push('\n');
+    }
+    let file_changed = existing.as_deref() != Some(text.as_bytes());
+    let written = file_changed && !options.dry_run;
+    if written {
+        json_format::write_atomically(&options.vendored, text.as_bytes()).map_err(|e| {
+            TaskError::Write {
+                path: options.vendored.clone(),
+                source: e,
+            }
+        })?;
+    }
+    Ok(UpdateReport {
+        vendored: options.vendored.display().to_string(),
+        source: options.source.to_string(),
+        dry_run: options.dry_run,
+        file_changed,
+        written,
+        changes,
+        needs_prose: carried.needs_prose,
+        corrections_no_longer_needed: crate::corrections_no_longer_needed(&source),
+    })
+}
