@@ -26,12 +26,12 @@ pub enum Error {
     #[error(transparent)]
     Api(#[from] ApiError),
     /// The API answered 2xx with a body that does not decode.
-    #[error("the answer to {operation} (HTTP {status}) does not decode: {reason}")]
+    #[error("the answer to {operation} does not decode: {reason}")]
     Decode {
         /// The operation id, such as `GetCluster`.
         operation: &'static str,
-        /// The HTTP status of the answer.
-        status: u16,
+        /// The HTTP status of the answer, where known.
+        status: Option<u16>,
         /// What failed, without the body's content.
         reason: String,
     },
@@ -134,7 +134,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::Decode { status, .. } => StatusCode::from_u16(*status).ok(),
+            Error::Decode { status, .. } => status.and_then(|s| StatusCode::from_u16(s).ok()),
             Error::Auth(AuthError::InvalidCredentials { status, .. }) => {
                 StatusCode::from_u16(*status).ok()
             }

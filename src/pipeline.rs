@@ -306,7 +306,8 @@ async fn translate<E: ErrorBody>(
         },
         P::InvalidResponsePayload(_, source) => Error::Decode {
             operation: op,
-            status: 200,
+            // progenitor keeps the body but not the status of such an answer.
+            status: None,
             reason: decode_reason(&source),
         },
         P::ErrorResponse(value)
@@ -389,7 +390,7 @@ pub(crate) async fn read_text(
     operation: &'static Operation,
     value: ResponseValue<ByteStream>,
 ) -> Result<String> {
-    let status = value.status().as_u16();
+    let status = Some(value.status().as_u16());
     let mut stream = value.into_inner().into_inner();
     let mut buf = Vec::new();
     while let Some(chunk) = stream.next().await {
