@@ -244,7 +244,7 @@ impl ClientBuilder {
                     http: if self.http_client.is_some() { self.http(false)? } else { http.clone() },
                     store: self.store(),
                     policy: self.policy.clone(),
-                    slot: slot_for(&key),
+                    slot: slot_for(&key, &credentials.client_secret),
                     key,
                 }))
             }

@@ -74,9 +74,10 @@ where
 
 impl Client {
     /// Wait until the cluster is Healthy and return it. Fails with
-    /// [`Error::WaitFailed`] when it is Suspended or waiting for input (it
-    /// will not recover without action), and [`Error::WaitTimedOut`] at the
-    /// deadline.
+    /// [`Error::WaitFailed`] when it waits for input (it will not recover
+    /// without action), and [`Error::WaitTimedOut`] at the deadline. A
+    /// Suspended cluster is waited for: a restore suspends the cluster while
+    /// it runs (an idle one needs [`Client::wake`] first).
     pub async fn wait_for_cluster_healthy(
         &self,
         cluster_uuid: &str,

@@ -416,3 +416,63 @@ fn assert_private_and_secret_free(dir: &std::path::Path, secrets: &[&str]) {
 
 #[cfg(not(unix))]
 fn assert_private_and_secret_free(_: &std::path::Path, _: &[&str]) {}
+
+#[tokio::test]
+async fn a_client_with_a_wrong_secret_never_reuses_another_clients_token() {
+    let server = MockServer::start_async().await;
+    let dir = tempdir("wrong-secret");
+    let good = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/oauth/token")
+                .form_urlencoded_tuple("client_secret", "right");
+            then.status(200).json_body(token_body(API_TOKEN));
+        })
+        .await;
+    let bad = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/oauth/token")
+                .form_urlencoded_tuple("client_secret", "wrong");
+            then.status(401)
+                .json_body(serde_json::json!({ "error": "access_denied" }));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/members");
+            then.status(200).json_body(serde_json::json!([]));
+        })
+        .await;
+    let with_secret = |secret: &str| {
+        Client::builder()
+            .base_url(server.base_url())
+            .token_url(server.url("/oauth/token"))
+            .credentials("shared-id", secret)
+            .cache_dir(&dir)
+            .build()
+            .expect("client")
+    };
+    let right = with_secret("right");
+    right.get_members().await.expect("the right secret works");
+    // Same id, same process, same disk cache, wrong secret: refused.
+    let error = with_secret("wrong")
+        .get_members()
+        .await
+        .expect_err("wrong secret");
+    assert!(
+        matches!(error, Error::Auth(AuthError::InvalidCredentials { .. })),
+        "{error:?}"
+    );
+    drop(right);
+    let error = with_secret("wrong")
+        .get_members()
+        .await
+        .expect_err("not from the disk either");
+    assert!(matches!(
+        error,
+        Error::Auth(AuthError::InvalidCredentials { .. })
+    ));
+    good.assert_calls_async(1).await;
+    bad.assert_calls_async(1).await;
+}

@@ -53,24 +53,24 @@ async fn waits_through_creating_until_healthy() {
 }
 
 #[tokio::test]
-async fn a_suspended_cluster_fails_the_wait_at_once() {
+async fn a_cluster_waiting_for_input_fails_the_wait_at_once() {
     let server = MockServer::start_async().await;
-    let suspended = server
+    let needs_input = server
         .mock_async(|when, then| {
             when.method(GET).path("/clusters/c1");
-            then.status(200).json_body(cluster("Suspended"));
+            then.status(200).json_body(cluster("WaitingForInput"));
         })
         .await;
     let client = Client::with_static_token(&server.base_url(), "t").expect("client");
     let error = client
         .wait_for_cluster_healthy("c1", QUICK)
         .await
-        .expect_err("suspended");
+        .expect_err("needs input");
     assert!(
-        matches!(&error, Error::WaitFailed { status, .. } if status == "Suspended"),
+        matches!(&error, Error::WaitFailed { status, .. } if status == "WaitingForInput"),
         "{error:?}"
     );
-    suspended.assert_calls_async(1).await;
+    needs_input.assert_calls_async(1).await;
 }
 
 #[tokio::test]

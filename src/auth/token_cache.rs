@@ -75,27 +75,33 @@ struct FetchState {
     refusal: Option<Refusal>,
 }
 
-/// The shared state of one key.
+/// The shared state of one key and secret.
 pub(crate) struct TokenSlot {
     key: TokenKey,
+    /// Digest of the client secret: a client with another secret for the
+    /// same id gets a slot of its own and never sees this slot's token.
+    secret_digest: String,
     current: RwLock<Option<CachedToken>>,
     fetch: tokio::sync::Mutex<FetchState>,
     requests: std::sync::atomic::AtomicU64,
 }
 
-/// The slot for `key`, shared with every live client of the process.
-pub(crate) fn slot_for(key: &TokenKey) -> Arc<TokenSlot> {
-    static SLOTS: OnceLock<Mutex<HashMap<TokenKey, Weak<TokenSlot>>>> = OnceLock::new();
+/// The slot for `key` and `secret`, shared with every live client of the
+/// process that uses both.
+pub(crate) fn slot_for(key: &TokenKey, secret: &SecretString) -> Arc<TokenSlot> {
+    type Slots = HashMap<(TokenKey, String), Weak<TokenSlot>>;
+    static SLOTS: OnceLock<Mutex<Slots>> = OnceLock::new();
     let slots = SLOTS.get_or_init(Default::default);
     let mut slots = slots
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(slot) = slots.get(key).and_then(Weak::upgrade) {
+    let id = (key.clone(), secret_digest(secret));
+    if let Some(slot) = slots.get(&id).and_then(Weak::upgrade) {
         return slot;
     }
     slots.retain(|_, slot| slot.strong_count() > 0);
-    let slot = Arc::new(TokenSlot::new(key.clone()));
-    slots.insert(key.clone(), Arc::downgrade(&slot));
+    let slot = Arc::new(TokenSlot::new(key.clone(), secret));
+    slots.insert(id, Arc::downgrade(&slot));
     slot
 }
 
@@ -117,9 +123,10 @@ pub(crate) struct TokenSource<'a> {
 }
 
 impl TokenSlot {
-    pub(crate) fn new(key: TokenKey) -> Self {
+    pub(crate) fn new(key: TokenKey, secret: &SecretString) -> Self {
         Self {
             key,
+            secret_digest: secret_digest(secret),
             current: RwLock::new(None),
             fetch: tokio::sync::Mutex::new(FetchState::default()),
             requests: Default::default(),
@@ -246,6 +253,10 @@ impl TokenSlot {
 
     fn load_from_store(&self, source: &TokenSource<'_>) -> Option<SecretString> {
         let stored = source.store?.load(&self.key)?;
+        if stored.secret_digest != self.secret_digest {
+            // Issued to another secret of the same client id: not ours to use.
+            return None;
+        }
         let left = stored.expires_at.duration_since(SystemTime::now()).ok()?;
         let now = Instant::now();
         let cached = cached(stored.access_token, now, left, source.policy.refresh_margin);
@@ -294,6 +305,7 @@ impl TokenSlot {
                             &StoredToken {
                                 access_token: token.token.clone(),
                                 expires_at: SystemTime::now() + lifetime,
+                                secret_digest: self.secret_digest.clone(),
                             },
                         );
                     }

@@ -82,7 +82,7 @@ struct Fixture {
 impl Fixture {
     fn new(name: &str, answers: Vec<Result<IssuedToken, ExchangeError>>) -> Self {
         Self {
-            slot: Arc::new(TokenSlot::new(key(name))),
+            slot: Arc::new(TokenSlot::new(key(name), &SecretString::new("the-secret"))),
             service: ScriptedService::new(answers),
             secret: SecretString::new("the-secret"),
             policy: TokenPolicy::default(),

@@ -47,6 +47,10 @@ pub struct StoredToken {
     pub access_token: SecretString,
     /// When the token service said it expires.
     pub expires_at: SystemTime,
+    /// A digest of the client secret the token was issued to (see
+    /// [`StoredFailure::secret_digest`]); a client with another secret does
+    /// not use the token.
+    pub secret_digest: String,
 }
 
 /// Credentials the token service refused, remembered until `until`.
@@ -97,6 +101,7 @@ struct TokenFile {
     audience: String,
     access_token: String,
     expires_at_unix: u64,
+    secret_digest: String,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -154,6 +159,7 @@ impl TokenStore for DiskTokenStore {
         (belongs && !file.access_token.is_empty()).then(|| StoredToken {
             access_token: SecretString::new(file.access_token),
             expires_at: UNIX_EPOCH + Duration::from_secs(file.expires_at_unix),
+            secret_digest: file.secret_digest,
         })
     }
 
@@ -164,6 +170,7 @@ impl TokenStore for DiskTokenStore {
             audience: key.audience.clone(),
             access_token: token.access_token.expose_secret().to_owned(),
             expires_at_unix: unix_seconds(token.expires_at),
+            secret_digest: token.secret_digest.clone(),
         };
         if let Ok(json) = serde_json::to_vec(&file) {
             if let Err(error) = self.write_atomically(&self.token_path(key), &json) {
