@@ -45,13 +45,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             "No CAMUNDA_CONSOLE_* credentials set: using the embedded emulator at {}",
             emulator.base_url()
         );
-        let client = Client::builder()
-            .base_url(emulator.base_url())
-            .token_url(emulator.token_url())
-            .audience(emulator.audience())
-            .credentials(emulator.admin_client_id(), emulator.admin_client_secret())
-            .no_disk_cache()
-            .build()?;
+        let client = emulator.client_builder().build()?;
         _emulator = Some(emulator);
         (client, Target::Emulator)
     };

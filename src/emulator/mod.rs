@@ -478,6 +478,17 @@ impl Emulator {
         self.admin.client_secret.clone()
     }
 
+    /// A client builder aimed at this emulator with the admin credential and
+    /// no disk cache; change what a test needs, then `build()`.
+    pub fn client_builder(&self) -> crate::ClientBuilder {
+        crate::Client::builder()
+            .base_url(self.base_url())
+            .token_url(self.token_url())
+            .audience(self.audience())
+            .credentials(self.admin_client_id(), self.admin_client_secret())
+            .no_disk_cache()
+    }
+
     /// The id of the emulated organization.
     pub fn org_id(&self) -> &str {
         &self.shared.settings.org_id

@@ -1,0 +1,329 @@
+//! End to end through the public API against the emulator, with OAuth client
+//! credentials: the lifecycle of the quickstart, the token reused, the token
+//! rate limit honoured, a missing scope as a typed 403, and the emulator's
+//! 412, 409 and CSV paths through the SDK's retry and waiting code.
+
+use std::time::Duration;
+
+use camunda_admin::{
+    emulator::{Emulator, Scope},
+    types, Client, Error, RetryPolicy, WaitOptions,
+};
+
+const FAST_RETRIES: RetryPolicy = RetryPolicy {
+    max_retries: 3,
+    deadline: Duration::from_secs(30),
+    initial_backoff: Duration::from_millis(1),
+    max_backoff: Duration::from_millis(5),
+};
+
+const QUICK_WAIT: WaitOptions = WaitOptions {
+    timeout: Duration::from_secs(30),
+    poll_interval: Duration::from_millis(10),
+};
+
+async fn create_cluster(client: &Client, name: &str) -> String {
+    let parameters = client.get_parameters().await.expect("parameters");
+    let channel = &parameters.channels[0];
+    let body: types::CreateClusterBody = serde_json::from_value(serde_json::json!({
+        "name": name,
+        "planTypeId": parameters.cluster_plan_types[0].uuid,
+        "regionId": parameters.regions[0].uuid,
+        "channelId": channel.uuid,
+        "generationId": channel.default_generation.uuid,
+    }))
+    .expect("body");
+    client
+        .create_cluster(&body)
+        .await
+        .expect("created")
+        .cluster_id
+}
+
+#[tokio::test]
+async fn the_quickstart_lifecycle_with_one_token() {
+    let emulator = Emulator::builder()
+        .cluster_ready_delay(Duration::ZERO)
+        .backup_delay(Duration::ZERO)
+        .start()
+        .await
+        .expect("emulator");
+    let client = emulator
+        .client_builder()
+        .retry(FAST_RETRIES)
+        .build()
+        .expect("client");
+
+    let cluster_id = create_cluster(&client, "e2e").await;
+    let cluster = client
+        .wait_for_cluster_healthy(&cluster_id, QUICK_WAIT)
+        .await
+        .expect("healthy");
+    assert_eq!(cluster.name, "e2e");
+
+    let created = client
+        .create_client(
+            &cluster_id,
+            &types::CreateClusterClientBody {
+                client_name: "worker".into(),
+                permissions: vec![types::ClientPermission::Zeebe],
+            },
+        )
+        .await
+        .expect("client created");
+    assert!(
+        !created.client_secret.expose_secret().is_empty(),
+        "the secret comes once, at creation"
+    );
+    let listed = client.get_clients(&cluster_id).await.expect("clients");
+    assert!(listed.iter().any(|c| c.client_id == created.client_id));
+    let details = client
+        .get_client(&cluster_id, &created.client_id)
+        .await
+        .expect("details");
+    assert_eq!(details.zeebe_client_id, created.client_id);
+
+    client
+        .update_ip_allowlist(
+            &cluster_id,
+            &types::IpAllowListBody {
+                ipallowlist: vec![types::IpAllowlistEntry {
+                    ip: "10.0.0.0/8".into(),
+                    description: "vpn".into(),
+                }],
+            },
+        )
+        .await
+        .expect("allowlist");
+    let cluster = client.get_cluster(&cluster_id).await.expect("cluster");
+    assert_eq!(
+        cluster.ipallowlist.first().map(|e| e.ip.as_str()),
+        Some("10.0.0.0/8")
+    );
+
+    let secret = types::CreateSecretBody {
+        secret_name: "TOKEN".into(),
+        secret_value: "v1".into(),
+    };
+    client
+        .create_secret(&cluster_id, &secret)
+        .await
+        .expect("secret created");
+    client
+        .update_secret(
+            &cluster_id,
+            "TOKEN",
+            &types::UpdateSecretBody {
+                secret_value: "v2".into(),
+            },
+        )
+        .await
+        .expect("secret updated");
+    let secrets = client.get_secrets(&cluster_id).await.expect("secrets");
+    assert_eq!(secrets.get("TOKEN").map(|v| v.expose_secret()), Some("v2"));
+    client
+        .delete_secret(&cluster_id, "TOKEN")
+        .await
+        .expect("secret deleted");
+
+    let backup = client.create_backup(&cluster_id).await.expect("backup");
+    let backup = client
+        .wait_for_backup(&cluster_id, &backup.uuid, QUICK_WAIT)
+        .await
+        .expect("backup complete");
+    assert_eq!(backup.status, types::BackupStatus::Complete);
+
+    assert!(!client.get_members().await.expect("members").is_empty());
+    let csv = client.get_csv().await.expect("csv");
+    assert!(
+        csv.lines().count() > 3,
+        "the activity log records the calls: {csv}"
+    );
+    assert!(
+        !csv.contains("v1") && !csv.contains("v2"),
+        "no secret value in the activity log"
+    );
+
+    client.delete_cluster(&cluster_id).await.expect("deleted");
+    let gone = client.get_cluster(&cluster_id).await.expect_err("gone");
+    assert!(
+        matches!(&gone, Error::Api(e) if e.status == 404 && e.operation == "GetCluster"),
+        "{gone:?}"
+    );
+
+    assert_eq!(
+        emulator.token_requests(),
+        1,
+        "one token for the whole lifecycle"
+    );
+    assert_eq!(client.token_requests_sent(), 1);
+}
+
+#[tokio::test]
+async fn refreshing_tokens_stays_under_the_rate_limit() {
+    // Tokens that live one second are refreshed after half a second; the
+    // emulator answers 429 to a second request within a second.
+    let emulator = Emulator::builder()
+        .token_lifetime(Duration::from_secs(1))
+        .start()
+        .await
+        .expect("emulator");
+    let client = emulator.client_builder().build().expect("client");
+    client.get_members().await.expect("first token");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    client.get_members().await.expect("refreshed token");
+    // A 429 would have cost a third request.
+    assert_eq!(emulator.token_requests(), 2);
+}
+
+#[tokio::test]
+async fn a_missing_scope_is_a_typed_403() {
+    let emulator = Emulator::builder()
+        .credential("members-only", "members-secret", [Scope::Members])
+        .start()
+        .await
+        .expect("emulator");
+    let client = emulator
+        .client_builder()
+        .credentials("members-only", "members-secret")
+        .build()
+        .expect("client");
+    client.get_members().await.expect("in scope");
+    let error = client.get_clusters().await.expect_err("out of scope");
+    assert!(
+        !error.is_auth(),
+        "a 403 is an answer of the API, not an authentication failure"
+    );
+    assert!(
+        matches!(&error, Error::Api(e) if e.status == 403 && e.operation == "GetClusters"),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn wrong_credentials_fail_fast() {
+    let emulator = Emulator::start().await.expect("emulator");
+    let client = emulator
+        .client_builder()
+        .credentials(emulator.admin_client_id(), "wrong")
+        .build()
+        .expect("client");
+    for _ in 0..3 {
+        let error = client.get_clusters().await.expect_err("refused");
+        assert!(
+            matches!(
+                error,
+                Error::Auth(camunda_admin::AuthError::InvalidCredentials { .. })
+            ),
+            "{error:?}"
+        );
+    }
+    assert_eq!(emulator.token_requests(), 1);
+}
+
+#[tokio::test]
+async fn get_client_is_retried_while_creating_then_succeeds_once_healthy() {
+    let emulator = Emulator::builder()
+        .cluster_ready_delay(Duration::from_secs(3600))
+        .start()
+        .await
+        .expect("emulator");
+    let client = emulator
+        .client_builder()
+        .retry(FAST_RETRIES)
+        .build()
+        .expect("client");
+    let cluster_id = create_cluster(&client, "slow").await;
+    let created = client
+        .create_client(
+            &cluster_id,
+            &types::CreateClusterClientBody {
+                client_name: "w".into(),
+                permissions: vec![],
+            },
+        )
+        .await
+        .expect("client created while the cluster is Creating");
+
+    let error = client
+        .get_client(&cluster_id, &created.client_id)
+        .await
+        .expect_err("not ready");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(412));
+    assert_eq!(
+        emulator.calls("GetClient"),
+        4,
+        "the documented 412 is retried three times"
+    );
+
+    let timeout = client
+        .wait_for_cluster_healthy(
+            &cluster_id,
+            WaitOptions::new(Duration::from_millis(30), Duration::from_millis(10)),
+        )
+        .await
+        .expect_err("still creating");
+    assert!(
+        matches!(&timeout, Error::WaitTimedOut { last_status, .. } if last_status == "Creating"),
+        "{timeout:?}"
+    );
+
+    emulator.advance_clock(Duration::from_secs(3600));
+    client
+        .wait_for_cluster_healthy(&cluster_id, QUICK_WAIT)
+        .await
+        .expect("healthy now");
+    client
+        .get_client(&cluster_id, &created.client_id)
+        .await
+        .expect("ready now");
+}
+
+#[tokio::test]
+async fn a_duplicate_secret_is_a_409_after_the_documented_retries() {
+    let emulator = Emulator::builder()
+        .cluster_ready_delay(Duration::ZERO)
+        .start()
+        .await
+        .expect("emulator");
+    let client = emulator
+        .client_builder()
+        .retry(FAST_RETRIES)
+        .build()
+        .expect("client");
+    let cluster_id = create_cluster(&client, "secrets").await;
+    let secret = types::CreateSecretBody {
+        secret_name: "DUP".into(),
+        secret_value: "x".into(),
+    };
+    client
+        .create_secret(&cluster_id, &secret)
+        .await
+        .expect("first");
+    let error = client
+        .create_secret(&cluster_id, &secret)
+        .await
+        .expect_err("duplicate");
+    assert!(
+        matches!(&error, Error::Api(e) if e.status == 409 && e.operation == "CreateSecret"),
+        "{error:?}"
+    );
+    assert_eq!(
+        emulator.calls("CreateSecret"),
+        5,
+        "one success, then 1 + 3 retries of the 409"
+    );
+}
+
+#[tokio::test]
+async fn injected_faults_are_ridden_out_by_retries() {
+    let emulator = Emulator::start().await.expect("emulator");
+    let client = emulator
+        .client_builder()
+        .retry(FAST_RETRIES)
+        .build()
+        .expect("client");
+    emulator.fail_next("GetMembers", 2, 503).expect("fault");
+    client.get_members().await.expect("third attempt succeeds");
+    assert_eq!(emulator.calls("GetMembers"), 3);
+}
