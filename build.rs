@@ -313,10 +313,14 @@ fn public_methods(file: &syn::File, operations: &[OperationMeta]) -> TokenStream
             if f.sig.asyncness.is_none() || name.ends_with("_stream") {
                 continue;
             }
-            let Some(op) = operations.iter().find(|op| op.snake == name) else {
+            let Some((index, op)) = operations
+                .iter()
+                .enumerate()
+                .find(|(_, op)| op.snake == name)
+            else {
                 panic!("generated method {name} matches no operation of the document");
             };
-            methods.push(public_method(f, op));
+            methods.push(public_method(f, index, op));
         }
     }
     assert_eq!(
@@ -331,7 +335,7 @@ fn public_methods(file: &syn::File, operations: &[OperationMeta]) -> TokenStream
     }
 }
 
-fn public_method(f: &syn::ImplItemFn, op: &OperationMeta) -> TokenStream {
+fn public_method(f: &syn::ImplItemFn, index: usize, op: &OperationMeta) -> TokenStream {
     let name = &f.sig.ident;
     let docs = f.attrs.iter().filter(|a| a.path().is_ident("doc"));
     let mut params = Vec::new();
@@ -347,7 +351,6 @@ fn public_method(f: &syn::ImplItemFn, op: &OperationMeta) -> TokenStream {
         args.push(quote! { #arg });
     }
     let success = success_type(&f.sig.output);
-    let op_index = &op.snake;
     let call = quote! { self.call(operation, self.api.#name(#(#args),*)).await };
     let (ret, body) = match success.as_str() {
         "()" => (quote! { () }, quote! { #call.map(|_| ()) }),
@@ -369,7 +372,7 @@ fn public_method(f: &syn::ImplItemFn, op: &OperationMeta) -> TokenStream {
         ///
         #[doc = #path_doc]
         pub async fn #name(&self, #(#params),*) -> crate::Result<#ret> {
-            let operation = crate::pipeline::operation(#op_index);
+            let operation = &OPERATIONS[#index];
             #body
         }
     }

@@ -230,7 +230,7 @@ impl ClientBuilder {
             .unwrap_or_else(|| self.http(true))?;
 
         let auth = match (&self.static_token, &self.credentials) {
-            (Some(token), _) => Auth::Static(token.clone()),
+            (Some(token), _) => Auth::fixed(token.clone()),
             (None, Some(credentials)) => {
                 let token_url = self.token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL);
                 check_url("token URL", token_url)?;

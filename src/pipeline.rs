@@ -17,7 +17,7 @@ use std::{
 
 use futures_util::StreamExt;
 use progenitor_client::{ByteStream, ClientHooks, ClientInfo, OperationInfo, ResponseValue};
-use reqwest::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, RETRY_AFTER};
 use tokio::time::Instant;
 use tracing::Instrument;
 
@@ -69,10 +69,17 @@ pub struct Pipeline {
 }
 
 /// Per-call state, reachable from the hooks.
-#[derive(Default)]
 struct CallState {
+    operation: &'static Operation,
     auth_error: Mutex<Option<AuthError>>,
     attempts: AtomicU32,
+}
+
+/// The operation of the running call: from the call scope, or (for direct
+/// use of the generated client) by name.
+fn current_operation(info: &OperationInfo) -> &'static Operation {
+    CALL.try_with(|state| state.operation)
+        .unwrap_or_else(|_| operation(info.operation_id))
 }
 
 tokio::task_local! {
@@ -95,11 +102,14 @@ impl ClientHooks<Pipeline> for crate::api::Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> std::result::Result<(), progenitor_client::Error<E>> {
-        if !operation(info.operation_id).authenticated {
+        if !current_operation(info).authenticated {
             return Ok(());
         }
-        match self.inner().auth.bearer().await {
-            Ok(token) => set_bearer(request, &token).map_err(progenitor_client::Error::Custom),
+        match self.inner().auth.header().await {
+            Ok(header) => {
+                request.headers_mut().insert(AUTHORIZATION, header);
+                Ok(())
+            }
             Err(error) => {
                 let message = error.to_string();
                 remember_auth_error(error);
@@ -115,7 +125,7 @@ impl ClientHooks<Pipeline> for crate::api::Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let op = operation(info.operation_id);
+        let op = current_operation(info);
         let pipeline = self.inner();
         let started = Instant::now();
         let mut request = request;
@@ -144,12 +154,12 @@ impl ClientHooks<Pipeline> for crate::api::Client {
                         operation = op.id,
                         "the API refused the token; fetching a new one"
                     );
-                    match pipeline.auth.bearer().await {
-                        Ok(token) if set_bearer(&mut again, &token).is_ok() => {
+                    match pipeline.auth.header().await {
+                        Ok(header) => {
+                            again.headers_mut().insert(AUTHORIZATION, header);
                             request = again;
                             continue;
                         }
-                        Ok(_) => return result,
                         Err(error) => {
                             remember_auth_error(error);
                             return result;
@@ -188,17 +198,6 @@ impl ClientHooks<Pipeline> for crate::api::Client {
     }
 }
 
-fn set_bearer(
-    request: &mut reqwest::Request,
-    token: &SecretString,
-) -> std::result::Result<(), String> {
-    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose_secret()))
-        .map_err(|_| "the access token is not a valid header value".to_owned())?;
-    value.set_sensitive(true);
-    request.headers_mut().insert(AUTHORIZATION, value);
-    Ok(())
-}
-
 fn bearer_of(request: &reqwest::Request) -> SecretString {
     let header = request
         .headers()
@@ -230,13 +229,20 @@ impl Client {
         );
         let started = Instant::now();
         let (result, auth_error, attempts) = CALL
-            .scope(CallState::default(), async {
-                let result = request.await;
-                let auth_error =
-                    CALL.with(|s| s.auth_error.lock().ok().and_then(|mut slot| slot.take()));
-                let attempts = CALL.with(|s| s.attempts.load(Ordering::Relaxed));
-                (result, auth_error, attempts)
-            })
+            .scope(
+                CallState {
+                    operation,
+                    auth_error: Mutex::new(None),
+                    attempts: AtomicU32::new(0),
+                },
+                async {
+                    let result = request.await;
+                    let auth_error =
+                        CALL.with(|s| s.auth_error.lock().ok().and_then(|mut slot| slot.take()));
+                    let attempts = CALL.with(|s| s.attempts.load(Ordering::Relaxed));
+                    (result, auth_error, attempts)
+                },
+            )
             .instrument(span.clone())
             .await;
         let result = match result {

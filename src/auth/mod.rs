@@ -44,7 +44,8 @@ impl std::fmt::Debug for Credentials {
 #[derive(Clone)]
 pub(crate) enum Auth {
     /// A token obtained elsewhere, used as is.
-    Static(SecretString),
+    /// The token and its prebuilt header value.
+    Static(SecretString, Option<reqwest::header::HeaderValue>),
     /// Client credentials exchanged for cached tokens.
     OAuth(Arc<OAuth>),
 }
@@ -62,7 +63,7 @@ pub(crate) struct OAuth {
 impl std::fmt::Debug for Auth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Auth::Static(_) => f.write_str("StaticToken(***)"),
+            Auth::Static(..) => f.write_str("StaticToken(***)"),
             Auth::OAuth(oauth) => f
                 .debug_struct("OAuth")
                 .field("token_url", &oauth.key.token_url)
@@ -76,11 +77,29 @@ impl std::fmt::Debug for Auth {
 }
 
 impl Auth {
+    /// Authentication with a token obtained elsewhere.
+    pub(crate) fn fixed(token: SecretString) -> Self {
+        let header = token_cache::bearer_header(&token);
+        Auth::Static(token, header)
+    }
+
     /// A bearer token for the next request.
     pub(crate) async fn bearer(&self) -> Result<SecretString, AuthError> {
         match self {
-            Auth::Static(token) => Ok(token.clone()),
+            Auth::Static(token, _) => Ok(token.clone()),
             Auth::OAuth(oauth) => oauth.slot.token(&oauth.source()).await,
+        }
+    }
+
+    /// The `Authorization` header value for the next request.
+    pub(crate) async fn header(&self) -> Result<reqwest::header::HeaderValue, AuthError> {
+        match self {
+            Auth::Static(_, header) => header.clone().ok_or_else(|| {
+                AuthError::InvalidTokenResponse(
+                    "the static token cannot be sent in a header".into(),
+                )
+            }),
+            Auth::OAuth(oauth) => oauth.slot.header(&oauth.source()).await,
         }
     }
 
@@ -88,7 +107,7 @@ impl Auth {
     /// a new one. Returns whether a new token can be had at all.
     pub(crate) fn reject(&self, token: &SecretString) -> bool {
         match self {
-            Auth::Static(_) => false,
+            Auth::Static(..) => false,
             Auth::OAuth(oauth) => {
                 oauth.slot.invalidate(token, oauth.store.as_deref());
                 true
@@ -99,7 +118,7 @@ impl Auth {
     /// Token requests sent for this client's key by this process.
     pub(crate) fn token_requests(&self) -> u64 {
         match self {
-            Auth::Static(_) => 0,
+            Auth::Static(..) => 0,
             Auth::OAuth(oauth) => oauth.slot.requests_sent(),
         }
     }

@@ -23,6 +23,7 @@ use std::{
     time::{Duration, SystemTime},
 };
 
+use reqwest::header::HeaderValue;
 use tokio::time::Instant;
 
 pub(crate) use super::oauth_exchange::{ExchangeError, IssuedToken};
@@ -59,6 +60,8 @@ impl Default for TokenPolicy {
 #[derive(Clone)]
 struct CachedToken {
     token: SecretString,
+    /// `Bearer <token>`, built once, marked sensitive: cheap to clone per request.
+    header: Option<HeaderValue>,
     refresh_at: Instant,
     expires_at: Instant,
 }
@@ -144,6 +147,25 @@ impl TokenSlot {
             .as_ref()
             .filter(|t| Instant::now() < t.refresh_at)
             .map(|t| t.token.clone())
+    }
+
+    /// The `Authorization` header value for the next request: the cached
+    /// one while fresh, else as [`TokenSlot::token`] fetches it.
+    pub(crate) async fn header(&self, source: &TokenSource<'_>) -> Result<HeaderValue, AuthError> {
+        let fresh = self.current.read().ok().and_then(|current| {
+            current
+                .as_ref()
+                .filter(|t| Instant::now() < t.refresh_at)
+                .and_then(|t| t.header.clone())
+        });
+        if let Some(header) = fresh {
+            tracing::trace!(client_id = %self.key.client_id, "token cache hit");
+            return Ok(header);
+        }
+        let token = self.token(source).await?;
+        bearer_header(&token).ok_or_else(|| {
+            AuthError::InvalidTokenResponse("the token cannot be sent in a header".into())
+        })
     }
 
     fn still_valid(&self) -> Option<SecretString> {
@@ -351,10 +373,19 @@ enum FetchFailure {
 fn cached(token: SecretString, now: Instant, lifetime: Duration, margin: Duration) -> CachedToken {
     let refresh_after = lifetime.saturating_sub(margin).max(lifetime / 2);
     CachedToken {
+        header: bearer_header(&token),
         token,
         refresh_at: now + refresh_after,
         expires_at: now + lifetime,
     }
+}
+
+/// The `Authorization` value for `token`, or `None` if the token has bytes
+/// a header cannot carry.
+pub(crate) fn bearer_header(token: &SecretString) -> Option<HeaderValue> {
+    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose_secret())).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 /// Exponential backoff from 1 s, capped at 10 s, with up to 25 % jitter.

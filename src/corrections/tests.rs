@@ -109,14 +109,23 @@ fn repeated_allowlist_entries_become_one_named_type() {
         "IpAllowListBody": { "type": "object", "properties": { "ipallowlist": { "type": "array", "items": entry } } }
     }));
     let outcomes = apply(&mut d);
-    assert_eq!(outcome(&outcomes, "name-shared-inline-objects").places.len(), 2);
+    assert_eq!(
+        outcome(&outcomes, "name-shared-inline-objects")
+            .places
+            .len(),
+        2
+    );
     for holder in ["Cluster", "IpAllowListBody"] {
         assert_eq!(
-            d.pointer(&format!("/components/schemas/{holder}/properties/ipallowlist/items/$ref")),
+            d.pointer(&format!(
+                "/components/schemas/{holder}/properties/ipallowlist/items/$ref"
+            )),
             Some(&json!("#/components/schemas/IpAllowlistEntry"))
         );
     }
-    assert!(d.pointer("/components/schemas/IpAllowlistEntry/properties/description").is_some());
+    assert!(d
+        .pointer("/components/schemas/IpAllowlistEntry/properties/description")
+        .is_some());
 }
 
 #[test]
