@@ -2,8 +2,9 @@
 //!
 //! A minimal HTTP/1.1 server answers every request with the same JSON list
 //! of members. Each round times N calls of `get_members` through the SDK and
-//! N raw `reqwest` GETs with a fixed bearer header that decode the same JSON
-//! into `serde_json::Value`, alternating, and prints the median ratio of the
+//! N raw `reqwest` GETs (same timeouts and redirect policy as the SDK's
+//! client) with a fixed bearer header that decode the same JSON into
+//! `serde_json::Value`, alternating, and prints the median ratio of the
 //! rounds. Then 1000 concurrent SDK calls on a cold token cache report how
 //! many token requests they made.
 //!
@@ -94,7 +95,15 @@ async fn main() {
         .no_disk_cache()
         .build()
         .expect("client");
-    let raw = reqwest::Client::new();
+    // The raw client gets the SDK's HTTP settings (timeouts, no redirects,
+    // a user agent), so that the ratio measures the SDK's own work.
+    let raw = reqwest::Client::builder()
+        .user_agent("bench")
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+        .expect("raw client");
     let url = format!("{base}/members");
 
     const CALLS: usize = 2000;

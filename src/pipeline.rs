@@ -168,16 +168,18 @@ impl ClientHooks<Pipeline> for crate::api::Client {
                 }
             }
 
-            let (retryable, server_pause) = match &result {
-                Ok(response) => (
-                    status_is_retryable(&method, op.id, response.status().as_u16()),
-                    retry_after(response.headers()).map(Duration::from_secs),
-                ),
-                Err(error) => (error_is_retryable(&method, error), None),
+            let retryable = match &result {
+                Ok(response) => status_is_retryable(&method, op.id, response.status().as_u16()),
+                Err(error) => error_is_retryable(&method, error),
             };
             if !retryable || retries >= pipeline.retry.max_retries {
                 return result;
             }
+            let server_pause = result
+                .as_ref()
+                .ok()
+                .and_then(|response| retry_after(response.headers()))
+                .map(Duration::from_secs);
             retries += 1;
             let pause = pipeline
                 .retry
