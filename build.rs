@@ -114,10 +114,12 @@ struct OperationMeta {
     method: String,
     path: String,
     authenticated: bool,
+    carries_secrets: bool,
 }
 
 fn operation_table(doc: &Value) -> Vec<OperationMeta> {
     let anonymous = corrections::unauthenticated_operations(doc);
+    let secret_carrying = corrections::secret_carrying_operations(doc);
     corrections::operations(doc)
         .into_iter()
         .map(|(path, method, op)| {
@@ -129,6 +131,7 @@ fn operation_table(doc: &Value) -> Vec<OperationMeta> {
             OperationMeta {
                 snake: id.to_snake_case(),
                 authenticated: !anonymous.contains(&id),
+                carries_secrets: secret_carrying.contains(&id),
                 id,
                 method: method.to_uppercase(),
                 path,
@@ -145,6 +148,7 @@ fn operation_consts(operations: &[OperationMeta]) -> TokenStream {
             method,
             path,
             authenticated,
+            carries_secrets,
         } = op;
         quote! {
             crate::pipeline::Operation {
@@ -153,6 +157,7 @@ fn operation_consts(operations: &[OperationMeta]) -> TokenStream {
                 method: #method,
                 path: #path,
                 authenticated: #authenticated,
+                carries_secrets: #carries_secrets,
             },
         }
     });

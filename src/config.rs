@@ -297,8 +297,14 @@ impl ClientBuilder {
 
 /// Refuse malformed URLs and cleartext to anything but this machine.
 pub(crate) fn check_url(what: &str, url: &str) -> Result<(), Error> {
-    let parsed = reqwest::Url::parse(url)
-        .map_err(|e| Error::Config(format!("invalid {what} {url:?}: {e}")))?;
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| Error::Config(format!("invalid {what}: {e}")))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // Never echo it: the user part may hold a password.
+        return Err(Error::Config(format!(
+            "the {what} carries a user name or password; pass credentials with credentials() instead"
+        )));
+    }
     match parsed.scheme() {
         "https" => Ok(()),
         "http" if is_loopback(&parsed) => Ok(()),

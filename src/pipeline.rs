@@ -43,6 +43,8 @@ pub(crate) struct Operation {
     pub path: &'static str,
     /// Whether the operation needs a bearer token.
     pub authenticated: bool,
+    /// Whether its request or answer holds a secret: error bodies are withheld.
+    pub carries_secrets: bool,
 }
 
 /// The operation for a generated method name. Unknown names cannot occur:
@@ -54,6 +56,7 @@ pub(crate) fn operation(method_name: &str) -> &'static Operation {
         method: "",
         path: "",
         authenticated: true,
+        carries_secrets: true,
     };
     crate::api::OPERATIONS
         .iter()
@@ -332,16 +335,33 @@ async fn translate<E: ErrorBody>(
         P::ErrorResponse(value) => {
             let status = value.status();
             let retry_after = retry_after(value.headers());
-            let body = value.into_inner().into_text().await;
+            let body = if keeps_body(operation, status) {
+                value.into_inner().into_text().await
+            } else {
+                WITHHELD.to_owned()
+            };
             api_error(op, status, body, retry_after)
         }
         P::UnexpectedResponse(response) => {
             let status = response.status();
             let retry_after = retry_after(response.headers());
-            let body = read_limited(ByteStream::new(Box::pin(response.bytes_stream()))).await;
+            let body = if keeps_body(operation, status) {
+                read_limited(ByteStream::new(Box::pin(response.bytes_stream()))).await
+            } else {
+                WITHHELD.to_owned()
+            };
             api_error(op, status, body, retry_after)
         }
     }
+}
+
+/// What an [`ApiError`] says instead of a body that may hold a secret.
+const WITHHELD: &str = "(body withheld: this operation carries secrets)";
+
+/// Error bodies help; but a 2xx the document did not list may hold the very
+/// secret a create returned, and a server may echo a secret request body.
+fn keeps_body(operation: &Operation, status: reqwest::StatusCode) -> bool {
+    !status.is_success() && !operation.carries_secrets
 }
 
 fn api_error(

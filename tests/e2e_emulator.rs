@@ -103,7 +103,7 @@ async fn the_quickstart_lifecycle_with_one_token() {
 
     let secret = types::CreateSecretBody {
         secret_name: "TOKEN".into(),
-        secret_value: "v1".into(),
+        secret_value: "first-value-7f3a".into(),
     };
     client
         .create_secret(&cluster_id, &secret)
@@ -114,13 +114,16 @@ async fn the_quickstart_lifecycle_with_one_token() {
             &cluster_id,
             "TOKEN",
             &types::UpdateSecretBody {
-                secret_value: "v2".into(),
+                secret_value: "second-value-9c2e".into(),
             },
         )
         .await
         .expect("secret updated");
     let secrets = client.get_secrets(&cluster_id).await.expect("secrets");
-    assert_eq!(secrets.get("TOKEN").map(|v| v.expose_secret()), Some("v2"));
+    assert_eq!(
+        secrets.get("TOKEN").map(|v| v.expose_secret()),
+        Some("second-value-9c2e")
+    );
     client
         .delete_secret(&cluster_id, "TOKEN")
         .await
@@ -140,7 +143,7 @@ async fn the_quickstart_lifecycle_with_one_token() {
         "the activity log records the calls: {csv}"
     );
     assert!(
-        !csv.contains("v1") && !csv.contains("v2"),
+        !csv.contains("first-value-7f3a") && !csv.contains("second-value-9c2e"),
         "no secret value in the activity log"
     );
 

@@ -476,3 +476,41 @@ async fn a_client_with_a_wrong_secret_never_reuses_another_clients_token() {
     good.assert_calls_async(1).await;
     bad.assert_calls_async(1).await;
 }
+
+#[tokio::test]
+async fn a_400_for_a_wrong_audience_is_a_configuration_error_and_not_remembered() {
+    let server = MockServer::start_async().await;
+    let token = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/oauth/token");
+            then.status(400)
+                .json_body(serde_json::json!({ "error": "invalid_request", "error_description": "unknown audience" }));
+        })
+        .await;
+    let client = builder(&server)
+        .audience("wrong-audience")
+        .build()
+        .expect("client");
+    for _ in 0..2 {
+        let error = client.get_clusters().await.expect_err("refused");
+        match &error {
+            Error::Auth(AuthError::InvalidTokenResponse(reason)) => {
+                assert!(reason.contains("audience"), "{reason}")
+            }
+            other => panic!("expected a configuration-like auth error, got {other:?}"),
+        }
+    }
+    // Not remembered as bad credentials: each call asked again (paced).
+    token.assert_calls_async(2).await;
+}
+
+#[test]
+fn urls_with_user_info_are_refused_without_echoing_them() {
+    let error = Client::builder()
+        .base_url("https://user:hunter2@api.example.com")
+        .static_token("t")
+        .build()
+        .expect_err("user info");
+    assert!(matches!(error, Error::Config(_)));
+    assert!(!format!("{error} {error:?}").contains("hunter2"));
+}

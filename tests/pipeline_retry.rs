@@ -180,3 +180,25 @@ async fn a_refused_connection_is_a_transport_error() {
     );
     assert!(error.is_retryable());
 }
+
+#[tokio::test]
+async fn an_undocumented_201_is_a_success_not_an_error_holding_the_secret() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/clusters/c1/clients");
+            then.status(201).json_body(serde_json::json!({
+                "name": "ci", "uuid": "u", "clientId": "id", "clientSecret": "s3cr3t", "permissions": []
+            }));
+        })
+        .await;
+    let body = camunda_admin::types::CreateClusterClientBody {
+        client_name: "ci".into(),
+        permissions: vec![],
+    };
+    let created = client(&server)
+        .create_client("c1", &body)
+        .await
+        .expect("201 is a success");
+    assert_eq!(created.client_secret.expose_secret(), "s3cr3t");
+}

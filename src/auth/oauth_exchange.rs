@@ -9,8 +9,9 @@
 use std::{sync::Mutex, time::Duration};
 
 use oauth2::{
-    basic::BasicClient, AuthType, ClientId, ClientSecret, RequestTokenError, TokenResponse,
-    TokenUrl,
+    basic::BasicClient,
+    basic::{BasicErrorResponse, BasicErrorResponseType},
+    AuthType, ClientId, ClientSecret, RequestTokenError, TokenResponse, TokenUrl,
 };
 
 use super::Credentials;
@@ -82,13 +83,27 @@ pub(crate) async fn exchange(
     }
 }
 
-fn classify<RE: std::error::Error + 'static, T: oauth2::ErrorResponse + 'static>(
-    error: RequestTokenError<RE, T>,
+fn classify<RE: std::error::Error + 'static>(
+    error: RequestTokenError<RE, BasicErrorResponse>,
     status: Option<u16>,
     retry_after: Option<Duration>,
 ) -> ExchangeError {
     match status {
-        Some(code @ (400 | 401)) => ExchangeError::Rejected { status: code },
+        Some(401) => ExchangeError::Rejected { status: 401 },
+        // A 400 blames the credentials only when its OAuth error code does; a
+        // wrong audience or grant is a configuration error, not remembered.
+        Some(400) => match &error {
+            RequestTokenError::ServerResponse(response) => match response.error() {
+                BasicErrorResponseType::InvalidClient
+                | BasicErrorResponseType::UnauthorizedClient
+                | BasicErrorResponseType::InvalidGrant => ExchangeError::Rejected { status: 400 },
+                other => ExchangeError::Invalid(format!(
+                    "the token service refused the request (HTTP 400, {}); check the token URL and the audience",
+                    other.as_ref()
+                )),
+            },
+            _ => ExchangeError::Rejected { status: 400 },
+        },
         Some(code) if code == 429 || code >= 500 || code == 408 => ExchangeError::Unavailable {
             status: Some(code),
             retry_after,

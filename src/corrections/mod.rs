@@ -72,6 +72,10 @@ pub const CORRECTIONS: &[(&str, &str)] = &[
         "error responses without a schema, some text/plain, which breaks one error type per operation",
     ),
     (
+        "any-2xx-is-success",
+        "one exact success status per operation, while the server may answer another 2xx (201 for a create)",
+    ),
+    (
         "mark-secret-fields",
         "secret values (client secrets, connector secret values, passwords) not marked as such",
     ),
@@ -120,7 +124,7 @@ const SECRET_MAPS: &[&str] = &["ClusterSecrets"];
 
 /// Apply every correction in order; returns one [`Outcome`] per correction.
 pub fn apply(doc: &mut Value) -> Vec<Outcome> {
-    let steps: [fn(&mut Value) -> Vec<String>; 11] = [
+    let steps: [fn(&mut Value) -> Vec<String>; 12] = [
         merge_single_value_enum_unions,
         rename_odd_schema_names,
         flatten_all_of,
@@ -131,6 +135,7 @@ pub fn apply(doc: &mut Value) -> Vec<Outcome> {
         hoist_inline_enums,
         csv_media_type,
         uniform_error_bodies,
+        any_2xx_is_success,
         mark_secret_fields,
     ];
     let outcomes = steps
@@ -172,6 +177,42 @@ pub fn string_enums(doc: &Value) -> BTreeMap<String, Vec<String>> {
         }
     }
     out
+}
+
+/// Operation ids whose request or success answer holds a secret (a field
+/// marked `format: password`, directly or through `$ref`s). Their error
+/// bodies are never kept: a server might echo the request.
+pub fn secret_carrying_operations(doc: &Value) -> BTreeSet<String> {
+    operations(doc)
+        .into_iter()
+        .filter(|(_, _, op)| mentions_secret(doc, op, &mut BTreeSet::new()))
+        .filter_map(|(_, _, op)| {
+            op.get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+fn mentions_secret(doc: &Value, node: &Value, seen: &mut BTreeSet<String>) -> bool {
+    match node {
+        Value::Object(map) => {
+            if map.get("format").and_then(Value::as_str) == Some("password") {
+                return true;
+            }
+            if let Some(target) = ref_target(node) {
+                if !seen.insert(target.to_owned()) {
+                    return false;
+                }
+                return doc
+                    .pointer(&format!("/components/schemas/{target}"))
+                    .is_some_and(|schema| mentions_secret(doc, schema, seen));
+            }
+            map.values().any(|child| mentions_secret(doc, child, seen))
+        }
+        Value::Array(items) => items.iter().any(|child| mentions_secret(doc, child, seen)),
+        _ => false,
+    }
 }
 
 /// Operation ids whose `security` is explicitly empty: no bearer token needed.
@@ -715,6 +756,40 @@ fn uniform_error_bodies(doc: &mut Value) -> Vec<String> {
                 if response.get("content") != Some(&uniform) {
                     response.insert("content".into(), uniform.clone());
                     places.push(format!("/paths{path}/{method}/responses/{status}"));
+                }
+            }
+        }
+    }
+    places
+}
+
+/// An operation with a single success status accepts the whole 2xx range,
+/// so an undocumented 201 is decoded as the success it is, not reported as
+/// an error that would carry (and show) its body, such as a created secret.
+fn any_2xx_is_success(doc: &mut Value) -> Vec<String> {
+    let mut places = Vec::new();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return places;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let success: Vec<String> = responses
+                .keys()
+                .filter(|status| status.starts_with('2'))
+                .cloned()
+                .collect();
+            if let [only] = success.as_slice() {
+                if only != "2XX" {
+                    if let Some(response) = responses.remove(only) {
+                        responses.insert("2XX".into(), response);
+                        places.push(format!("/paths{path}/{method}/responses/{only}"));
+                    }
                 }
             }
         }

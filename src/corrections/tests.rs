@@ -173,7 +173,7 @@ fn csv_endpoint_is_declared_as_csv() {
         vec!["/paths/activity/csv/get/responses/200".to_owned()]
     );
     let content = d
-        .pointer("/paths/~1activity~1csv/get/responses/200/content")
+        .pointer("/paths/~1activity~1csv/get/responses/2XX/content")
         .expect("content");
     assert_eq!(
         content,
@@ -243,7 +243,7 @@ fn error_answers_share_one_text_body() {
         .expect("responses");
     assert_eq!(responses["404"]["content"], responses["400"]["content"]);
     assert!(
-        responses["200"]["content"]
+        responses["2XX"]["content"]
             .get("application/json")
             .is_some(),
         "success bodies stay"
@@ -322,5 +322,48 @@ fn unauthenticated_operations_are_those_with_empty_security() {
             .into_iter()
             .collect::<Vec<_>>(),
         vec!["GetMeta".to_owned()]
+    );
+}
+
+#[test]
+fn a_single_success_status_becomes_the_2xx_range() {
+    let mut d = json!({ "paths": {
+        "/clusters/{id}/clients": { "post": { "operationId": "CreateClient", "responses": {
+            "200": { "description": "", "content": { "application/json": { "schema": { "type": "object" } } } },
+            "404": { "description": "" } } } },
+        "/x": { "get": { "operationId": "Two", "responses": { "200": { "description": "" }, "204": { "description": "" } } } } } });
+    let outcomes = apply(&mut d);
+    assert_eq!(
+        outcome(&outcomes, "any-2xx-is-success").places.len(),
+        1,
+        "two success statuses stay as they are"
+    );
+    let responses = d
+        .pointer("/paths/~1clusters~1{id}~1clients/post/responses")
+        .expect("responses");
+    assert!(responses.get("2XX").is_some() && responses.get("200").is_none());
+    assert!(d.pointer("/paths/~1x/get/responses/204").is_some());
+}
+
+#[test]
+fn operations_carrying_secrets_are_found_through_refs() {
+    let mut d = json!({
+        "paths": {
+            "/secrets": { "post": { "operationId": "CreateSecret", "requestBody": { "content": { "application/json": {
+                "schema": { "$ref": "#/components/schemas/CreateSecretBody" } } } }, "responses": {} } },
+            "/members": { "get": { "operationId": "GetMembers", "responses": { "200": { "description": "",
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Member" } } } } } } }
+        },
+        "components": { "schemas": {
+            "CreateSecretBody": { "type": "object", "properties": { "secretValue": { "type": "string" } } },
+            "Member": { "type": "object", "properties": { "self": { "$ref": "#/components/schemas/Member" } } }
+        } }
+    });
+    apply(&mut d);
+    let found: Vec<String> = secret_carrying_operations(&d).into_iter().collect();
+    assert_eq!(
+        found,
+        vec!["CreateSecret".to_owned()],
+        "a self-referencing schema ends the search"
     );
 }
