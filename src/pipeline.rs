@@ -188,7 +188,7 @@ impl ClientHooks<Pipeline> for crate::api::Client {
                 .retry
                 .backoff(retries)
                 .max(server_pause.unwrap_or_default());
-            if started.elapsed() + pause > pipeline.retry.deadline {
+            if started.elapsed().saturating_add(pause) > pipeline.retry.deadline {
                 return result;
             }
             tracing::debug!(

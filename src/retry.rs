@@ -48,7 +48,7 @@ impl RetryPolicy {
             .initial_backoff
             .saturating_mul(1u32 << retry.saturating_sub(1).min(16))
             .min(self.max_backoff);
-        base + base.mul_f64(crate::auth::token_cache::jitter() * 0.25)
+        base.saturating_add(base.mul_f64(crate::auth::token_cache::jitter() * 0.25))
     }
 }
 

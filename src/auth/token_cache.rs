@@ -19,7 +19,7 @@ use std::{
     collections::HashMap,
     future::Future,
     pin::Pin,
-    sync::{Arc, Mutex, OnceLock, RwLock, Weak},
+    sync::{atomic::Ordering, Arc, Mutex, OnceLock, PoisonError, RwLock, Weak},
     time::{Duration, SystemTime},
 };
 
@@ -74,9 +74,21 @@ struct Refusal {
 
 #[derive(Default)]
 struct FetchState {
+    /// When the last answer (or failure) of the token service arrived.
     last_request: Option<Instant>,
     refusal: Option<Refusal>,
+    /// The last failed fetch: callers that waited for it share its outcome.
+    last_failure: Option<AuthError>,
+    /// After a failed refresh of a still-valid token, the next try waits.
+    next_refresh: Option<Instant>,
+    refresh_failures: u32,
 }
+
+/// No token is trusted to live longer than this, whatever the service or a
+/// disk file says (keeps time arithmetic far from overflow).
+const MAX_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
+/// A longer `Retry-After` is read as this.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
 
 /// The shared state of one key and secret.
 pub(crate) struct TokenSlot {
@@ -87,6 +99,9 @@ pub(crate) struct TokenSlot {
     current: RwLock<Option<CachedToken>>,
     fetch: tokio::sync::Mutex<FetchState>,
     requests: std::sync::atomic::AtomicU64,
+    /// Fetches finished, successful or not: tells a waiting caller whether a
+    /// fetch completed while it waited.
+    completed_fetches: std::sync::atomic::AtomicU64,
 }
 
 /// The slot for `key` and `secret`, shared with every live client of the
@@ -133,6 +148,7 @@ impl TokenSlot {
             current: RwLock::new(None),
             fetch: tokio::sync::Mutex::new(FetchState::default()),
             requests: Default::default(),
+            completed_fetches: Default::default(),
         }
     }
 
@@ -142,7 +158,7 @@ impl TokenSlot {
     }
 
     fn fresh(&self) -> Option<SecretString> {
-        let current = self.current.read().ok()?;
+        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
         current
             .as_ref()
             .filter(|t| Instant::now() < t.refresh_at)
@@ -152,12 +168,13 @@ impl TokenSlot {
     /// The `Authorization` header value for the next request: the cached
     /// one while fresh, else as [`TokenSlot::token`] fetches it.
     pub(crate) async fn header(&self, source: &TokenSource<'_>) -> Result<HeaderValue, AuthError> {
-        let fresh = self.current.read().ok().and_then(|current| {
+        let fresh = {
+            let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
             current
                 .as_ref()
                 .filter(|t| Instant::now() < t.refresh_at)
                 .and_then(|t| t.header.clone())
-        });
+        };
         if let Some(header) = fresh {
             tracing::trace!(client_id = %self.key.client_id, "token cache hit");
             return Ok(header);
@@ -169,7 +186,7 @@ impl TokenSlot {
     }
 
     fn still_valid(&self) -> Option<SecretString> {
-        let current = self.current.read().ok()?;
+        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
         current
             .as_ref()
             .filter(|t| Instant::now() < t.expires_at)
@@ -177,47 +194,79 @@ impl TokenSlot {
     }
 
     fn keep(&self, token: CachedToken) {
-        if let Ok(mut current) = self.current.write() {
-            *current = Some(token);
-        }
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(token);
     }
 
     /// Forget `rejected` (the API answered 401 to it), unless a newer token
     /// already replaced it.
     pub(crate) fn invalidate(&self, rejected: &SecretString, store: Option<&dyn TokenStore>) {
-        if let Ok(mut current) = self.current.write() {
-            if current.as_ref().is_some_and(|t| &t.token == rejected) {
+        let dropped = {
+            let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
+            let matches = current.as_ref().is_some_and(|t| &t.token == rejected);
+            if matches {
                 *current = None;
-                if let Some(store) = store {
-                    store.remove(&self.key);
-                }
             }
+            matches
+        };
+        // The store is user code and may do I/O: never under the lock.
+        if let (true, Some(store)) = (dropped, store) {
+            store.remove(&self.key);
         }
     }
 
     /// A token for the next request: the cached one while fresh, else one
-    /// fetch for all waiting callers.
+    /// fetch for all waiting callers. Inside the refresh margin, callers keep
+    /// the still-valid token while one of them refreshes.
     pub(crate) async fn token(&self, source: &TokenSource<'_>) -> Result<SecretString, AuthError> {
         if let Some(token) = self.fresh() {
             tracing::trace!(client_id = %self.key.client_id, "token cache hit");
             return Ok(token);
         }
-        let mut state = self.fetch.lock().await;
+        let seen = self.completed_fetches.load(Ordering::Acquire);
+        let mut state = match self.fetch.try_lock() {
+            Ok(state) => state,
+            Err(_) => match self.still_valid() {
+                Some(token) => return Ok(token),
+                None => self.fetch.lock().await,
+            },
+        };
         if let Some(token) = self.fresh() {
             return Ok(token);
+        }
+        // A fetch that failed while this caller waited answers for it too:
+        // N callers of a dead service wait for one deadline, not N.
+        if self.completed_fetches.load(Ordering::Acquire) != seen {
+            if let Some(error) = &state.last_failure {
+                return Err(error.clone());
+            }
         }
         let digest = secret_digest(source.secret);
         self.check_refusal(&mut state, source, &digest)?;
         if let Some(token) = self.load_from_store(source) {
             return Ok(token);
         }
-        match self.fetch_with_backoff(&mut state, source).await {
-            Ok(token) => Ok(token),
+        let still_valid = self.still_valid();
+        if let Some(token) = &still_valid {
+            if state.next_refresh.is_some_and(|at| Instant::now() < at) {
+                return Ok(token.clone());
+            }
+        }
+        // Refreshing a token that still works is worth one try, not a wait.
+        let patient = still_valid.is_none();
+        let outcome = self.fetch_with_backoff(&mut state, source, patient).await;
+        self.completed_fetches.fetch_add(1, Ordering::Release);
+        match outcome {
+            Ok(token) => {
+                state.last_failure = None;
+                state.next_refresh = None;
+                state.refresh_failures = 0;
+                Ok(token)
+            }
             Err(FetchFailure::Refused(status)) => {
-                let until = Instant::now() + source.policy.refusal_cooldown;
+                let cooldown = source.policy.refusal_cooldown.min(MAX_LIFETIME);
                 state.refusal = Some(Refusal {
                     status,
-                    until,
+                    until: instant_after(Instant::now(), cooldown),
                     secret_digest: digest.clone(),
                 });
                 if let Some(store) = source.store {
@@ -225,15 +274,27 @@ impl TokenSlot {
                         &self.key,
                         &StoredFailure {
                             status,
-                            until: SystemTime::now() + source.policy.refusal_cooldown,
+                            until: SystemTime::now() + cooldown,
                             secret_digest: digest,
                         },
                     );
                 }
-                Err(self.refused(status))
+                let error = self.refused(status);
+                state.last_failure = Some(error.clone());
+                Err(error)
             }
-            // A refresh that fails before expiry keeps the old token working.
-            Err(FetchFailure::Other(error)) => self.still_valid().ok_or(error),
+            Err(FetchFailure::Other(error)) => match self.still_valid() {
+                // The old token keeps working until it expires; try again later.
+                Some(token) => {
+                    state.refresh_failures += 1;
+                    state.next_refresh = Some(Instant::now() + backoff(state.refresh_failures));
+                    Ok(token)
+                }
+                None => {
+                    state.last_failure = Some(error.clone());
+                    Err(error)
+                }
+            },
         }
     }
 
@@ -260,9 +321,11 @@ impl TokenSlot {
         if let Some(failure) = stored {
             if let Ok(left) = failure.until.duration_since(SystemTime::now()) {
                 if failure.secret_digest == digest {
+                    // A file from another process is trusted up to our own cooldown.
+                    let left = left.min(source.policy.refusal_cooldown).min(MAX_LIFETIME);
                     state.refusal = Some(Refusal {
                         status: failure.status,
-                        until: Instant::now() + left,
+                        until: instant_after(Instant::now(), left),
                         secret_digest: failure.secret_digest,
                     });
                     tracing::debug!(client_id = %self.key.client_id, "credentials refused recently; not asking again");
@@ -279,7 +342,11 @@ impl TokenSlot {
             // Issued to another secret of the same client id: not ours to use.
             return None;
         }
-        let left = stored.expires_at.duration_since(SystemTime::now()).ok()?;
+        let left = stored
+            .expires_at
+            .duration_since(SystemTime::now())
+            .ok()?
+            .min(MAX_LIFETIME);
         let now = Instant::now();
         let cached = cached(stored.access_token, now, left, source.policy.refresh_margin);
         if now >= cached.refresh_at {
@@ -291,30 +358,37 @@ impl TokenSlot {
         Some(token)
     }
 
+    /// Ask the token service, pacing requests and backing off until the
+    /// deadline; an impatient caller (refreshing a valid token) asks once.
     async fn fetch_with_backoff(
         &self,
         state: &mut FetchState,
         source: &TokenSource<'_>,
+        patient: bool,
     ) -> Result<SecretString, FetchFailure> {
-        let deadline = Instant::now() + source.policy.fetch_deadline;
+        let deadline = instant_after(Instant::now(), source.policy.fetch_deadline);
         let mut attempt: u32 = 0;
         loop {
             if let Some(last) = state.last_request {
                 tokio::time::sleep_until(last + source.policy.min_request_interval).await;
             }
             attempt += 1;
-            state.last_request = Some(Instant::now());
             self.requests
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             tracing::debug!(client_id = %self.key.client_id, attempt, "requesting a token");
             let result = source.exchange.exchange(&self.key).await;
             let arrived = Instant::now();
+            // Paced from the answer: a slow first request (connect, TLS) must
+            // not let the next one reach the service within the second.
+            state.last_request = Some(arrived);
             match result {
                 Ok(IssuedToken {
                     access_token,
                     expires_in,
                 }) => {
-                    let lifetime = expires_in.unwrap_or(source.policy.default_lifetime);
+                    let lifetime = expires_in
+                        .unwrap_or(source.policy.default_lifetime)
+                        .min(MAX_LIFETIME);
                     let token = cached(
                         access_token,
                         arrived,
@@ -348,9 +422,10 @@ impl TokenSlot {
                     retry_after,
                     reason,
                 }) => {
-                    let pause = backoff(attempt).max(retry_after.unwrap_or_default());
+                    let pause =
+                        backoff(attempt).max(retry_after.unwrap_or_default().min(MAX_RETRY_AFTER));
                     tracing::debug!(client_id = %self.key.client_id, ?status, pause_ms = pause.as_millis() as u64, "token service unavailable; backing off");
-                    if Instant::now() + pause > deadline {
+                    if !patient || Instant::now() + pause > deadline {
                         return Err(FetchFailure::Other(AuthError::TokenServiceUnavailable {
                             reason,
                             status,
@@ -368,9 +443,17 @@ enum FetchFailure {
     Other(AuthError),
 }
 
+/// `now + by`, or a far future where that would overflow (a configured
+/// `Duration::MAX` means "never").
+pub(crate) fn instant_after(now: Instant, by: Duration) -> Instant {
+    now.checked_add(by)
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
+}
+
 /// A token arriving `now` that lives `lifetime`: refresh `margin` before its
 /// end, but never in its first half (short-lived tokens would refresh at once).
 fn cached(token: SecretString, now: Instant, lifetime: Duration, margin: Duration) -> CachedToken {
+    let lifetime = lifetime.min(MAX_LIFETIME);
     let refresh_after = lifetime.saturating_sub(margin).max(lifetime / 2);
     CachedToken {
         header: bearer_header(&token),

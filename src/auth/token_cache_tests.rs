@@ -294,3 +294,104 @@ fn short_lived_tokens_refresh_in_their_second_half() {
     );
     assert_eq!(t.refresh_at - now, Duration::from_secs(86_100));
 }
+
+#[tokio::test(start_paused = true)]
+async fn callers_waiting_on_a_dead_service_share_one_deadline() {
+    let answers = (0..1000).map(|_| Err(unavailable(503, None))).collect();
+    let mut fixture = Fixture::new("dead-shared", answers);
+    fixture.policy.fetch_deadline = Duration::from_secs(20);
+    let fixture = Arc::new(fixture);
+    let started = Instant::now();
+    let callers: Vec<_> = (0..50)
+        .map(|_| {
+            let fixture = fixture.clone();
+            tokio::spawn(async move { fixture.token().await })
+        })
+        .collect();
+    for caller in callers {
+        let error = caller.await.expect("task").expect_err("no token");
+        assert!(matches!(error, AuthError::TokenServiceUnavailable { .. }));
+    }
+    assert!(
+        started.elapsed() <= Duration::from_secs(21),
+        "one deadline for all: {:?}",
+        started.elapsed()
+    );
+    assert!(
+        fixture.service.asked().len() <= 20,
+        "one paced fetch, not one per caller"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failing_refresh_returns_the_valid_token_at_once_and_backs_off() {
+    let answers = vec![Ok(token("old", 600))]
+        .into_iter()
+        .chain((0..100).map(|_| Err(unavailable(503, None))))
+        .collect();
+    let fixture = Fixture::new("refresh-fails", answers);
+    fixture.token().await.expect("token");
+    tokio::time::advance(Duration::from_secs(400)).await;
+    let before = Instant::now();
+    assert_eq!(fixture.token().await.expect("old").expose_secret(), "old");
+    assert!(
+        before.elapsed() < Duration::from_secs(1),
+        "one attempt, no backoff wait"
+    );
+    assert_eq!(fixture.service.asked().len(), 2);
+    // Right after, callers do not hammer the service.
+    for _ in 0..10 {
+        fixture.token().await.expect("old");
+    }
+    assert_eq!(fixture.service.asked().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn callers_keep_the_valid_token_while_one_refreshes() {
+    let fixture = Arc::new(Fixture::new(
+        "refresh-shared",
+        vec![Ok(token("old", 600)), Ok(token("new", 600))],
+    ));
+    fixture.token().await.expect("token");
+    tokio::time::advance(Duration::from_secs(400)).await;
+    let refresher = {
+        let fixture = fixture.clone();
+        tokio::spawn(async move { fixture.token().await })
+    };
+    // Let the refresher take the lock and start its request.
+    tokio::task::yield_now().await;
+    tokio::task::yield_now().await;
+    assert_eq!(
+        fixture.token().await.expect("valid").expose_secret(),
+        "old",
+        "no wait for the refresh"
+    );
+    assert_eq!(
+        refresher.await.expect("task").expect("new").expose_secret(),
+        "new"
+    );
+    assert_eq!(fixture.token().await.expect("new").expose_secret(), "new");
+    assert_eq!(fixture.service.asked().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn absurd_lifetimes_and_retry_afters_do_not_panic() {
+    let answers = vec![
+        Err(ExchangeError::Unavailable {
+            status: Some(429),
+            retry_after: Some(Duration::from_secs(u64::MAX)),
+            reason: "HTTP 429".into(),
+        }),
+        Ok(IssuedToken {
+            access_token: SecretString::new("forever"),
+            expires_in: Some(Duration::MAX),
+        }),
+    ];
+    let mut fixture = Fixture::new("absurd", answers);
+    fixture.policy.fetch_deadline = Duration::MAX;
+    fixture.policy.refusal_cooldown = Duration::MAX;
+    assert_eq!(
+        fixture.token().await.expect("token").expose_secret(),
+        "forever"
+    );
+}

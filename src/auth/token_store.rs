@@ -137,7 +137,10 @@ impl DiskTokenStore {
 
     fn write_atomically(&self, path: &Path, contents: &[u8]) -> std::io::Result<()> {
         create_private_dir(&self.dir)?;
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        // Unique per process and write: concurrent writers never share a file.
+        static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
         {
             let mut file = private_file(&tmp)?;
             file.write_all(contents)?;
@@ -156,9 +159,12 @@ impl TokenStore for DiskTokenStore {
         let belongs = file.token_url == key.token_url
             && file.client_id == key.client_id
             && file.audience == key.audience;
-        (belongs && !file.access_token.is_empty()).then(|| StoredToken {
+        if !belongs || file.access_token.is_empty() {
+            return None;
+        }
+        Some(StoredToken {
             access_token: SecretString::new(file.access_token),
-            expires_at: UNIX_EPOCH + Duration::from_secs(file.expires_at_unix),
+            expires_at: UNIX_EPOCH.checked_add(Duration::from_secs(file.expires_at_unix))?,
             secret_digest: file.secret_digest,
         })
     }
@@ -189,9 +195,12 @@ impl TokenStore for DiskTokenStore {
         let belongs = file.token_url == key.token_url
             && file.client_id == key.client_id
             && file.audience == key.audience;
-        belongs.then(|| StoredFailure {
+        if !belongs {
+            return None;
+        }
+        Some(StoredFailure {
             status: file.status,
-            until: UNIX_EPOCH + Duration::from_secs(file.until_unix),
+            until: UNIX_EPOCH.checked_add(Duration::from_secs(file.until_unix))?,
             secret_digest: file.secret_digest,
         })
     }
@@ -228,17 +237,14 @@ fn unix_seconds(time: SystemTime) -> u64 {
 
 #[cfg(unix)]
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    use std::os::unix::fs::DirBuilderExt;
+    // A folder we create is private. An existing one is the user's choice
+    // (maybe $HOME): left as it is; the token files themselves are 0600.
     if !dir.exists() {
         fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
             .create(dir)?;
-    }
-    // A folder made by someone else keeps its owner, but not a wider mode.
-    let mode = fs::metadata(dir)?.permissions().mode() & 0o777;
-    if mode & 0o077 != 0 {
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
     }
     Ok(())
 }
