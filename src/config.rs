@@ -230,7 +230,14 @@ impl ClientBuilder {
             .unwrap_or_else(|| self.http(true))?;
 
         let auth = match (&self.static_token, &self.credentials) {
-            (Some(token), _) => Auth::fixed(token.clone()),
+            (Some(token), _) => {
+                if crate::auth::token_cache::bearer_header(token).is_none() {
+                    return Err(Error::Config(
+                        "the static token holds characters an HTTP header cannot carry".into(),
+                    ));
+                }
+                Auth::fixed(token.clone())
+            }
             (None, Some(credentials)) => {
                 let token_url = self.token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL);
                 check_url("token URL", token_url)?;

@@ -121,8 +121,9 @@ pub enum AuthError {
     /// The token service answered 2xx with something that is not a token.
     #[error("the token service answered with something that is not a token: {0}")]
     InvalidTokenResponse(String),
-    /// The API refused a fresh token (401 twice).
-    #[error("the API refused the access token of {operation} (HTTP 401) even after a refresh")]
+    /// The API refused the token (401), a fresh one too where the client
+    /// can fetch one.
+    #[error("the API refused the access token for {operation} (HTTP 401)")]
     TokenRejected {
         /// The operation id.
         operation: &'static str,
@@ -146,12 +147,22 @@ impl Error {
         }
     }
 
-    /// Whether the same call may succeed later: connection failures, 408,
-    /// 429, 502, 503, 504, and an unavailable token service.
+    /// Whether sending the same call again is safe and may succeed: the
+    /// statuses the API documents as "try again" for the operation, 429 and
+    /// 503 (nothing was done), 408, 502, 504 and lost connections for GET,
+    /// PUT and DELETE, a refused connection for any method, and an
+    /// unavailable token service. A POST that may have reached the server is
+    /// not retryable: it could create twice.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport { .. } => true,
-            Error::Api(e) => is_retryable_status(e.status),
+            Error::Transport { operation, source } => {
+                source.is_connect() || idempotent_operation(operation)
+            }
+            Error::Api(e) => {
+                crate::retry::documented_retry_statuses(e.operation).contains(&e.status.as_u16())
+                    || matches!(e.status.as_u16(), 429 | 503)
+                    || (is_retryable_status(e.status) && idempotent_operation(e.operation))
+            }
             Error::Auth(AuthError::TokenServiceUnavailable { .. }) => true,
             _ => false,
         }
@@ -169,6 +180,13 @@ impl Error {
             _ => None,
         }
     }
+}
+
+fn idempotent_operation(operation_id: &str) -> bool {
+    crate::api::OPERATIONS
+        .iter()
+        .find(|op| op.id == operation_id)
+        .is_some_and(|op| matches!(op.method, "GET" | "PUT" | "DELETE" | "HEAD"))
 }
 
 /// The statuses generally worth a retry.

@@ -36,7 +36,6 @@ pub(crate) struct Operation {
     /// The document's operationId.
     pub id: &'static str,
     /// The HTTP method, upper case.
-    #[allow(dead_code)]
     pub method: &'static str,
     /// The path template.
     #[allow(dead_code)]

@@ -92,9 +92,7 @@ impl Client {
                 let ready = cluster.status.ready.clone();
                 Ok(match ready {
                     ClusterStatus::Healthy => Look::Done(cluster),
-                    ClusterStatus::Suspended | ClusterStatus::WaitingForInput => {
-                        Look::Failed(ready.to_string())
-                    }
+                    ClusterStatus::WaitingForInput => Look::Failed(ready.to_string()),
                     other => Look::Pending(other.to_string()),
                 })
             },

@@ -77,6 +77,10 @@ async fn a_post_is_not_retried_on_an_ambiguous_failure() {
         .await
         .expect_err("502");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
+    assert!(
+        !error.is_retryable(),
+        "a POST that may have been processed is not safe to send again"
+    );
     create.assert_calls_async(1).await;
 }
 

@@ -159,3 +159,28 @@ async fn waits_for_a_restore() {
         .expect("restored");
     assert_eq!(restore.state.as_str(), "COMPLETED");
 }
+
+#[tokio::test]
+async fn a_suspended_cluster_is_waited_for_as_during_a_restore() {
+    let server = MockServer::start_async().await;
+    let suspended = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/clusters/c1");
+            then.status(200)
+                .json_body(cluster("Suspended"))
+                .up_to_n_times(2);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/clusters/c1");
+            then.status(200).json_body(cluster("Healthy"));
+        })
+        .await;
+    let client = Client::with_static_token(&server.base_url(), "t").expect("client");
+    client
+        .wait_for_cluster_healthy("c1", QUICK)
+        .await
+        .expect("healthy after the restore");
+    suspended.assert_calls_async(2).await;
+}
