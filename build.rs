@@ -39,6 +39,11 @@ fn main() {
     let mut doc: Value = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("{} is not JSON: {e}", spec_path.display()));
     corrections::apply(&mut doc);
+    let unmarked = corrections::unmarked_secret_fields(&doc);
+    assert!(
+        unmarked.is_empty(),
+        "secret fields the corrections could not mark (they would be plain Strings): {unmarked:?}"
+    );
 
     let enums = corrections::string_enums(&doc);
     let operations = operation_table(&doc);
@@ -55,6 +60,7 @@ fn main() {
         .with_hooks(progenitor::HooksMode::Expected)
         .with_inner_type(quote! { crate::pipeline::Pipeline })
         .with_derive("schemars::JsonSchema")
+        .with_derive("PartialEq")
         .with_conversion(
             secret_string_schema(),
             "crate::SecretString",
@@ -315,7 +321,8 @@ fn public_methods(file: &syn::File, operations: &[OperationMeta]) -> TokenStream
                 continue;
             };
             let name = f.sig.ident.to_string();
-            if f.sig.asyncness.is_none() || name.ends_with("_stream") {
+            // Paginated streams are plain fns returning `impl Stream`.
+            if f.sig.asyncness.is_none() {
                 continue;
             }
             let Some((index, op)) = operations
@@ -388,13 +395,28 @@ fn success_type(output: &syn::ReturnType) -> String {
     let syn::ReturnType::Type(_, ty) = output else {
         return "()".to_owned();
     };
-    let text = quote!(#ty).to_string().replace(' ', "");
-    let inner = text
-        .strip_prefix("Result<ResponseValue<")
-        .and_then(|rest| rest.split_once(">,Error<"))
-        .map(|(inner, _)| inner.to_owned())
-        .unwrap_or_else(|| panic!("unexpected generated return type {text}"));
-    inner.replace("types::", "crate::api::types::")
+    let inner = first_generic(ty, "Result")
+        .and_then(|value| first_generic(value, "ResponseValue"))
+        .unwrap_or_else(|| panic!("unexpected generated return type {}", quote!(#ty)));
+    quote!(#inner)
+        .to_string()
+        .replace(' ', "")
+        .replace("types::", "crate::api::types::")
+}
+
+/// The first type argument of `ty` when its last path segment is `name`.
+fn first_generic<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let segment = path.path.segments.last().filter(|s| s.ident == name)?;
+    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|arg| match arg {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
 }
 
 fn strip_lifetimes(ty: &mut syn::Type) {

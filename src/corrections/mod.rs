@@ -179,6 +179,27 @@ pub fn string_enums(doc: &Value) -> BTreeMap<String, Vec<String>> {
     out
 }
 
+/// Properties named like secrets that are not marked `format: password`
+/// (a `$ref`, another format): `build.rs` refuses to generate plain
+/// `String`s for them.
+pub fn unmarked_secret_fields(doc: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut doc = doc.clone();
+    walk(&mut doc, &mut |path, map| {
+        let Some(props) = map.get("properties").and_then(Value::as_object) else {
+            return;
+        };
+        for field in SECRET_FIELDS {
+            if let Some(schema) = props.get(*field) {
+                if schema.get("format").and_then(Value::as_str) != Some("password") {
+                    found.push(format!("{}/properties/{field}", pointer(path)));
+                }
+            }
+        }
+    });
+    found
+}
+
 /// Operation ids whose request or success answer holds a secret (a field
 /// marked `format: password`, directly or through `$ref`s). Their error
 /// bodies are never kept: a server might echo the request.
@@ -382,7 +403,13 @@ fn merge_single_value_enum_unions(doc: &mut Value) -> Vec<String> {
             };
             absorbed.extend(values.iter().map(|(target, _)| target.clone()));
             let values: Vec<Value> = values.into_iter().map(|(_, v)| Value::String(v)).collect();
-            *schema = json!({ "type": "string", "enum": values });
+            let mut merged = json!({ "type": "string", "enum": values });
+            for keep in ["description", "nullable"] {
+                if let Some(v) = schema.get(keep) {
+                    merged[keep] = v.clone();
+                }
+            }
+            *schema = merged;
             places.push(format!("/components/schemas/{name}"));
         }
     }
@@ -498,6 +525,18 @@ fn flatten_all_of(doc: &mut Value) -> Vec<String> {
             _ => merged,
         };
         if let Some(slot) = doc.pointer_mut(&pointer(&path)) {
+            // Keywords beside `allOf` (nullable, description) stay, unless
+            // the holder became a bare `$ref`, which takes no siblings.
+            let mut replacement = replacement;
+            if let (Some(holder), Some(merged)) = (slot.as_object(), replacement.as_object_mut()) {
+                if !merged.contains_key("$ref") {
+                    for (key, value) in holder {
+                        if key != "allOf" {
+                            merged.entry(key.clone()).or_insert_with(|| value.clone());
+                        }
+                    }
+                }
+            }
             *slot = replacement;
             places.push(pointer(&path));
         }
@@ -643,15 +682,24 @@ fn relax_late_required(doc: &mut Value) -> Vec<String> {
 }
 
 fn hoist_inline_enums(doc: &mut Value) -> Vec<String> {
-    let existing: BTreeMap<String, Vec<String>> = string_enums(doc);
+    // Every name in use, with its enum values where it is a string enum.
+    let existing: BTreeMap<String, Option<Vec<String>>> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| {
+            schemas
+                .iter()
+                .map(|(name, schema)| (name.clone(), string_enum_values(schema)))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut new_schemas: BTreeMap<String, Value> = BTreeMap::new();
     let mut places = Vec::new();
-    // Only the component schemas and operation bodies: a named schema's own
-    // top-level enum is already named.
     walk(doc, &mut |path, map| {
         let Some(props) = map.get_mut("properties").and_then(Value::as_object_mut) else {
             return;
         };
+        // The nearest schema name, else (inside an operation) the path and method.
         let parent = path
             .iter()
             .rev()
@@ -661,8 +709,8 @@ fn hoist_inline_enums(doc: &mut Value) -> Vec<String> {
                     .next()
                     .is_some_and(|c| c.is_ascii_uppercase())
             })
-            .cloned()
-            .unwrap_or_default();
+            .map(|name| pascal(name))
+            .unwrap_or_else(|| path.iter().skip(1).take(2).map(|p| pascal(p)).collect());
         for (prop, prop_schema) in props.iter_mut() {
             let slot = if prop_schema.get("type").and_then(Value::as_str) == Some("array") {
                 match prop_schema.get_mut("items") {
@@ -675,25 +723,29 @@ fn hoist_inline_enums(doc: &mut Value) -> Vec<String> {
             let Some(values) = string_enum_values(slot).filter(|v| v.len() > 1) else {
                 continue;
             };
+            // A name is free for these values if nothing else uses it.
+            let fits = |name: &str| {
+                let taken = existing.get(name).map(|v| v.as_ref() == Some(&values));
+                let added = new_schemas
+                    .get(name)
+                    .map(|s| string_enum_values(s).as_ref() == Some(&values));
+                taken.unwrap_or(true) && added.unwrap_or(true)
+            };
             let preferred = ENUM_NAMES
                 .iter()
                 .find(|(p, _)| p == prop)
                 .map(|(_, n)| (*n).to_owned())
-                .unwrap_or_else(|| format!("{}{}", pascal(&parent), pascal(prop)));
-            let taken_by_other = |name: &str| {
-                existing.get(name).is_some_and(|v| *v != values)
-                    || new_schemas
-                        .get(name)
-                        .and_then(string_enum_values)
-                        .is_some_and(|v| v != values)
-            };
-            let name = if taken_by_other(&preferred) {
-                format!("{}{}", pascal(&parent), preferred)
-            } else {
-                preferred
-            };
+                .unwrap_or_else(|| format!("{parent}{}", pascal(prop)));
+            let candidates = [preferred.clone(), format!("{parent}{preferred}")];
+            let name = candidates
+                .into_iter()
+                .chain((2..).map(|n| format!("{parent}{preferred}{n}")))
+                .find(|name| fits(name))
+                .unwrap_or(preferred);
             let mut named = slot.clone();
             if let Some(obj) = named.as_object_mut() {
+                // The property's own words stay with the property's path in
+                // the report; the named schema gets its description elsewhere.
                 obj.remove("description");
             }
             new_schemas.entry(name.clone()).or_insert(named);

@@ -367,3 +367,67 @@ fn operations_carrying_secrets_are_found_through_refs() {
         "a self-referencing schema ends the search"
     );
 }
+
+#[test]
+fn hoisted_enum_names_never_capture_another_schema() {
+    let mut d = json!({
+        "paths": {
+            "/a": { "post": { "operationId": "A", "requestBody": { "content": { "application/json": { "schema": {
+                "type": "object", "properties": { "mode": { "type": "string", "enum": ["x", "y"] } } } } } }, "responses": {} } },
+            "/b": { "post": { "operationId": "B", "requestBody": { "content": { "application/json": { "schema": {
+                "type": "object", "properties": { "mode": { "type": "string", "enum": ["p", "q"] } } } } } }, "responses": {} } }
+        },
+        "components": { "schemas": { "Mode": { "type": "object", "properties": { "id": { "type": "string" } } } } }
+    });
+    apply(&mut d);
+    let a = d
+        .pointer(
+            "/paths/~1a/post/requestBody/content/application~1json/schema/properties/mode/$ref",
+        )
+        .cloned();
+    let b = d
+        .pointer(
+            "/paths/~1b/post/requestBody/content/application~1json/schema/properties/mode/$ref",
+        )
+        .cloned();
+    assert_ne!(a, b, "different values, different enums");
+    for reference in [a, b] {
+        let name = reference
+            .as_ref()
+            .and_then(Value::as_str)
+            .and_then(|r| r.rsplit('/').next())
+            .expect("a ref")
+            .to_owned();
+        assert_ne!(name, "Mode", "the object schema named Mode is not an enum");
+        assert!(string_enums(&d).contains_key(&name), "{name} is an enum");
+    }
+}
+
+#[test]
+fn keywords_beside_all_of_survive_flattening() {
+    let mut d = doc(json!({
+        "Base": { "type": "object", "properties": { "a": { "type": "string" } } },
+        "Other": { "type": "object", "properties": { "base": { "$ref": "#/components/schemas/Base" } } },
+        "Holder": { "type": "object", "properties": { "thing": {
+            "nullable": true,
+            "allOf": [ { "$ref": "#/components/schemas/Base" }, { "type": "object", "properties": { "b": { "type": "string" } } } ] } } }
+    }));
+    apply(&mut d);
+    let thing = d
+        .pointer("/components/schemas/Holder/properties/thing")
+        .expect("thing");
+    assert_eq!(thing.get("nullable"), Some(&json!(true)));
+    assert!(thing.pointer("/properties/a").is_some() && thing.pointer("/properties/b").is_some());
+}
+
+#[test]
+fn secret_fields_that_cannot_be_marked_are_reported() {
+    let d = doc(json!({
+        "Client": { "type": "object", "properties": { "clientSecret": { "$ref": "#/components/schemas/Opaque" } } },
+        "Opaque": { "type": "string" }
+    }));
+    assert_eq!(
+        unmarked_secret_fields(&d),
+        vec!["/components/schemas/Client/properties/clientSecret".to_owned()]
+    );
+}
