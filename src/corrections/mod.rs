@@ -836,9 +836,14 @@ fn any_2xx_is_success(doc: &mut Value) -> Vec<String> {
                 .filter(|status| status.starts_with('2'))
                 .cloned()
                 .collect();
+            if success.iter().any(|status| status == "2XX") {
+                continue;
+            }
+            // The documented status stays (reports keep naming it); the
+            // range answers the same way for any other 2xx.
             if let [only] = success.as_slice() {
                 if only != "2XX" {
-                    if let Some(response) = responses.remove(only) {
+                    if let Some(response) = responses.get(only).cloned() {
                         responses.insert("2XX".into(), response);
                         places.push(format!("/paths{path}/{method}/responses/{only}"));
                     }

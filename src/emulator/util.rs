@@ -3,8 +3,8 @@
 use std::hash::{BuildHasher, Hasher};
 use std::net::IpAddr;
 
-/// A small non-cryptographic generator (SplitMix64) for ids and fake
-/// secrets. The emulator's secrets guard nothing, so this is enough.
+/// A small generator (SplitMix64 mixed with keyed SipHash) for ids and fake
+/// secrets: not a CSPRNG, but its outputs do not predict each other.
 #[derive(Debug)]
 pub(crate) struct Rng(u64);
 
@@ -26,7 +26,11 @@ impl Rng {
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        // Mixed with a keyed hash (random SipHash keys of the process), so an
+        // id the emulator hands out does not reveal the secrets after it.
+        let mut keyed = std::collections::hash_map::RandomState::new().build_hasher();
+        keyed.write_u64(z);
+        (z ^ (z >> 31)) ^ keyed.finish()
     }
 
     /// A version 4 UUID in its usual text form.
