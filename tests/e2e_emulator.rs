@@ -3,56 +3,36 @@
 //! rate limit honoured, a missing scope as a typed 403, and the emulator's
 //! 412, 409 and CSV paths through the SDK's retry and waiting code.
 
+mod common;
+
 use std::time::Duration;
 
-use camunda_admin::{
-    emulator::{Emulator, Scope},
-    types, Client, Error, RetryPolicy, WaitOptions,
-};
-
-const FAST_RETRIES: RetryPolicy = RetryPolicy {
-    max_retries: 3,
-    deadline: Duration::from_secs(30),
-    initial_backoff: Duration::from_millis(1),
-    max_backoff: Duration::from_millis(5),
-};
+use camunda_admin::{emulator::Emulator, types, Client, Error, WaitOptions};
+use common::{create_cluster, start_emulator, start_with_members_only_credential, FAST_RETRIES};
 
 const QUICK_WAIT: WaitOptions = WaitOptions {
     timeout: Duration::from_secs(30),
     poll_interval: Duration::from_millis(10),
 };
 
-async fn create_cluster(client: &Client, name: &str) -> String {
-    let parameters = client.get_parameters().await.expect("parameters");
-    let channel = &parameters.channels[0];
-    let body: types::CreateClusterBody = serde_json::from_value(serde_json::json!({
-        "name": name,
-        "planTypeId": parameters.cluster_plan_types[0].uuid,
-        "regionId": parameters.regions[0].uuid,
-        "channelId": channel.uuid,
-        "generationId": channel.default_generation.uuid,
-    }))
-    .expect("body");
-    client
-        .create_cluster(&body)
-        .await
-        .expect("created")
-        .cluster_id
+/// A client of `emulator` with its admin credential and fast retries.
+fn fast_client(emulator: &Emulator) -> Client {
+    emulator
+        .client_builder()
+        .retry(FAST_RETRIES)
+        .build()
+        .expect("client")
 }
 
 #[tokio::test]
 async fn the_quickstart_lifecycle_with_one_token() {
-    let emulator = Emulator::builder()
-        .cluster_ready_delay(Duration::ZERO)
-        .backup_delay(Duration::ZERO)
-        .start()
-        .await
-        .expect("emulator");
-    let client = emulator
-        .client_builder()
-        .retry(FAST_RETRIES)
-        .build()
-        .expect("client");
+    let emulator = start_emulator(
+        Emulator::builder()
+            .cluster_ready_delay(Duration::ZERO)
+            .backup_delay(Duration::ZERO),
+    )
+    .await;
+    let client = fast_client(&emulator);
 
     let cluster_id = create_cluster(&client, "e2e").await;
     let cluster = client
@@ -166,11 +146,7 @@ async fn the_quickstart_lifecycle_with_one_token() {
 async fn refreshing_tokens_stays_under_the_rate_limit() {
     // Tokens that live one second are refreshed after half a second; the
     // emulator answers 429 to a second request within a second.
-    let emulator = Emulator::builder()
-        .token_lifetime(Duration::from_secs(1))
-        .start()
-        .await
-        .expect("emulator");
+    let emulator = start_emulator(Emulator::builder().token_lifetime(Duration::from_secs(1))).await;
     let client = emulator.client_builder().build().expect("client");
     client.get_members().await.expect("first token");
     tokio::time::sleep(Duration::from_millis(600)).await;
@@ -181,11 +157,7 @@ async fn refreshing_tokens_stays_under_the_rate_limit() {
 
 #[tokio::test]
 async fn a_missing_scope_is_a_typed_403() {
-    let emulator = Emulator::builder()
-        .credential("members-only", "members-secret", [Scope::Members])
-        .start()
-        .await
-        .expect("emulator");
+    let emulator = start_with_members_only_credential("members-only", "members-secret").await;
     let client = emulator
         .client_builder()
         .credentials("members-only", "members-secret")
@@ -226,16 +198,9 @@ async fn wrong_credentials_fail_fast() {
 
 #[tokio::test]
 async fn get_client_is_retried_while_creating_then_succeeds_once_healthy() {
-    let emulator = Emulator::builder()
-        .cluster_ready_delay(Duration::from_secs(3600))
-        .start()
-        .await
-        .expect("emulator");
-    let client = emulator
-        .client_builder()
-        .retry(FAST_RETRIES)
-        .build()
-        .expect("client");
+    let emulator =
+        start_emulator(Emulator::builder().cluster_ready_delay(Duration::from_secs(3600))).await;
+    let client = fast_client(&emulator);
     let cluster_id = create_cluster(&client, "slow").await;
     let created = client
         .create_client(
@@ -284,16 +249,8 @@ async fn get_client_is_retried_while_creating_then_succeeds_once_healthy() {
 
 #[tokio::test]
 async fn a_duplicate_secret_is_a_409_after_the_documented_retries() {
-    let emulator = Emulator::builder()
-        .cluster_ready_delay(Duration::ZERO)
-        .start()
-        .await
-        .expect("emulator");
-    let client = emulator
-        .client_builder()
-        .retry(FAST_RETRIES)
-        .build()
-        .expect("client");
+    let emulator = start_emulator(Emulator::builder().cluster_ready_delay(Duration::ZERO)).await;
+    let client = fast_client(&emulator);
     let cluster_id = create_cluster(&client, "secrets").await;
     let secret = types::CreateSecretBody {
         secret_name: "DUP".into(),
@@ -321,11 +278,7 @@ async fn a_duplicate_secret_is_a_409_after_the_documented_retries() {
 #[tokio::test]
 async fn injected_faults_are_ridden_out_by_retries() {
     let emulator = Emulator::start().await.expect("emulator");
-    let client = emulator
-        .client_builder()
-        .retry(FAST_RETRIES)
-        .build()
-        .expect("client");
+    let client = fast_client(&emulator);
     emulator.fail_next("GetMembers", 2, 503).expect("fault");
     client.get_members().await.expect("third attempt succeeds");
     assert_eq!(emulator.calls("GetMembers"), 3);

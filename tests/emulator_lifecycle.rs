@@ -4,6 +4,8 @@
 //! The delays are hours long: a pooled HTTP client keeps idle timers that
 //! paused time may jump to, and a jump of a minute or two must not matter.
 
+mod common;
+
 use std::time::Duration;
 
 use camunda_admin::{
@@ -11,68 +13,32 @@ use camunda_admin::{
     types::*,
     Client,
 };
+use common::{
+    admin_client, admin_token, create_cluster, http, post_token_request, raw_get, start_emulator,
+};
 
 const HOUR: Duration = Duration::from_secs(3600);
 
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap()
-}
-
-async fn admin_token(emulator: &Emulator) -> String {
-    let response = http()
-        .post(emulator.token_url())
-        .json(&serde_json::json!({
-            "grant_type": "client_credentials",
-            "client_id": emulator.admin_client_id(),
-            "client_secret": emulator.admin_client_secret().expose_secret(),
-            "audience": emulator.audience(),
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let body: serde_json::Value = response.json().await.unwrap();
-    body["access_token"].as_str().unwrap().to_owned()
-}
-
+/// An emulator whose clusters, backups and restores take hours, and a
+/// client of it with an admin token.
 async fn slow_emulator() -> (Emulator, Client) {
-    let emulator = Emulator::builder()
-        .token_lifetime(100 * HOUR)
-        .cluster_ready_delay(HOUR)
-        .backup_delay(2 * HOUR)
-        .restore_delay(3 * HOUR)
-        .start()
-        .await
-        .unwrap();
-    let client =
-        Client::with_static_token(&emulator.base_url(), admin_token(&emulator).await).unwrap();
+    let emulator = start_emulator(
+        Emulator::builder()
+            .token_lifetime(100 * HOUR)
+            .cluster_ready_delay(HOUR)
+            .backup_delay(2 * HOUR)
+            .restore_delay(3 * HOUR),
+    )
+    .await;
+    let client = admin_client(&emulator).await;
     (emulator, client)
 }
 
-async fn create_cluster(client: &Client) -> String {
-    let parameters = client.get_parameters().await.unwrap();
-    let channel = &parameters.channels[0];
-    client
-        .create_cluster(&CreateClusterBody {
-            name: "lifecycle".into(),
-            description: None,
-            plan_type_id: parameters.cluster_plan_types[0].uuid.clone(),
-            channel_id: channel.uuid.clone(),
-            generation_id: channel.default_generation.uuid.clone(),
-            region_id: parameters.regions[0].uuid.clone(),
-            backup_region_id: None,
-            auto_update: None,
-            encryption: None,
-            hardware_packages: None,
-            identity_backend_checks_enabled: None,
-            stage_label: None,
-        })
-        .await
-        .unwrap()
-        .cluster_id
+/// [`slow_emulator`] with a cluster "lifecycle" that has just been created.
+async fn slow_emulator_with_cluster() -> (Emulator, Client, String) {
+    let (emulator, client) = slow_emulator().await;
+    let id = create_cluster(&client, "lifecycle").await;
+    (emulator, client, id)
 }
 
 fn status_of(error: &camunda_admin::Error) -> Option<u16> {
@@ -81,8 +47,7 @@ fn status_of(error: &camunda_admin::Error) -> Option<u16> {
 
 #[tokio::test(start_paused = true)]
 async fn a_cluster_is_creating_then_healthy_and_get_client_waits_for_it() {
-    let (emulator, client) = slow_emulator().await;
-    let id = create_cluster(&client).await;
+    let (emulator, client, id) = slow_emulator_with_cluster().await;
     let cluster = client.get_cluster(&id).await.unwrap();
     assert_eq!(cluster.status.ready, ClusterStatus::Creating);
     assert_eq!(cluster.status.zeebe_status, Some(ClusterStatus::Creating));
@@ -117,33 +82,17 @@ async fn a_cluster_is_creating_then_healthy_and_get_client_waits_for_it() {
     assert_eq!(details.zeebe_client_id, created.client_id);
 
     let secret = created.client_secret.expose_secret();
-    let raw = http()
-        .get(format!("{}/clusters/{id}/clients", emulator.base_url()))
-        .bearer_auth(admin_token_later(&emulator).await)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let raw = raw_get_later(&emulator, &format!("/clusters/{id}/clients")).await;
     assert!(raw.contains(&created.client_id));
     assert!(
         !raw.contains(secret),
         "a client secret is shown only at creation"
     );
-    let raw = http()
-        .get(format!(
-            "{}/clusters/{id}/clients/{}",
-            emulator.base_url(),
-            created.client_id
-        ))
-        .bearer_auth(admin_token_later(&emulator).await)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let raw = raw_get_later(
+        &emulator,
+        &format!("/clusters/{id}/clients/{}", created.client_id),
+    )
+    .await;
     assert!(
         !raw.contains(secret),
         "a client secret is shown only at creation"
@@ -157,10 +106,20 @@ async fn admin_token_later(emulator: &Emulator) -> String {
     admin_token(emulator).await
 }
 
+/// The text of `GET path` over plain HTTP, with an admin token fetched a
+/// second later ([`admin_token_later`]).
+async fn raw_get_later(emulator: &Emulator, path: &str) -> String {
+    let token = admin_token_later(emulator).await;
+    raw_get(emulator, path, Some(&token))
+        .await
+        .text()
+        .await
+        .unwrap()
+}
+
 #[tokio::test(start_paused = true)]
 async fn backups_complete_and_restores_run_one_at_a_time() {
-    let (_emulator, client) = slow_emulator().await;
-    let id = create_cluster(&client).await;
+    let (_emulator, client, id) = slow_emulator_with_cluster().await;
     tokio::time::advance(HOUR).await;
 
     let backup = client.create_backup(&id).await.unwrap();
@@ -212,8 +171,7 @@ async fn backups_complete_and_restores_run_one_at_a_time() {
 
 #[tokio::test]
 async fn advance_clock_moves_the_emulator_without_pausing_tokio() {
-    let (emulator, client) = slow_emulator().await;
-    let id = create_cluster(&client).await;
+    let (emulator, client, id) = slow_emulator_with_cluster().await;
     assert_eq!(
         client.get_cluster(&id).await.unwrap().status.ready,
         ClusterStatus::Creating
@@ -227,8 +185,7 @@ async fn advance_clock_moves_the_emulator_without_pausing_tokio() {
 
 #[tokio::test]
 async fn injected_faults_fail_the_next_calls_then_stop() {
-    let (emulator, client) = slow_emulator().await;
-    let id = create_cluster(&client).await;
+    let (emulator, client, id) = slow_emulator_with_cluster().await;
     let before = emulator.calls("GetCluster");
 
     emulator.fail_next("GetCluster", 2, 500).unwrap();
@@ -276,12 +233,11 @@ async fn injected_faults_fail_the_next_calls_then_stop() {
     // The token endpoint too.
     emulator.fail_next(TOKEN_OPERATION, 1, 503).unwrap();
     let requests = emulator.token_requests();
-    let response = http()
-        .post(emulator.token_url())
-        .json(&serde_json::json!({ "grant_type": "client_credentials" }))
-        .send()
-        .await
-        .unwrap();
+    let response = post_token_request(
+        &emulator,
+        serde_json::json!({ "grant_type": "client_credentials" }),
+    )
+    .await;
     assert_eq!(response.status(), 503);
     assert_eq!(emulator.token_requests(), requests + 1);
 

@@ -2,6 +2,8 @@
 //! the emulator: each answer decodes through the generated types, and the
 //! emulator keeps its state between calls.
 
+mod common;
+
 use std::time::Duration;
 
 use camunda_admin::{
@@ -9,36 +11,26 @@ use camunda_admin::{
     types::*,
     Client,
 };
+use common::{
+    admin_client, admin_token, cluster_body, create_cluster, raw_get, raw_post, start_emulator,
+};
 
-/// An admin token from the emulator's token endpoint, by a plain POST.
-async fn admin_token(emulator: &Emulator) -> String {
-    let response = reqwest::Client::new()
-        .post(emulator.token_url())
-        .json(&serde_json::json!({
-            "grant_type": "client_credentials",
-            "client_id": emulator.admin_client_id(),
-            "client_secret": emulator.admin_client_secret().expose_secret(),
-            "audience": "api.cloud.camunda.io",
-        }))
-        .send()
-        .await
-        .expect("token request");
-    assert_eq!(response.status(), 200);
-    let body: serde_json::Value = response.json().await.expect("token JSON");
-    body["access_token"]
-        .as_str()
-        .expect("access_token")
-        .to_owned()
+/// An emulator whose clusters, backups and restores are ready at once.
+async fn instant_emulator() -> Emulator {
+    start_emulator(
+        Emulator::builder()
+            .cluster_ready_delay(Duration::ZERO)
+            .backup_delay(Duration::ZERO)
+            .restore_delay(Duration::ZERO),
+    )
+    .await
 }
 
-async fn instant_emulator() -> Emulator {
-    Emulator::builder()
-        .cluster_ready_delay(Duration::ZERO)
-        .backup_delay(Duration::ZERO)
-        .restore_delay(Duration::ZERO)
-        .start()
-        .await
-        .expect("emulator starts")
+/// [`instant_emulator`] and a client of it with an admin token.
+async fn instant_session() -> (Emulator, Client) {
+    let emulator = instant_emulator().await;
+    let client = admin_client(&emulator).await;
+    (emulator, client)
 }
 
 fn status_of(error: &camunda_admin::Error) -> Option<u16> {
@@ -47,9 +39,7 @@ fn status_of(error: &camunda_admin::Error) -> Option<u16> {
 
 #[tokio::test]
 async fn every_operation_is_served_and_decodes() {
-    let emulator = instant_emulator().await;
-    let client =
-        Client::with_static_token(&emulator.base_url(), admin_token(&emulator).await).unwrap();
+    let (emulator, client) = instant_session().await;
     let mut called = std::collections::BTreeSet::new();
     let mut seen = |op: &'static str| assert!(called.insert(op), "{op} twice");
 
@@ -479,9 +469,7 @@ async fn every_operation_is_served_and_decodes() {
 
 #[tokio::test]
 async fn create_cluster_accepts_exactly_what_parameters_list() {
-    let emulator = instant_emulator().await;
-    let client =
-        Client::with_static_token(&emulator.base_url(), admin_token(&emulator).await).unwrap();
+    let (emulator, client) = instant_session().await;
     let parameters = client.get_parameters().await.unwrap();
     let alpha = parameters
         .channels
@@ -499,18 +487,10 @@ async fn create_cluster_accepts_exactly_what_parameters_list() {
         .find(|r| r.provider == "gcp")
         .unwrap();
     let valid = CreateClusterBody {
-        name: "ok".into(),
-        description: None,
-        plan_type_id: parameters.cluster_plan_types[0].uuid.clone(),
         channel_id: stable.uuid.clone(),
         generation_id: stable.default_generation.uuid.clone(),
         region_id: gcp.uuid.clone(),
-        backup_region_id: None,
-        auto_update: None,
-        encryption: None,
-        hardware_packages: None,
-        identity_backend_checks_enabled: None,
-        stage_label: None,
+        ..cluster_body(&parameters, "ok")
     };
     // Every combination of listed channel and allowed generation works.
     for channel in &parameters.channels {
@@ -569,14 +549,15 @@ async fn create_cluster_accepts_exactly_what_parameters_list() {
 
     // A body that is not JSON at all, straight over HTTP, is a 400 too.
     let token = admin_token_again(&emulator).await;
-    let response = reqwest::Client::new()
-        .post(format!("{}/clusters", emulator.base_url()))
-        .bearer_auth(token)
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
+    let response = raw_post(
+        format!("{}/clusters", emulator.base_url()),
+        "application/json",
+        "{not json",
+    )
+    .bearer_auth(token)
+    .send()
+    .await
+    .unwrap();
     assert_eq!(response.status(), 400);
 }
 
@@ -591,29 +572,9 @@ async fn admin_token_again(emulator: &Emulator) -> String {
 // back-off, which paused time skips.
 #[tokio::test(start_paused = true)]
 async fn documented_conflicts_and_missing_objects() {
-    let emulator = instant_emulator().await;
-    let client =
-        Client::with_static_token(&emulator.base_url(), admin_token(&emulator).await).unwrap();
-    let parameters = client.get_parameters().await.unwrap();
-    let channel = &parameters.channels[0];
-    let id = client
-        .create_cluster(&CreateClusterBody {
-            name: "c".into(),
-            description: None,
-            plan_type_id: parameters.cluster_plan_types[0].uuid.clone(),
-            channel_id: channel.uuid.clone(),
-            generation_id: channel.default_generation.uuid.clone(),
-            region_id: parameters.regions[0].uuid.clone(),
-            backup_region_id: None,
-            auto_update: None,
-            encryption: None,
-            hardware_packages: None,
-            identity_backend_checks_enabled: None,
-            stage_label: None,
-        })
-        .await
-        .unwrap()
-        .cluster_id;
+    // The emulator serves until the end of the test.
+    let (_emulator, client) = instant_session().await;
+    let id = create_cluster(&client, "c").await;
 
     // Unknown clusters are 404 everywhere.
     assert_eq!(
@@ -862,26 +823,7 @@ async fn malformed_requests_get_4xx_and_never_break_the_server() {
     let emulator = instant_emulator().await;
     let token = admin_token(&emulator).await;
     let client = Client::with_static_token(&emulator.base_url(), token.clone()).unwrap();
-    let parameters = client.get_parameters().await.unwrap();
-    let channel = &parameters.channels[0];
-    let id = client
-        .create_cluster(&CreateClusterBody {
-            name: "target".into(),
-            description: None,
-            plan_type_id: parameters.cluster_plan_types[0].uuid.clone(),
-            channel_id: channel.uuid.clone(),
-            generation_id: channel.default_generation.uuid.clone(),
-            region_id: parameters.regions[0].uuid.clone(),
-            backup_region_id: None,
-            auto_update: None,
-            encryption: None,
-            hardware_packages: None,
-            identity_backend_checks_enabled: None,
-            stage_label: None,
-        })
-        .await
-        .unwrap()
-        .cluster_id;
+    let id = create_cluster(&client, "target").await;
 
     let mut operations = document_operations(&id);
     assert_eq!(operations.len(), 43);
@@ -947,12 +889,7 @@ async fn malformed_requests_get_4xx_and_never_break_the_server() {
 async fn the_activity_csv_is_served_as_text_csv() {
     let emulator = instant_emulator().await;
     let token = admin_token(&emulator).await;
-    let response = reqwest::Client::new()
-        .get(format!("{}/activity/csv", emulator.base_url()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
+    let response = raw_get(&emulator, "/activity/csv", Some(&token)).await;
     assert_eq!(response.status(), 200);
     assert!(response.headers()["content-type"]
         .to_str()

@@ -2,55 +2,36 @@
 //! tokens, JSON, form and Basic requests, 401 for wrong credentials, the one
 //! request per second limit (429), scopes (403) and expired tokens (401).
 
+mod common;
+
 use std::time::Duration;
 
 use camunda_admin::{
-    emulator::{Emulator, Scope, DEFAULT_AUDIENCE},
+    emulator::{Emulator, EmulatorConfig, Scope, DEFAULT_AUDIENCE},
     Client, Error,
+};
+use common::{
+    admin_client, admin_grant, admin_token, grant, http, post_token_request, raw_get, raw_post,
+    start_emulator, start_with_members_only_credential, token_for,
 };
 use serde_json::Value;
 
-/// A client without a connection pool: no idle timers, so paused time
-/// only moves when a test says so.
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap()
+/// The content type of form-encoded token requests.
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// The status of the token endpoint's answer to `body`.
+async fn token_status(emulator: &Emulator, body: Value) -> reqwest::StatusCode {
+    post_token_request(emulator, body).await.status()
 }
 
-async fn post_json(emulator: &Emulator, body: Value) -> reqwest::Response {
-    http()
-        .post(emulator.token_url())
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
+/// Start an emulator whose token service has no rate limit.
+async fn unlimited_emulator(config: EmulatorConfig) -> Emulator {
+    start_emulator(config.token_rate_limit(false)).await
 }
 
-fn grant(id: &str, secret: &str) -> Value {
-    serde_json::json!({
-        "grant_type": "client_credentials",
-        "client_id": id,
-        "client_secret": secret,
-        "audience": DEFAULT_AUDIENCE,
-    })
-}
-
-async fn token_for(emulator: &Emulator, id: &str, secret: &str) -> String {
-    let response = post_json(emulator, grant(id, secret)).await;
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
-    body["access_token"].as_str().unwrap().to_owned()
-}
-
-async fn admin_token(emulator: &Emulator) -> String {
-    token_for(
-        emulator,
-        emulator.admin_client_id(),
-        emulator.admin_client_secret().expose_secret(),
-    )
-    .await
+/// Start an emulator whose tokens live `seconds`.
+async fn emulator_with_token_lifetime(seconds: u64) -> Emulator {
+    start_emulator(Emulator::builder().token_lifetime(Duration::from_secs(seconds))).await
 }
 
 fn base64url_decode(text: &str) -> Vec<u8> {
@@ -74,19 +55,8 @@ fn base64url_decode(text: &str) -> Vec<u8> {
 
 #[tokio::test]
 async fn tokens_are_jwt_shaped_with_claims_and_lifetime() {
-    let emulator = Emulator::builder()
-        .token_lifetime(Duration::from_secs(600))
-        .start()
-        .await
-        .unwrap();
-    let response = post_json(
-        &emulator,
-        grant(
-            emulator.admin_client_id(),
-            emulator.admin_client_secret().expose_secret(),
-        ),
-    )
-    .await;
+    let emulator = emulator_with_token_lifetime(600).await;
+    let response = post_token_request(&emulator, admin_grant(&emulator)).await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["token_type"], "Bearer");
@@ -124,29 +94,19 @@ async fn tokens_are_jwt_shaped_with_claims_and_lifetime() {
 
 #[tokio::test(start_paused = true)]
 async fn form_and_basic_requests_are_accepted() {
-    let emulator = Emulator::builder()
-        .admin_credential("admin id", "s3cr+t/=")
-        .token_rate_limit(false)
-        .start()
-        .await
-        .unwrap();
+    let emulator =
+        unlimited_emulator(Emulator::builder().admin_credential("admin id", "s3cr+t/=")).await;
     // Form-encoded body, as most OAuth clients send.
     let form = "grant_type=client_credentials&client_id=admin+id&client_secret=s3cr%2Bt%2F%3D&audience=api.cloud.camunda.io";
-    let response = http()
-        .post(emulator.token_url())
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form)
+    let response = raw_post(emulator.token_url(), FORM, form)
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
     // HTTP Basic client authentication (RFC 6749 2.3.1: each part
     // form-urlencoded, then base64).
-    let response = http()
-        .post(emulator.token_url())
+    let response = raw_post(emulator.token_url(), FORM, "grant_type=client_credentials")
         .basic_auth("admin+id", Some("s3cr%2Bt%2F%3D"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("grant_type=client_credentials")
         .send()
         .await
         .unwrap();
@@ -158,32 +118,21 @@ async fn form_and_basic_requests_are_accepted() {
 
 #[tokio::test(start_paused = true)]
 async fn wrong_credentials_and_bad_requests_are_refused() {
-    let emulator = Emulator::builder()
-        .token_rate_limit(false)
-        .start()
-        .await
-        .unwrap();
+    let emulator = unlimited_emulator(Emulator::builder()).await;
     let id = emulator.admin_client_id().to_owned();
-    let wrong = post_json(&emulator, grant(&id, "wrong")).await;
+    let wrong = post_token_request(&emulator, grant(&id, "wrong")).await;
     assert_eq!(wrong.status(), 401);
     let body: Value = wrong.json().await.unwrap();
     assert_eq!(body["error"], "access_denied");
-    assert_eq!(
-        post_json(&emulator, grant("unknown", "x")).await.status(),
-        401
-    );
+    assert_eq!(token_status(&emulator, grant("unknown", "x")).await, 401);
 
-    let secret = emulator.admin_client_secret();
-    let mut body = grant(&id, secret.expose_secret());
+    let mut body = admin_grant(&emulator);
     body["grant_type"] = "password".into();
-    assert_eq!(post_json(&emulator, body).await.status(), 400);
-    let mut body = grant(&id, secret.expose_secret());
+    assert_eq!(token_status(&emulator, body).await, 400);
+    let mut body = admin_grant(&emulator);
     body["audience"] = "zeebe.camunda.io".into();
-    assert_eq!(post_json(&emulator, body).await.status(), 400);
-    let not_json = http()
-        .post(emulator.token_url())
-        .header("content-type", "application/json")
-        .body("{")
+    assert_eq!(token_status(&emulator, body).await, 400);
+    let not_json = raw_post(emulator.token_url(), "application/json", "{")
         .send()
         .await
         .unwrap();
@@ -195,59 +144,30 @@ async fn wrong_credentials_and_bad_requests_are_refused() {
 
 #[tokio::test(start_paused = true)]
 async fn one_token_request_per_second_per_client() {
-    let emulator = Emulator::builder()
-        .credential("other", "other-secret", [Scope::Members])
-        .start()
-        .await
-        .unwrap();
+    let emulator = start_with_members_only_credential("other", "other-secret").await;
     let id = emulator.admin_client_id().to_owned();
-    let secret = emulator.admin_client_secret();
-    assert_eq!(
-        post_json(&emulator, grant(&id, secret.expose_secret()))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(token_status(&emulator, admin_grant(&emulator)).await, 200);
 
-    let limited = post_json(&emulator, grant(&id, secret.expose_secret())).await;
+    let limited = post_token_request(&emulator, admin_grant(&emulator)).await;
     assert_eq!(limited.status(), 429);
     assert_eq!(limited.headers()["retry-after"], "1");
     // A wrong secret is limited too, and the limit is per client id.
+    assert_eq!(token_status(&emulator, grant(&id, "wrong")).await, 429);
     assert_eq!(
-        post_json(&emulator, grant(&id, "wrong")).await.status(),
-        429
-    );
-    assert_eq!(
-        post_json(&emulator, grant("other", "other-secret"))
-            .await
-            .status(),
+        token_status(&emulator, grant("other", "other-secret")).await,
         200
     );
 
     tokio::time::advance(Duration::from_millis(999)).await;
-    assert_eq!(
-        post_json(&emulator, grant(&id, secret.expose_secret()))
-            .await
-            .status(),
-        429
-    );
+    assert_eq!(token_status(&emulator, admin_grant(&emulator)).await, 429);
     tokio::time::advance(Duration::from_millis(1)).await;
-    assert_eq!(
-        post_json(&emulator, grant(&id, secret.expose_secret()))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(token_status(&emulator, admin_grant(&emulator)).await, 200);
     assert_eq!(emulator.token_requests(), 6);
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_rate_limit_can_be_turned_off() {
-    let emulator = Emulator::builder()
-        .token_rate_limit(false)
-        .start()
-        .await
-        .unwrap();
+    let emulator = unlimited_emulator(Emulator::builder()).await;
     for _ in 0..3 {
         admin_token(&emulator).await;
     }
@@ -256,11 +176,7 @@ async fn the_rate_limit_can_be_turned_off() {
 
 #[tokio::test]
 async fn scopes_are_enforced_with_a_typed_403() {
-    let emulator = Emulator::builder()
-        .credential("members-only", "secret", [Scope::Members])
-        .start()
-        .await
-        .unwrap();
+    let emulator = start_with_members_only_credential("members-only", "secret").await;
     let token = token_for(&emulator, "members-only", "secret").await;
     let client = Client::with_static_token(&emulator.base_url(), token).unwrap();
 
@@ -297,35 +213,22 @@ async fn scopes_are_enforced_with_a_typed_403() {
 
 #[tokio::test]
 async fn missing_unknown_and_expired_tokens_get_401() {
-    let emulator = Emulator::builder()
-        .token_lifetime(Duration::from_secs(60))
-        .start()
-        .await
-        .unwrap();
+    let emulator = emulator_with_token_lifetime(60).await;
 
-    let anonymous = http()
-        .get(format!("{}/clusters", emulator.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let anonymous = raw_get(&emulator, "/clusters", None).await;
     assert_eq!(anonymous.status(), 401);
     assert!(anonymous.headers()["www-authenticate"]
         .to_str()
         .unwrap()
         .starts_with("Bearer"));
-    let meta = http()
-        .get(format!("{}/meta/ip-ranges", emulator.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let meta = raw_get(&emulator, "/meta/ip-ranges", None).await;
     assert_eq!(meta.status(), 200);
 
     let forged = Client::with_static_token(&emulator.base_url(), "a.b.c").unwrap();
     let error = forged.get_clusters().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error}");
 
-    let client =
-        Client::with_static_token(&emulator.base_url(), admin_token(&emulator).await).unwrap();
+    let client = admin_client(&emulator).await;
     client.get_clusters().await.unwrap();
     emulator.advance_clock(Duration::from_secs(60));
     let error = client.get_clusters().await.unwrap_err();
@@ -338,20 +241,15 @@ async fn missing_unknown_and_expired_tokens_get_401() {
 
 #[tokio::test(start_paused = true)]
 async fn tokens_expire_on_the_paused_tokio_clock() {
-    let emulator = Emulator::builder()
-        .token_lifetime(Duration::from_secs(3600))
-        .start()
-        .await
-        .unwrap();
+    let emulator = emulator_with_token_lifetime(3600).await;
     let token = admin_token(&emulator).await;
-    let url = format!("{}/clusters", emulator.base_url());
-    let ok = http().get(&url).bearer_auth(&token).send().await.unwrap();
+    let ok = raw_get(&emulator, "/clusters", Some(&token)).await;
     assert_eq!(ok.status(), 200);
     tokio::time::advance(Duration::from_secs(3599)).await;
-    let ok = http().get(&url).bearer_auth(&token).send().await.unwrap();
+    let ok = raw_get(&emulator, "/clusters", Some(&token)).await;
     assert_eq!(ok.status(), 200);
     tokio::time::advance(Duration::from_secs(1)).await;
-    let expired = http().get(&url).bearer_auth(&token).send().await.unwrap();
+    let expired = raw_get(&emulator, "/clusters", Some(&token)).await;
     assert_eq!(expired.status(), 401);
     let body: Value = expired.json().await.unwrap();
     assert!(body["message"].as_str().unwrap().contains("expired"));

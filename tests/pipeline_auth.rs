@@ -1,7 +1,11 @@
 //! The request pipeline against httpmock: token requests, caches, 401s.
 
+mod common;
+
 use camunda_admin::{AuthError, Client, Error};
+use common::{cluster_json, mock_with, on, on_json, on_json_up_to};
 use httpmock::prelude::*;
+use httpmock::{Mock, Then};
 
 const API_TOKEN: &str = "eyJ.fake-token.sig";
 
@@ -18,6 +22,71 @@ fn builder(server: &MockServer) -> camunda_admin::ClientBuilder {
         .no_disk_cache()
 }
 
+/// A client of `server` with credentials `id` and `secret` that keeps its
+/// tokens in the disk cache at `dir`.
+fn disk_client(server: &MockServer, id: &str, secret: &str, dir: &std::path::Path) -> Client {
+    Client::builder()
+        .base_url(server.base_url())
+        .token_url(server.url("/oauth/token"))
+        .credentials(id, secret)
+        .cache_dir(dir)
+        .build()
+        .expect("client")
+}
+
+/// The token endpoint, answering every request with `token`.
+async fn token_endpoint<'a>(server: &'a MockServer, token: &str) -> Mock<'a> {
+    on_json(server, POST, "/oauth/token", token_body(token)).await
+}
+
+/// The token endpoint, answering the first request with `token`.
+async fn token_endpoint_once<'a>(server: &'a MockServer, token: &str) -> Mock<'a> {
+    on_json_up_to(server, POST, "/oauth/token", token_body(token), 1).await
+}
+
+/// The token endpoint, answering as `reply` sets up the requests that carry
+/// `client_secret`.
+async fn token_endpoint_for_secret<'a>(
+    server: &'a MockServer,
+    client_secret: &str,
+    reply: impl FnOnce(Then) -> Then,
+) -> Mock<'a> {
+    mock_with(
+        server,
+        |when| {
+            when.method(POST)
+                .path("/oauth/token")
+                .form_urlencoded_tuple("client_secret", client_secret)
+        },
+        reply,
+    )
+    .await
+}
+
+/// `GET path` with `Authorization: Bearer {token}`, answered as `reply` sets up.
+async fn get_with_bearer<'a>(
+    server: &'a MockServer,
+    path: &str,
+    token: &str,
+    reply: impl FnOnce(Then) -> Then,
+) -> Mock<'a> {
+    mock_with(
+        server,
+        |when| {
+            when.method(GET)
+                .path(path)
+                .header("authorization", format!("Bearer {token}"))
+        },
+        reply,
+    )
+    .await
+}
+
+/// An empty JSON list, the answer of the list operations here.
+fn empty_list(then: Then) -> Then {
+    then.status(200).json_body(serde_json::json!([]))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_calls_on_a_cold_cache_make_one_token_request() {
     let server = MockServer::start_async().await;
@@ -32,14 +101,7 @@ async fn a_thousand_concurrent_calls_on_a_cold_cache_make_one_token_request() {
             then.status(200).json_body(token_body(API_TOKEN));
         })
         .await;
-    let api = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/clusters")
-                .header("authorization", format!("Bearer {API_TOKEN}"));
-            then.status(200).json_body(serde_json::json!([]));
-        })
-        .await;
+    let api = get_with_bearer(&server, "/clusters", API_TOKEN, empty_list).await;
 
     let client = builder(&server).build().expect("client");
     let calls: Vec<_> = (0..1000)
@@ -59,18 +121,8 @@ async fn a_thousand_concurrent_calls_on_a_cold_cache_make_one_token_request() {
 #[tokio::test]
 async fn clients_built_with_the_same_credentials_share_the_token() {
     let server = MockServer::start_async().await;
-    let token = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/oauth/token");
-            then.status(200).json_body(token_body(API_TOKEN));
-        })
-        .await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/members");
-            then.status(200).json_body(serde_json::json!([]));
-        })
-        .await;
+    let token = token_endpoint(&server, API_TOKEN).await;
+    on(&server, GET, "/members", empty_list).await;
     let first = builder(&server).build().expect("client");
     let second = builder(&server).build().expect("client");
     first.get_members().await.expect("call");
@@ -82,39 +134,15 @@ async fn clients_built_with_the_same_credentials_share_the_token() {
 async fn a_new_process_with_a_cached_token_on_disk_asks_for_none() {
     let server = MockServer::start_async().await;
     let dir = tempdir("disk-reuse");
-    let token = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/oauth/token");
-            then.status(200).json_body(token_body(API_TOKEN));
-        })
-        .await;
-    let api = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/members")
-                .header("authorization", format!("Bearer {API_TOKEN}"));
-            then.status(200).json_body(serde_json::json!([]));
-        })
-        .await;
+    let token = token_endpoint(&server, API_TOKEN).await;
+    let api = get_with_bearer(&server, "/members", API_TOKEN, empty_list).await;
 
-    let first = Client::builder()
-        .base_url(server.base_url())
-        .token_url(server.url("/oauth/token"))
-        .credentials("disk-client", "disk-secret")
-        .cache_dir(&dir)
-        .build()
-        .expect("client");
+    let first = disk_client(&server, "disk-client", "disk-secret", &dir);
     first.get_members().await.expect("call");
     // Dropping every client of the key empties the in-memory slot, as a new
     // process would start.
     drop(first);
-    let second = Client::builder()
-        .base_url(server.base_url())
-        .token_url(server.url("/oauth/token"))
-        .credentials("disk-client", "disk-secret")
-        .cache_dir(&dir)
-        .build()
-        .expect("client");
+    let second = disk_client(&server, "disk-client", "disk-secret", &dir);
     second.get_members().await.expect("call");
 
     token.assert_calls_async(1).await;
@@ -127,18 +155,8 @@ async fn a_new_process_with_a_cached_token_on_disk_asks_for_none() {
 async fn a_corrupt_cache_file_is_ignored_and_replaced() {
     let server = MockServer::start_async().await;
     let dir = tempdir("corrupt");
-    let token = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/oauth/token");
-            then.status(200).json_body(token_body(API_TOKEN));
-        })
-        .await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/members");
-            then.status(200).json_body(serde_json::json!([]));
-        })
-        .await;
+    let token = token_endpoint(&server, API_TOKEN).await;
+    on(&server, GET, "/members", empty_list).await;
     let key = camunda_admin::TokenKey {
         token_url: server.url("/oauth/token"),
         client_id: "corrupt-client".into(),
@@ -148,13 +166,7 @@ async fn a_corrupt_cache_file_is_ignored_and_replaced() {
     let path = dir.join(format!("camunda-admin-token-{}.json", key.digest()));
     std::fs::write(&path, b"{\"token_url\": \"trunc").expect("write");
 
-    let client = Client::builder()
-        .base_url(server.base_url())
-        .token_url(server.url("/oauth/token"))
-        .credentials("corrupt-client", "s3cr3t")
-        .cache_dir(&dir)
-        .build()
-        .expect("client");
+    let client = disk_client(&server, "corrupt-client", "s3cr3t", &dir);
     client
         .get_members()
         .await
@@ -171,28 +183,14 @@ async fn a_corrupt_cache_file_is_ignored_and_replaced() {
 async fn bad_credentials_make_one_request_then_fail_fast_with_a_typed_error() {
     let server = MockServer::start_async().await;
     let dir = tempdir("refused");
-    let token = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/oauth/token");
-            then.status(401)
-                .json_body(serde_json::json!({ "error": "access_denied", "error_description": "Unauthorized" }));
-        })
-        .await;
-    let api = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/clusters");
-            then.status(200).json_body(serde_json::json!([]));
-        })
-        .await;
-    let build = || {
-        Client::builder()
-            .base_url(server.base_url())
-            .token_url(server.url("/oauth/token"))
-            .credentials("wrong-client", "wrong-secret")
-            .cache_dir(&dir)
-            .build()
-            .expect("client")
-    };
+    let token = on(&server, POST, "/oauth/token", |then| {
+        then.status(401).json_body(
+            serde_json::json!({ "error": "access_denied", "error_description": "Unauthorized" }),
+        )
+    })
+    .await;
+    let api = on(&server, GET, "/clusters", empty_list).await;
+    let build = || disk_client(&server, "wrong-client", "wrong-secret", &dir);
     let client = build();
     for _ in 0..5 {
         let error = client.get_clusters().await.expect_err("refused");
@@ -223,36 +221,16 @@ async fn bad_credentials_make_one_request_then_fail_fast_with_a_typed_error() {
 #[tokio::test]
 async fn a_401_from_the_api_refreshes_once_and_retries_once() {
     let server = MockServer::start_async().await;
-    let revoked_token = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/oauth/token");
-            then.status(200)
-                .json_body(token_body("revoked-token"))
-                .up_to_n_times(1);
-        })
-        .await;
-    let fresh_token = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/oauth/token");
-            then.status(200).json_body(token_body("fresh-token"));
-        })
-        .await;
-    let refused = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/clusters/c1")
-                .header("authorization", "Bearer revoked-token");
-            then.status(401);
-        })
-        .await;
-    let ok = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/clusters/c1")
-                .header("authorization", "Bearer fresh-token");
-            then.status(200).json_body(cluster_json());
-        })
-        .await;
+    let revoked_token = token_endpoint_once(&server, "revoked-token").await;
+    let fresh_token = token_endpoint(&server, "fresh-token").await;
+    let refused = get_with_bearer(&server, "/clusters/c1", "revoked-token", |then| {
+        then.status(401)
+    })
+    .await;
+    let ok = get_with_bearer(&server, "/clusters/c1", "fresh-token", |then| {
+        then.status(200).json_body(cluster_json("Healthy"))
+    })
+    .await;
     let client = builder(&server).build().expect("client");
     let cluster = client
         .get_cluster("c1")
@@ -271,18 +249,8 @@ async fn a_401_from_the_api_refreshes_once_and_retries_once() {
 #[tokio::test]
 async fn a_second_401_is_a_typed_auth_error_not_a_loop() {
     let server = MockServer::start_async().await;
-    let token = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/oauth/token");
-            then.status(200).json_body(token_body(API_TOKEN));
-        })
-        .await;
-    let api = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/clusters/c1");
-            then.status(401);
-        })
-        .await;
+    let token = token_endpoint(&server, API_TOKEN).await;
+    let api = on(&server, GET, "/clusters/c1", |then| then.status(401)).await;
     let client = builder(&server).build().expect("client");
     let error = client.get_cluster("c1").await.expect_err("refused twice");
     assert!(
@@ -301,21 +269,20 @@ async fn a_second_401_is_a_typed_auth_error_not_a_loop() {
 #[tokio::test]
 async fn an_operation_without_security_sends_no_token_and_asks_for_none() {
     let server = MockServer::start_async().await;
-    let token = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/oauth/token");
-            then.status(200).json_body(token_body(API_TOKEN));
-        })
-        .await;
-    let meta = server
-        .mock_async(|when, then| {
+    let token = token_endpoint(&server, API_TOKEN).await;
+    let meta = mock_with(
+        &server,
+        |when| {
             when.method(GET)
                 .path("/meta/ip-ranges")
-                .header_missing("authorization");
+                .header_missing("authorization")
+        },
+        |then| {
             then.status(200)
-                .json_body(serde_json::json!({ "web-modeler": ["1.2.3.4/32"] }));
-        })
-        .await;
+                .json_body(serde_json::json!({ "web-modeler": ["1.2.3.4/32"] }))
+        },
+    )
+    .await;
     let client = builder(&server).build().expect("client");
     let ranges = client.get_meta().await.expect("meta");
     assert_eq!(ranges.web_modeler, vec!["1.2.3.4/32".to_owned()]);
@@ -355,25 +322,11 @@ fn plain_http_is_refused_except_to_loopback() {
 #[tokio::test]
 async fn a_base_url_with_a_path_prefix_keeps_it() {
     let server = MockServer::start_async().await;
-    let api = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/prefix/members");
-            then.status(200).json_body(serde_json::json!([]));
-        })
-        .await;
+    let api = on(&server, GET, "/prefix/members", empty_list).await;
     let client =
         Client::with_static_token(&format!("{}/prefix/", server.base_url()), "t").expect("client");
     client.get_members().await.expect("call");
     api.assert_async().await;
-}
-
-pub fn cluster_json() -> serde_json::Value {
-    serde_json::json!({
-        "uuid": "c1", "name": "prod", "ownerId": "o", "created": "2026-01-01T00:00:00Z",
-        "planType": { "name": "Basic", "uuid": "p" }, "region": { "name": "EU", "uuid": "r" },
-        "generation": { "name": "8.8", "uuid": "g" }, "channel": { "name": "Stable", "uuid": "ch" },
-        "autoUpdate": true, "status": { "ready": "Healthy" }, "links": {}
-    })
 }
 
 fn tempdir(name: &str) -> std::path::PathBuf {
@@ -421,38 +374,17 @@ fn assert_private_and_secret_free(_: &std::path::Path, _: &[&str]) {}
 async fn a_client_with_a_wrong_secret_never_reuses_another_clients_token() {
     let server = MockServer::start_async().await;
     let dir = tempdir("wrong-secret");
-    let good = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path("/oauth/token")
-                .form_urlencoded_tuple("client_secret", "right");
-            then.status(200).json_body(token_body(API_TOKEN));
-        })
-        .await;
-    let bad = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path("/oauth/token")
-                .form_urlencoded_tuple("client_secret", "wrong");
-            then.status(401)
-                .json_body(serde_json::json!({ "error": "access_denied" }));
-        })
-        .await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/members");
-            then.status(200).json_body(serde_json::json!([]));
-        })
-        .await;
-    let with_secret = |secret: &str| {
-        Client::builder()
-            .base_url(server.base_url())
-            .token_url(server.url("/oauth/token"))
-            .credentials("shared-id", secret)
-            .cache_dir(&dir)
-            .build()
-            .expect("client")
-    };
+    let good = token_endpoint_for_secret(&server, "right", |then| {
+        then.status(200).json_body(token_body(API_TOKEN))
+    })
+    .await;
+    let bad = token_endpoint_for_secret(&server, "wrong", |then| {
+        then.status(401)
+            .json_body(serde_json::json!({ "error": "access_denied" }))
+    })
+    .await;
+    on(&server, GET, "/members", empty_list).await;
+    let with_secret = |secret: &str| disk_client(&server, "shared-id", secret, &dir);
     let right = with_secret("right");
     right.get_members().await.expect("the right secret works");
     // Same id, same process, same disk cache, wrong secret: refused.
@@ -480,13 +412,11 @@ async fn a_client_with_a_wrong_secret_never_reuses_another_clients_token() {
 #[tokio::test]
 async fn a_400_for_a_wrong_audience_is_a_configuration_error_and_not_remembered() {
     let server = MockServer::start_async().await;
-    let token = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/oauth/token");
-            then.status(400)
-                .json_body(serde_json::json!({ "error": "invalid_request", "error_description": "unknown audience" }));
-        })
-        .await;
+    let token = on(&server, POST, "/oauth/token", |then| {
+        then.status(400)
+            .json_body(serde_json::json!({ "error": "invalid_request", "error_description": "unknown audience" }))
+    })
+    .await;
     let client = builder(&server)
         .audience("wrong-audience")
         .build()

@@ -1,23 +1,22 @@
 //! The waiting helpers against httpmock: counts of polls, typed failures.
 
+mod common;
+
 use std::time::Duration;
 
 use camunda_admin::{Client, Error, WaitOptions};
+use common::{cluster_json, on_json, on_json_up_to};
 use httpmock::prelude::*;
+use httpmock::Mock;
 use serde_json::json;
-
-fn cluster(ready: &str) -> serde_json::Value {
-    json!({
-        "uuid": "c1", "name": "prod", "ownerId": "o", "created": "2026-01-01T00:00:00Z",
-        "planType": { "name": "Basic", "uuid": "p" }, "region": { "name": "EU", "uuid": "r" },
-        "generation": { "name": "8.8", "uuid": "g" }, "channel": { "name": "Stable", "uuid": "ch" },
-        "autoUpdate": true, "status": { "ready": ready }, "links": {}
-    })
-}
 
 fn backup(status: &str) -> serde_json::Value {
     json!({ "uuid": "b1", "name": "b1", "created": "2026-01-01", "completed": "", "status": status,
         "zeebeStatus": status, "operateStatus": status, "tasklistStatus": status, "optimizeStatus": status })
+}
+
+fn restore(state: &str) -> serde_json::Value {
+    json!({ "uuid": "r", "backupId": "b1", "state": state })
 }
 
 const QUICK: WaitOptions = WaitOptions {
@@ -25,24 +24,27 @@ const QUICK: WaitOptions = WaitOptions {
     poll_interval: Duration::from_millis(1),
 };
 
+/// `GET /clusters/c1` answered with cluster c1 in status `ready`.
+async fn cluster_answers<'a>(server: &'a MockServer, ready: &str) -> Mock<'a> {
+    on_json(server, GET, "/clusters/c1", cluster_json(ready)).await
+}
+
+/// Like [`cluster_answers`], for the first `times` requests only.
+async fn cluster_answers_up_to<'a>(server: &'a MockServer, ready: &str, times: usize) -> Mock<'a> {
+    on_json_up_to(server, GET, "/clusters/c1", cluster_json(ready), times).await
+}
+
+/// A client of `server` with a static token and the default retries.
+fn client(server: &MockServer) -> Client {
+    Client::with_static_token(&server.base_url(), "t").expect("client")
+}
+
 #[tokio::test]
 async fn waits_through_creating_until_healthy() {
     let server = MockServer::start_async().await;
-    let creating = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/clusters/c1");
-            then.status(200)
-                .json_body(cluster("Creating"))
-                .up_to_n_times(3);
-        })
-        .await;
-    let healthy = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/clusters/c1");
-            then.status(200).json_body(cluster("Healthy"));
-        })
-        .await;
-    let client = Client::with_static_token(&server.base_url(), "t").expect("client");
+    let creating = cluster_answers_up_to(&server, "Creating", 3).await;
+    let healthy = cluster_answers(&server, "Healthy").await;
+    let client = client(&server);
     let cluster = client
         .wait_for_cluster_healthy("c1", QUICK)
         .await
@@ -55,13 +57,8 @@ async fn waits_through_creating_until_healthy() {
 #[tokio::test]
 async fn a_cluster_waiting_for_input_fails_the_wait_at_once() {
     let server = MockServer::start_async().await;
-    let needs_input = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/clusters/c1");
-            then.status(200).json_body(cluster("WaitingForInput"));
-        })
-        .await;
-    let client = Client::with_static_token(&server.base_url(), "t").expect("client");
+    let needs_input = cluster_answers(&server, "WaitingForInput").await;
+    let client = client(&server);
     let error = client
         .wait_for_cluster_healthy("c1", QUICK)
         .await
@@ -76,13 +73,8 @@ async fn a_cluster_waiting_for_input_fails_the_wait_at_once() {
 #[tokio::test]
 async fn an_unknown_status_keeps_waiting_until_the_timeout() {
     let server = MockServer::start_async().await;
-    let polls = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/clusters/c1");
-            then.status(200).json_body(cluster("Hibernating"));
-        })
-        .await;
-    let client = Client::with_static_token(&server.base_url(), "t").expect("client");
+    let polls = cluster_answers(&server, "Hibernating").await;
+    let client = client(&server);
     // Paused time would need no real waiting, but httpmock answers over real
     // sockets; a timeout shorter than one interval ends after one look.
     let options = WaitOptions::new(Duration::from_millis(5), Duration::from_millis(10));
@@ -100,27 +92,29 @@ async fn an_unknown_status_keeps_waiting_until_the_timeout() {
 #[tokio::test]
 async fn waits_for_a_backup_and_fails_on_a_failed_one() {
     let server = MockServer::start_async().await;
-    let in_progress = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/clusters/c1/backups");
-            then.status(200)
-                .json_body(json!([backup("In progress")]))
-                .up_to_n_times(2);
-        })
-        .await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/clusters/c1/backups");
-            then.status(200).json_body(json!([backup("Complete")]));
-        })
-        .await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/clusters/c2/backups");
-            then.status(200).json_body(json!([backup("Failed")]));
-        })
-        .await;
-    let client = Client::with_static_token(&server.base_url(), "t").expect("client");
+    let in_progress = on_json_up_to(
+        &server,
+        GET,
+        "/clusters/c1/backups",
+        json!([backup("In progress")]),
+        2,
+    )
+    .await;
+    on_json(
+        &server,
+        GET,
+        "/clusters/c1/backups",
+        json!([backup("Complete")]),
+    )
+    .await;
+    on_json(
+        &server,
+        GET,
+        "/clusters/c2/backups",
+        json!([backup("Failed")]),
+    )
+    .await;
+    let client = client(&server);
     let done = client
         .wait_for_backup("c1", "b1", QUICK)
         .await
@@ -137,22 +131,10 @@ async fn waits_for_a_backup_and_fails_on_a_failed_one() {
 #[tokio::test]
 async fn waits_for_a_restore() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/clusters/c1/backups/b1/restore");
-            then.status(200)
-                .json_body(json!({ "uuid": "r", "backupId": "b1", "state": "IN_PROGRESS" }))
-                .up_to_n_times(1);
-        })
-        .await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/clusters/c1/backups/b1/restore");
-            then.status(200)
-                .json_body(json!({ "uuid": "r", "backupId": "b1", "state": "COMPLETED" }));
-        })
-        .await;
-    let client = Client::with_static_token(&server.base_url(), "t").expect("client");
+    let path = "/clusters/c1/backups/b1/restore";
+    on_json_up_to(&server, GET, path, restore("IN_PROGRESS"), 1).await;
+    on_json(&server, GET, path, restore("COMPLETED")).await;
+    let client = client(&server);
     let restore = client
         .wait_for_restore("c1", "b1", QUICK)
         .await
@@ -163,21 +145,9 @@ async fn waits_for_a_restore() {
 #[tokio::test]
 async fn a_suspended_cluster_is_waited_for_as_during_a_restore() {
     let server = MockServer::start_async().await;
-    let suspended = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/clusters/c1");
-            then.status(200)
-                .json_body(cluster("Suspended"))
-                .up_to_n_times(2);
-        })
-        .await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/clusters/c1");
-            then.status(200).json_body(cluster("Healthy"));
-        })
-        .await;
-    let client = Client::with_static_token(&server.base_url(), "t").expect("client");
+    let suspended = cluster_answers_up_to(&server, "Suspended", 2).await;
+    cluster_answers(&server, "Healthy").await;
+    let client = client(&server);
     client
         .wait_for_cluster_healthy("c1", QUICK)
         .await

@@ -1,18 +1,26 @@
-//! Helpers shared by the contract tests (`tests/contract_*.rs`).
+//! Helpers shared by the integration tests.
 //!
-//! A contract test registers one httpmock expectation that pins down what the
-//! SDK must send for one operation (method, exact raw path, bearer header or
-//! its absence, JSON body), answers it like the API would, and then checks
-//! what a user of the SDK gets back.
+//! - Contract tests (`tests/contract_*.rs`): a contract test registers one
+//!   httpmock expectation that pins down what the SDK must send for one
+//!   operation (method, exact raw path, bearer header or its absence, JSON
+//!   body), answers it like the API would, and then checks what a user of the
+//!   SDK gets back.
+//! - httpmock setup for the pipeline and waiting tests: one-line mocks
+//!   ([`on`], [`on_json`], [`mock_with`]), a cluster as JSON, fast retries.
+//! - Emulator setup: an admin token, a client that uses it, and a cluster
+//!   made from the first choices of `/clusters/parameters`.
 
-// Each contract_*.rs compiles this module on its own and uses a part of it.
+// Every test file compiles this module on its own and uses a part of it.
 #![allow(dead_code)]
 
 use std::fmt::Debug;
 use std::future::Future;
+use std::time::Duration;
 
-use camunda_admin::{ApiError, Client, Error};
-use httpmock::{Mock, MockServer, When};
+use camunda_admin::emulator::{Emulator, EmulatorConfig, Scope, DEFAULT_AUDIENCE};
+use camunda_admin::types::{CreateClusterBody, Parameters};
+use camunda_admin::{ApiError, Client, Error, RetryPolicy};
+use httpmock::{Method, Mock, MockServer, Then, When};
 use serde_json::Value;
 
 /// The static token every test client sends.
@@ -233,4 +241,204 @@ pub fn assert_debug_hides(value: &impl Debug, secret: &str) {
         !shown.contains(secret),
         "Debug output shows the secret: {shown}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// httpmock setup for the pipeline and waiting tests.
+
+/// Three retries within 30 s, with millisecond pauses.
+pub const FAST_RETRIES: RetryPolicy = RetryPolicy {
+    max_retries: 3,
+    deadline: Duration::from_secs(30),
+    initial_backoff: Duration::from_millis(1),
+    max_backoff: Duration::from_millis(5),
+};
+
+/// Register a mock: `request` narrows down what it matches, `reply` sets
+/// how it answers.
+pub async fn mock_with<'a>(
+    server: &'a MockServer,
+    request: impl FnOnce(When) -> When,
+    reply: impl FnOnce(Then) -> Then,
+) -> Mock<'a> {
+    server
+        .mock_async(|when, then| {
+            request(when);
+            reply(then);
+        })
+        .await
+}
+
+/// A mock of `method path`, with no other condition on the request,
+/// answered as `reply` sets up.
+pub async fn on<'a>(
+    server: &'a MockServer,
+    method: Method,
+    path: &str,
+    reply: impl FnOnce(Then) -> Then,
+) -> Mock<'a> {
+    mock_with(server, |when| when.method(method).path(path), reply).await
+}
+
+/// A mock of `method path` answering 200 with `body` as JSON.
+pub async fn on_json<'a>(
+    server: &'a MockServer,
+    method: Method,
+    path: &str,
+    body: Value,
+) -> Mock<'a> {
+    on(server, method, path, |then| {
+        then.status(200).json_body(body)
+    })
+    .await
+}
+
+/// Like [`on_json`], but the mock answers only its first `times` requests.
+pub async fn on_json_up_to<'a>(
+    server: &'a MockServer,
+    method: Method,
+    path: &str,
+    body: Value,
+    times: usize,
+) -> Mock<'a> {
+    on(server, method, path, |then| {
+        then.status(200).json_body(body).up_to_n_times(times)
+    })
+    .await
+}
+
+/// Cluster `c1` ("prod") as the API sends it, with status `ready`.
+pub fn cluster_json(ready: &str) -> Value {
+    serde_json::json!({
+        "uuid": "c1", "name": "prod", "ownerId": "o", "created": "2026-01-01T00:00:00Z",
+        "planType": { "name": "Basic", "uuid": "p" }, "region": { "name": "EU", "uuid": "r" },
+        "generation": { "name": "8.8", "uuid": "g" }, "channel": { "name": "Stable", "uuid": "ch" },
+        "autoUpdate": true, "status": { "ready": ready }, "links": {}
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Emulator setup.
+
+/// Start the emulator `config` describes.
+pub async fn start_emulator(config: EmulatorConfig) -> Emulator {
+    config.start().await.expect("emulator starts")
+}
+
+/// Start an emulator that also knows credential `id` and `secret`, which may
+/// only manage members.
+pub async fn start_with_members_only_credential(id: &str, secret: &str) -> Emulator {
+    start_emulator(Emulator::builder().credential(id, secret, [Scope::Members])).await
+}
+
+/// A plain HTTP client without a connection pool: no idle timers, so paused
+/// tokio time only moves when a test says so.
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap()
+}
+
+/// `GET path` on the emulator over plain HTTP, with `token` as the bearer
+/// token if there is one.
+pub async fn raw_get(emulator: &Emulator, path: &str, token: Option<&str>) -> reqwest::Response {
+    let request = http().get(format!("{}{path}", emulator.base_url()));
+    let request = match token {
+        Some(token) => request.bearer_auth(token),
+        None => request,
+    };
+    request.send().await.unwrap()
+}
+
+/// A POST to `url` of `body` as `content_type`, over plain HTTP; add any
+/// authentication, then send it.
+pub fn raw_post(url: String, content_type: &str, body: &'static str) -> reqwest::RequestBuilder {
+    http()
+        .post(url)
+        .header("content-type", content_type)
+        .body(body)
+}
+
+/// A client-credentials grant for `id` and `secret`, as a JSON body.
+pub fn grant(id: &str, secret: &str) -> Value {
+    serde_json::json!({
+        "grant_type": "client_credentials",
+        "client_id": id,
+        "client_secret": secret,
+        "audience": DEFAULT_AUDIENCE,
+    })
+}
+
+/// The grant of the emulator's admin credential.
+pub fn admin_grant(emulator: &Emulator) -> Value {
+    grant(
+        emulator.admin_client_id(),
+        emulator.admin_client_secret().expose_secret(),
+    )
+}
+
+/// POST `body` as JSON to the emulator's token endpoint.
+pub async fn post_token_request(emulator: &Emulator, body: Value) -> reqwest::Response {
+    http()
+        .post(emulator.token_url())
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A token for `id` and `secret` from the emulator's token endpoint, by a
+/// plain POST that must succeed.
+pub async fn token_for(emulator: &Emulator, id: &str, secret: &str) -> String {
+    let response = post_token_request(emulator, grant(id, secret)).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+/// An admin token from the emulator's token endpoint.
+pub async fn admin_token(emulator: &Emulator) -> String {
+    token_for(
+        emulator,
+        emulator.admin_client_id(),
+        emulator.admin_client_secret().expose_secret(),
+    )
+    .await
+}
+
+/// A client of the emulator with a fresh admin token as its static token.
+pub async fn admin_client(emulator: &Emulator) -> Client {
+    Client::with_static_token(&emulator.base_url(), admin_token(emulator).await).unwrap()
+}
+
+/// A body that creates cluster `name` from the first plan type, channel (with
+/// its default generation) and region that `parameters` list.
+pub fn cluster_body(parameters: &Parameters, name: &str) -> CreateClusterBody {
+    let channel = &parameters.channels[0];
+    CreateClusterBody {
+        name: name.into(),
+        description: None,
+        plan_type_id: parameters.cluster_plan_types[0].uuid.clone(),
+        channel_id: channel.uuid.clone(),
+        generation_id: channel.default_generation.uuid.clone(),
+        region_id: parameters.regions[0].uuid.clone(),
+        backup_region_id: None,
+        auto_update: None,
+        encryption: None,
+        hardware_packages: None,
+        identity_backend_checks_enabled: None,
+        stage_label: None,
+    }
+}
+
+/// Fetch `/clusters/parameters`, create cluster `name` from its first
+/// choices ([`cluster_body`]) and return the new cluster's id.
+pub async fn create_cluster(client: &Client, name: &str) -> String {
+    let parameters = client.get_parameters().await.expect("parameters");
+    client
+        .create_cluster(&cluster_body(&parameters, name))
+        .await
+        .expect("cluster created")
+        .cluster_id
 }
