@@ -50,3 +50,8 @@ pub mod types {
 #[cfg(test)]
 #[path = "corrections/mod.rs"]
 mod corrections;
+
+// The README's examples compile as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
