@@ -2,8 +2,7 @@
 //! file holds what is written by hand.
 
 use crate::{
-    auth::Auth, config::ClientBuilder, error::Error, pipeline::Pipeline, retry::RetryPolicy,
-    SecretString,
+    config::ClientBuilder, error::Error, pipeline::Pipeline, retry::RetryPolicy, SecretString,
 };
 
 /// A client of the Camunda 8 Administration API.
@@ -89,11 +88,5 @@ impl Client {
     pub async fn access_token(&self) -> Result<SecretString, Error> {
         use progenitor_client::ClientInfo;
         Ok(self.api.inner().auth.bearer().await?)
-    }
-
-    #[allow(dead_code)]
-    pub(crate) fn auth(&self) -> &Auth {
-        use progenitor_client::ClientInfo;
-        &self.api.inner().auth
     }
 }

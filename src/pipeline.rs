@@ -37,8 +37,7 @@ pub(crate) struct Operation {
     pub id: &'static str,
     /// The HTTP method, upper case.
     pub method: &'static str,
-    /// The path template.
-    #[allow(dead_code)]
+    /// The path template (in the call's tracing span).
     pub path: &'static str,
     /// Whether the operation needs a bearer token.
     pub authenticated: bool,
@@ -227,6 +226,7 @@ impl Client {
             "camunda_admin.call",
             operation = operation.id,
             method = operation.method,
+            path = operation.path,
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
