@@ -786,32 +786,41 @@ fn csv_media_type(doc: &mut Value) -> Vec<String> {
     places
 }
 
-fn uniform_error_bodies(doc: &mut Value) -> Vec<String> {
-    let mut places = Vec::new();
+/// A visitor of an operation's `responses`: path, method, the map.
+type VisitResponses<'a> = dyn FnMut(&str, &str, &mut Map<String, Value>) + 'a;
+
+/// Visit the `responses` map of every operation, with its path and method.
+fn each_operation_responses(doc: &mut Value, visit: &mut VisitResponses<'_>) {
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
-        return places;
+        return;
     };
-    let uniform = json!({ "text/plain": { "schema": { "type": "string" } } });
     for (path, item) in paths.iter_mut() {
         let Some(item) = item.as_object_mut() else {
             continue;
         };
         for (method, op) in item.iter_mut() {
-            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
-                continue;
-            };
-            for (status, response) in responses.iter_mut() {
-                let is_error = status.starts_with('4') || status.starts_with('5');
-                let Some(response) = response.as_object_mut().filter(|_| is_error) else {
-                    continue;
-                };
-                if response.get("content") != Some(&uniform) {
-                    response.insert("content".into(), uniform.clone());
-                    places.push(format!("/paths{path}/{method}/responses/{status}"));
-                }
+            if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                visit(path, method, responses);
             }
         }
     }
+}
+
+fn uniform_error_bodies(doc: &mut Value) -> Vec<String> {
+    let mut places = Vec::new();
+    let uniform = json!({ "text/plain": { "schema": { "type": "string" } } });
+    each_operation_responses(doc, &mut |path, method, responses| {
+        for (status, response) in responses.iter_mut() {
+            let is_error = status.starts_with('4') || status.starts_with('5');
+            let Some(response) = response.as_object_mut().filter(|_| is_error) else {
+                continue;
+            };
+            if response.get("content") != Some(&uniform) {
+                response.insert("content".into(), uniform.clone());
+                places.push(format!("/paths{path}/{method}/responses/{status}"));
+            }
+        }
+    });
     places
 }
 
@@ -820,37 +829,25 @@ fn uniform_error_bodies(doc: &mut Value) -> Vec<String> {
 /// an error that would carry (and show) its body, such as a created secret.
 fn any_2xx_is_success(doc: &mut Value) -> Vec<String> {
     let mut places = Vec::new();
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
-        return places;
-    };
-    for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else {
-            continue;
+    each_operation_responses(doc, &mut |path, method, responses| {
+        let success: Vec<&String> = responses
+            .keys()
+            .filter(|status| status.starts_with('2'))
+            .collect();
+        // The documented status stays (reports keep naming it); the range
+        // answers the same way for any other 2xx.
+        let [only] = success.as_slice() else {
+            return;
         };
-        for (method, op) in item.iter_mut() {
-            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
-                continue;
-            };
-            let success: Vec<String> = responses
-                .keys()
-                .filter(|status| status.starts_with('2'))
-                .cloned()
-                .collect();
-            if success.iter().any(|status| status == "2XX") {
-                continue;
-            }
-            // The documented status stays (reports keep naming it); the
-            // range answers the same way for any other 2xx.
-            if let [only] = success.as_slice() {
-                if only != "2XX" {
-                    if let Some(response) = responses.get(only).cloned() {
-                        responses.insert("2XX".into(), response);
-                        places.push(format!("/paths{path}/{method}/responses/{only}"));
-                    }
-                }
-            }
+        if only.as_str() == "2XX" {
+            return;
         }
-    }
+        let only = (*only).clone();
+        if let Some(response) = responses.get(&only).cloned() {
+            responses.insert("2XX".into(), response);
+            places.push(format!("/paths{path}/{method}/responses/{only}"));
+        }
+    });
     places
 }
 
