@@ -186,7 +186,7 @@ fn idempotent_operation(operation_id: &str) -> bool {
     crate::api::OPERATIONS
         .iter()
         .find(|op| op.id == operation_id)
-        .is_some_and(|op| matches!(op.method, "GET" | "PUT" | "DELETE" | "HEAD"))
+        .is_some_and(|op| matches!(op.http_method, "GET" | "PUT" | "DELETE" | "HEAD"))
 }
 
 /// The statuses generally worth a retry.

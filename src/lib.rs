@@ -3,8 +3,8 @@
 //! monitoring, secure connectivity and the activity log.
 //!
 //! Every operation of the API is a method of [`Client`], generated at build
-//! time from the OpenAPI document in `openapi/` after the corrections in
-//! `src/corrections/`. Models keep decoding when Camunda adds fields, and
+//! time from the OpenAPI document in `openapi/` after the corrections of
+//! `camunda-admin-codegen`. Models keep decoding when Camunda adds fields, and
 //! enums keep decoding when it adds values (they gain an `Unknown` variant).
 //!
 //! ```no_run
@@ -45,11 +45,6 @@ pub mod types {
     pub use crate::api::enums::*;
     pub use crate::api::types::*;
 }
-
-// The corrections run in build.rs and xtask; their unit tests run here too.
-#[cfg(test)]
-#[path = "corrections/mod.rs"]
-mod corrections;
 
 // The README's examples compile as doc tests.
 #[cfg(doctest)]

@@ -32,13 +32,20 @@ use crate::{
 #[derive(Debug)]
 pub(crate) struct Operation {
     /// The generated method name, as progenitor reports it to hooks.
-    pub method_name: &'static str,
+    pub rust_name: &'static str,
     /// The document's operationId.
     pub id: &'static str,
     /// The HTTP method, upper case.
-    pub method: &'static str,
+    pub http_method: &'static str,
     /// The path template (in the call's tracing span).
     pub path: &'static str,
+    /// The names of the path template's parameters, in order.
+    pub path_params: &'static [&'static str],
+    /// The credential scope the operation needs (`x-camunda-scope`): a
+    /// scope name, `any` (any valid token) or `none` (no token). The
+    /// emulator enforces it.
+    #[allow(dead_code)] // read by the emulator's tests; its router comes next
+    pub scope: &'static str,
     /// Whether the operation needs a bearer token.
     pub authenticated: bool,
     /// Whether its request or answer holds a secret: error bodies are withheld.
@@ -49,17 +56,54 @@ pub(crate) struct Operation {
 /// `build.rs` generates both from the same document.
 pub(crate) fn operation(method_name: &str) -> &'static Operation {
     static UNKNOWN: Operation = Operation {
-        method_name: "unknown",
+        rust_name: "unknown",
         id: "unknown",
-        method: "",
+        http_method: "",
         path: "",
+        path_params: &[],
+        scope: "unknown",
         authenticated: true,
         carries_secrets: true,
     };
     crate::api::OPERATIONS
         .iter()
-        .find(|op| op.method_name == method_name)
+        .find(|op| op.rust_name == method_name)
         .unwrap_or(&UNKNOWN)
+}
+
+/// Refuse path parameters that a URL parser (or a server decoding once
+/// more) would read as a dot segment or an empty segment: `..` as a secret
+/// name must not turn `DELETE /clusters/c1/secrets/..` into
+/// `DELETE /clusters/c1/`. Checked before any token fetch or request.
+pub(crate) fn check_path_params(operation: &Operation, values: &[&str]) -> Result<()> {
+    for (name, value) in operation.path_params.iter().zip(values) {
+        if is_dot_or_empty_segment(value) {
+            return Err(Error::InvalidRequest {
+                operation: operation.id,
+                reason: format!(
+                    "the path parameter {name} must not be empty, \".\" or \"..\" (also percent-encoded)"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Whether `value`, percent-decoded as often as it changes, is empty, `.`
+/// or `..`. Each round that decodes something makes the text shorter, so
+/// the loop ends.
+fn is_dot_or_empty_segment(value: &str) -> bool {
+    let mut text = std::borrow::Cow::Borrowed(value);
+    loop {
+        if matches!(text.as_ref(), "" | "." | "..") {
+            return true;
+        }
+        let decoded: Vec<u8> = percent_encoding::percent_decode_str(&text).collect();
+        if decoded.as_slice() == text.as_bytes() {
+            return false;
+        }
+        text = std::borrow::Cow::Owned(String::from_utf8_lossy(&decoded).into_owned());
+    }
 }
 
 /// Shared state of a client: how it authenticates and retries.
@@ -225,7 +269,7 @@ impl Client {
         let span = tracing::info_span!(
             "camunda_admin.call",
             operation = operation.id,
-            method = operation.method,
+            method = operation.http_method,
             path = operation.path,
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,

@@ -343,6 +343,22 @@ mod tests {
     }
 
     #[test]
+    fn each_route_needs_the_scope_and_has_the_parameters_the_document_names() {
+        for op in crate::api::OPERATIONS {
+            let route = by_id(op.id).expect("every operation has a route");
+            let scope = match route.access {
+                Access::Public => "none",
+                Access::AnyToken => "any",
+                Access::Scope(scope) => scope.display_name(),
+            };
+            assert_eq!(scope, op.scope, "{}", op.id);
+            assert_eq!(route.path, op.path, "{}", op.id);
+            let params = route.path.matches('{').count();
+            assert_eq!(params, op.path_params.len(), "{}", op.id);
+        }
+    }
+
+    #[test]
     fn literals_beat_parameters_and_parameters_are_decoded() {
         match find(&Method::GET, "/clusters/parameters") {
             Match::Found(r, p) => assert_eq!((r.id, p.len()), ("GetParameters", 0)),

@@ -254,7 +254,9 @@ fn operations(doc: &Value) -> BTreeMap<(String, String), Operation<'_>> {
             continue;
         };
         for (method, op) in item {
-            if crate::corrections::HTTP_METHODS.contains(&method.as_str()) && op.is_object() {
+            if camunda_admin_codegen::corrections::HTTP_METHODS.contains(&method.as_str())
+                && op.is_object()
+            {
                 out.insert(
                     (path.clone(), method.to_uppercase()),
                     Operation {

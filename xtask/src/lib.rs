@@ -12,11 +12,7 @@
 
 #![warn(missing_docs)]
 
-// Shared with build.rs, not copied. It is formatted where it lives, so
-// `cargo fmt -p xtask` does not follow this declaration into it.
-#[rustfmt::skip]
-#[path = "../../src/corrections/mod.rs"]
-mod corrections;
+use camunda_admin_codegen::corrections;
 
 pub mod cli;
 pub mod drift;

@@ -1,19 +1,17 @@
 //! Corrections to the published Administration API document.
 //!
 //! Camunda's published OpenAPI document describes the live API imperfectly
-//! (see `DESIGN.md`, "Defects of the published document"). Every defect the
+//! (CONTRIBUTING.md lists the defects). Every defect the
 //! SDK works around is corrected here, on the JSON document, before code
-//! generation. This file is shared, not copied: `build.rs` and `xtask`
-//! include it with `#[path]`, so the document the SDK is generated from and
-//! the document `cargo xtask check-spec` compares are corrected the same way.
+//! generation. `build.rs` (through the `generate` module) and `xtask` both
+//! depend on this module, so the document the SDK is generated from and the
+//! document `cargo xtask check-spec` compares are corrected the same way.
 //!
 //! Each correction reports the places it changed. An empty list means the
 //! source no longer has that defect, which `check-spec` reports so that a
 //! maintainer can retire the correction.
 //!
-//! Only `serde_json` is used here, so that both includers stay light.
-
-#![allow(dead_code)]
+//! Only `serde_json` is used here, so that xtask stays light.
 
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,0 +1,14 @@
+//! What turns the Administration API's OpenAPI document into the bindings of
+//! `camunda-admin`.
+//!
+//! - [`corrections`]: fixes of the published document's defects, applied to
+//!   the JSON before anything reads it. Shared by `camunda-admin`'s build
+//!   script and by `cargo xtask check-spec`, so both see the same document.
+//! - `generate` (feature `generate`): progenitor over the corrected
+//!   document, plus what progenitor cannot make (open enums, the public
+//!   methods of `camunda_admin::Client`, the operation table). Only the build
+//!   script needs it; xtask does not compile progenitor.
+
+pub mod corrections;
+#[cfg(feature = "generate")]
+pub mod generate;
