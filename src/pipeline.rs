@@ -12,19 +12,22 @@ use std::{
         atomic::{AtomicU32, Ordering},
         Mutex,
     },
-    time::Duration,
 };
 
 use futures_util::StreamExt;
 use progenitor_client::{ByteStream, ClientHooks, ClientInfo, OperationInfo, ResponseValue};
-use reqwest::header::{AUTHORIZATION, RETRY_AFTER};
+use reqwest::header::AUTHORIZATION;
 use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::{
     auth::Auth,
     error::{cut_body, ApiError, AuthError, Error, Result},
-    retry::{error_is_retryable, status_is_retryable, RetryPolicy},
+    retry::{
+        error_is_retryable, status_is_retryable,
+        timing::{pause_before_retry, retry_after},
+        RetryPolicy,
+    },
     Client, SecretString,
 };
 
@@ -223,13 +226,9 @@ impl ClientHooks<Pipeline> for crate::api::Client {
             let server_pause = result
                 .as_ref()
                 .ok()
-                .and_then(|response| retry_after(response.headers()))
-                .map(Duration::from_secs);
+                .and_then(|response| retry_after(response.headers()));
             retries += 1;
-            let pause = pipeline
-                .retry
-                .backoff(retries)
-                .max(server_pause.unwrap_or_default());
+            let pause = pause_before_retry(server_pause, || pipeline.retry.backoff(retries));
             if started.elapsed().saturating_add(pause) > pipeline.retry.deadline {
                 return result;
             }
@@ -377,7 +376,7 @@ async fn translate<E: ErrorBody>(
         }
         P::ErrorResponse(value) => {
             let status = value.status();
-            let retry_after = retry_after(value.headers());
+            let retry_after = retry_after(value.headers()).map(|d| d.as_secs());
             let body = if keeps_body(operation, status) {
                 value.into_inner().into_text().await
             } else {
@@ -387,7 +386,7 @@ async fn translate<E: ErrorBody>(
         }
         P::UnexpectedResponse(response) => {
             let status = response.status();
-            let retry_after = retry_after(response.headers());
+            let retry_after = retry_after(response.headers()).map(|d| d.as_secs());
             let body = if keeps_body(operation, status) {
                 read_limited(ByteStream::new(Box::pin(response.bytes_stream()))).await
             } else {
@@ -435,10 +434,6 @@ pub(crate) fn decode_reason(error: &serde_json::Error) -> String {
         error.line(),
         error.column()
     )
-}
-
-pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
-    headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()
 }
 
 /// Read at most a few KiB of an error body; the rest is not worth the wait.

@@ -53,7 +53,7 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<Look<T>>>,
 {
-    let deadline = crate::auth::token_cache::instant_after(Instant::now(), options.timeout);
+    let deadline = crate::retry::timing::instant_after(Instant::now(), options.timeout);
     loop {
         let last = match look().await? {
             Look::Done(value) => return Ok(value),
@@ -61,8 +61,7 @@ where
             Look::Pending(status) => status,
         };
         tracing::debug!(%what, status = %last, "still waiting");
-        if crate::auth::token_cache::instant_after(Instant::now(), options.poll_interval) > deadline
-        {
+        if crate::retry::timing::instant_after(Instant::now(), options.poll_interval) > deadline {
             return Err(Error::WaitTimedOut {
                 what,
                 last_status: last,

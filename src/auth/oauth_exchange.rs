@@ -15,7 +15,7 @@ use oauth2::{
 };
 
 use super::Credentials;
-use crate::pipeline::retry_after;
+use crate::retry::timing::retry_after;
 
 /// A token as the token service issued it.
 pub(crate) struct IssuedToken {
@@ -175,7 +175,7 @@ async fn send(
     let headers = response.headers().clone();
     if let Ok(mut l) = last.lock() {
         l.status = Some(status.as_u16());
-        l.retry_after = retry_after(&headers).map(Duration::from_secs);
+        l.retry_after = retry_after(&headers);
     }
     let body = response.bytes().await?;
     let mut builder = http::Response::builder().status(status);

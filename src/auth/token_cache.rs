@@ -28,7 +28,11 @@ use tokio::time::Instant;
 
 pub(crate) use super::oauth_exchange::{ExchangeError, IssuedToken};
 use super::token_store::{secret_digest, StoredFailure, StoredToken, TokenKey, TokenStore};
-use crate::{error::AuthError, SecretString};
+use crate::{
+    error::AuthError,
+    retry::timing::{self, instant_after},
+    SecretString,
+};
 
 /// How a slot fetches and keeps tokens.
 #[derive(Debug, Clone)]
@@ -87,8 +91,6 @@ struct FetchState {
 /// No token is trusted to live longer than this, whatever the service or a
 /// disk file says (keeps time arithmetic far from overflow).
 const MAX_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
-/// A longer `Retry-After` is read as this.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
 
 /// The shared state of one key and secret.
 pub(crate) struct TokenSlot {
@@ -422,8 +424,7 @@ impl TokenSlot {
                     retry_after,
                     reason,
                 }) => {
-                    let pause =
-                        backoff(attempt).max(retry_after.unwrap_or_default().min(MAX_RETRY_AFTER));
+                    let pause = timing::pause_before_retry(retry_after, || backoff(attempt));
                     tracing::debug!(client_id = %self.key.client_id, ?status, pause_ms = pause.as_millis() as u64, "token service unavailable; backing off");
                     if !patient || Instant::now() + pause > deadline {
                         return Err(FetchFailure::Other(AuthError::TokenServiceUnavailable {
@@ -441,13 +442,6 @@ impl TokenSlot {
 enum FetchFailure {
     Refused(u16),
     Other(AuthError),
-}
-
-/// `now + by`, or a far future where that would overflow (a configured
-/// `Duration::MAX` means "never").
-pub(crate) fn instant_after(now: Instant, by: Duration) -> Instant {
-    now.checked_add(by)
-        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
 }
 
 /// A token arriving `now` that lives `lifetime`: refresh `margin` before its
@@ -471,21 +465,10 @@ pub(crate) fn bearer_header(token: &SecretString) -> Option<HeaderValue> {
     Some(value)
 }
 
-/// Exponential backoff from 1 s, capped at 10 s, with up to 25 % jitter.
-pub(crate) fn backoff(attempt: u32) -> Duration {
-    let base =
-        Duration::from_secs(1u64 << attempt.saturating_sub(1).min(4)).min(Duration::from_secs(10));
-    base + base.mul_f64(jitter() * 0.25)
-}
-
-/// A number in [0, 1) from the process's hash seed and a counter: enough to
-/// spread retries of many processes, no extra dependency.
-pub(crate) fn jitter() -> f64 {
-    use std::hash::{BuildHasher, Hasher};
-    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+/// The crate's own pause between token requests: from 1 s, doubling, at
+/// most 10 s, with jitter.
+fn backoff(attempt: u32) -> Duration {
+    timing::backoff(attempt, Duration::from_secs(1), Duration::from_secs(10))
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 //! that, the statuses the API documents as "try again" are retried for their
 //! operation (see [`documented_retry_statuses`]).
 
+pub(crate) mod timing;
+
 use std::time::Duration;
 
 /// Bounds on retrying API calls. The default retries up to 3 times within
@@ -44,11 +46,7 @@ impl RetryPolicy {
 
     /// The pause before retry number `retry` (1-based), with jitter.
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
-        let base = self
-            .initial_backoff
-            .saturating_mul(1u32 << retry.saturating_sub(1).min(16))
-            .min(self.max_backoff);
-        base.saturating_add(base.mul_f64(crate::auth::token_cache::jitter() * 0.25))
+        timing::backoff(retry, self.initial_backoff, self.max_backoff)
     }
 }
 
