@@ -22,8 +22,12 @@ fn main() {
         .unwrap_or_else(|e| panic!("cannot read the OpenAPI document {source}: {e}"));
     let doc: serde_json::Value =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{source} is not JSON: {e}"));
-    let bindings = camunda_admin_codegen::generate::bindings(doc, &source);
-    let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("camunda_admin_api.rs");
-    fs::write(&out, bindings).expect("cannot write the generated bindings");
+    let bindings = camunda_admin_codegen::generate::bindings(doc)
+        .unwrap_or_else(|e| panic!("cannot generate bindings from {source}: {e}"));
+    let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    fs::write(out.join("camunda_admin_api.rs"), bindings.api)
+        .expect("cannot write the generated bindings");
+    fs::write(out.join("operations.rs"), bindings.operations)
+        .expect("cannot write the operation table");
+    fs::write(out.join("scopes.md"), bindings.scope_table).expect("cannot write the scope table");
 }

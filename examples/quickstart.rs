@@ -135,7 +135,7 @@ async fn tour(client: &Client, target: Target) -> Result<(), Box<dyn std::error:
         "channelId": channel.uuid,
         "generationId": channel.default_generation.uuid,
     }))?;
-    let cluster_id = client.create_cluster(&body).await?.cluster_id;
+    let cluster_id = client.create_cluster(body.clone()).await?.cluster_id;
     println!("created cluster {cluster_id}; waiting until it is Healthy");
     let cluster = client
         .wait_for_cluster_healthy(
@@ -149,13 +149,12 @@ async fn tour(client: &Client, target: Target) -> Result<(), Box<dyn std::error:
     let created = client
         .create_client(
             &cluster_id,
-            &types::CreateClusterClientBody {
-                client_name: "quickstart-worker".into(),
-                permissions: vec![
+            types::CreateClusterClientBody::builder()
+                .client_name("quickstart-worker")
+                .permissions(vec![
                     types::ClientPermission::Zeebe,
                     types::ClientPermission::Operate,
-                ],
-            },
+                ]),
         )
         .await?;
     let secret = created.client_secret.expose_secret();
@@ -175,12 +174,12 @@ async fn tour(client: &Client, target: Target) -> Result<(), Box<dyn std::error:
     client
         .update_ip_allowlist(
             &cluster_id,
-            &types::IpAllowListBody {
-                ipallowlist: vec![types::IpAllowlistEntry {
-                    ip: "203.0.113.0/24".into(),
-                    description: "office".into(),
-                }],
-            },
+            types::IpAllowListBody::builder().ipallowlist(vec![types::IpAllowlistEntry::try_from(
+                types::IpAllowlistEntry::builder()
+                    .ip("203.0.113.0/24")
+                    .description("office"),
+            )
+            .expect("a valid value")]),
         )
         .await?;
     println!("allowlist set to 203.0.113.0/24 (office)");
@@ -189,19 +188,16 @@ async fn tour(client: &Client, target: Target) -> Result<(), Box<dyn std::error:
     client
         .create_secret(
             &cluster_id,
-            &types::CreateSecretBody {
-                secret_name: "DB_PASSWORD".into(),
-                secret_value: "first value".into(),
-            },
+            types::CreateSecretBody::builder()
+                .secret_name("DB_PASSWORD")
+                .secret_value("first value"),
         )
         .await?;
     client
         .update_secret(
             &cluster_id,
             "DB_PASSWORD",
-            &types::UpdateSecretBody {
-                secret_value: "second value".into(),
-            },
+            types::UpdateSecretBody::builder().secret_value("second value"),
         )
         .await?;
     let secrets = client.get_secrets(&cluster_id).await?;

@@ -5,6 +5,7 @@
     missing_docs,
     dead_code,
     unreachable_patterns,
+    unused_imports,
     clippy::all,
     clippy::pedantic
 )]

@@ -72,8 +72,7 @@ impl Client {
 
     /// The retry policy of API calls.
     pub fn retry_policy(&self) -> RetryPolicy {
-        use progenitor_client::ClientInfo;
-        self.api.inner().retry
+        self.pipeline().retry
     }
 
     /// How many token requests this process has sent for this client's

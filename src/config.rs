@@ -74,6 +74,7 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     policy: TokenPolicy,
     retry: RetryPolicy,
+    max_response_bytes: Option<usize>,
 }
 
 impl ClientBuilder {
@@ -192,6 +193,15 @@ impl ClientBuilder {
         self
     }
 
+    /// The most bytes of a successful answer the client reads (default 32
+    /// MiB); a larger answer fails with [`Error::BodyTooLarge`]. For an
+    /// activity log beyond any cap, read it with
+    /// [`Client::get_csv_lines`](crate::Client::get_csv_lines).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     /// The `User-Agent` of API and token requests.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
@@ -267,6 +277,9 @@ impl ClientBuilder {
             Pipeline {
                 auth,
                 retry: self.retry,
+                max_response_bytes: self
+                    .max_response_bytes
+                    .unwrap_or(crate::pipeline::body::DEFAULT_MAX_RESPONSE_BYTES),
             },
         )
     }
@@ -306,6 +319,12 @@ impl ClientBuilder {
 pub(crate) fn check_url(what: &str, url: &str) -> Result<(), Error> {
     let parsed =
         reqwest::Url::parse(url).map_err(|e| Error::Config(format!("invalid {what}: {e}")))?;
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        // Paths are appended to the base URL: a query would end up in front of them.
+        return Err(Error::Config(format!(
+            "the {what} {url:?} has a query or a fragment; give the URL without them"
+        )));
+    }
     if !parsed.username().is_empty() || parsed.password().is_some() {
         // Never echo it: the user part may hold a password.
         return Err(Error::Config(format!(
@@ -418,6 +437,35 @@ mod tests {
             "{debug}"
         );
         assert!(!debug.contains("\"secret\""), "{debug}");
+    }
+
+    #[test]
+    fn urls_with_a_query_or_a_fragment_are_refused() {
+        for url in [
+            "https://api.example.com/?x=1",
+            "https://api.example.com/#top",
+            "https://api.example.com?",
+        ] {
+            let error = ClientBuilder::new()
+                .base_url(url)
+                .static_token("t")
+                .build()
+                .expect_err(url);
+            assert!(
+                matches!(&error, Error::Config(m) if m.contains("query or a fragment")),
+                "{error}"
+            );
+            let error = ClientBuilder::new()
+                .token_url(url)
+                .credentials("id", "secret")
+                .no_disk_cache()
+                .build()
+                .expect_err(url);
+            assert!(
+                matches!(&error, Error::Config(m) if m.contains("token URL")),
+                "{error}"
+            );
+        }
     }
 
     #[test]

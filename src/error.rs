@@ -5,9 +5,14 @@
 //! API outside 2xx, [`Error::Decode`] for an answer that does not parse,
 //! [`Error::Transport`] for a request that got no answer. No variant's
 //! `Display` or `Debug` holds a secret: bodies are cut to
-//! [`MAX_BODY_CHARS`], decode errors keep only their position.
+//! [`MAX_BODY_CHARS`] and cleared of the client's secrets and tokens, decode
+//! errors keep only their position.
+
+use std::time::Duration;
 
 use reqwest::StatusCode;
+
+use crate::retry::{verdict, Failure, Verdict};
 
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -55,6 +60,38 @@ pub enum Error {
     /// The client configuration is unusable.
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// The answer's body is larger than the client reads
+    /// ([`crate::ClientBuilder::max_response_bytes`]); reading stopped there.
+    #[error("the answer to {operation} is larger than {limit} bytes; reading stopped there")]
+    BodyTooLarge {
+        /// The operation id.
+        operation: &'static str,
+        /// The cap, in bytes.
+        limit: usize,
+    },
+    /// A create failed because what it would create exists already (a
+    /// `CreateSecret` answered 409 and the cluster has a secret of that
+    /// name). Not retryable; [`Error::status`] is 409.
+    #[error("{operation}: {name:?} exists already")]
+    AlreadyExists {
+        /// The operation id.
+        operation: &'static str,
+        /// The name that is taken.
+        name: String,
+    },
+    /// A create failed with a status that does not prove nothing was
+    /// created, and a read found that it may have been (a cluster of that
+    /// name created since the call began), or could not tell. Not sent
+    /// again, so nothing is created twice; look before you retry.
+    #[error("{operation} answered HTTP {status}, but it may have created {}; not sent again", match .existing_id { Some(id) => format!("the resource {id}"), None => "the resource (the read that would tell failed)".to_owned() })]
+    MaybeCreated {
+        /// The operation id.
+        operation: &'static str,
+        /// The status of the failed create.
+        status: u16,
+        /// The id of what the read found, if the read succeeded.
+        existing_id: Option<String>,
+    },
     /// A wait ended on a status that will not turn good by itself.
     #[error("gave up waiting for {what}: it is {status}")]
     WaitFailed {
@@ -78,15 +115,34 @@ pub enum Error {
 /// An answer of the API outside 2xx.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{operation} failed with HTTP {status}{}", body_suffix(.body))]
+#[non_exhaustive]
 pub struct ApiError {
     /// The operation id, such as `CreateCluster`.
     pub operation: &'static str,
     /// The HTTP status.
     pub status: StatusCode,
-    /// The start of the answer's body, at most [`MAX_BODY_CHARS`] characters.
+    /// The start of the answer's body, at most [`MAX_BODY_CHARS`]
+    /// characters, without the client's secrets or tokens (empty or a note
+    /// for operations that carry secrets).
     pub body: String,
-    /// Seconds the server asked to wait (`Retry-After`), when it said.
-    pub retry_after: Option<u64>,
+    /// How long the server asked to wait (`Retry-After`), when it said.
+    pub retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    pub(crate) fn new(
+        operation: &'static str,
+        status: StatusCode,
+        body: String,
+        retry_after: Option<Duration>,
+    ) -> Self {
+        Self {
+            operation,
+            status,
+            body,
+            retry_after,
+        }
+    }
 }
 
 fn body_suffix(body: &str) -> String {
@@ -143,26 +199,29 @@ impl Error {
                 status.and_then(|s| StatusCode::from_u16(s).ok())
             }
             Error::Auth(AuthError::TokenRejected { .. }) => Some(StatusCode::UNAUTHORIZED),
+            Error::MaybeCreated { status, .. } => StatusCode::from_u16(*status).ok(),
+            Error::AlreadyExists { .. } => Some(StatusCode::CONFLICT),
             _ => None,
         }
     }
 
-    /// Whether sending the same call again is safe and may succeed: the
-    /// statuses the API documents as "try again" for the operation, 429 and
-    /// 503 (nothing was done), 408, 502, 504 and lost connections for GET,
-    /// PUT and DELETE, a refused connection for any method, and an
-    /// unavailable token service. A POST that may have reached the server is
-    /// not retryable: it could create twice.
+    /// Whether sending the same call again is safe and may succeed. The
+    /// pipeline asks the same rule before each of its own resends (see
+    /// [`crate::retry`]), so this is `true` exactly for the failures it
+    /// would send again, whatever retry budget it had left: a refused
+    /// connection or a 429 for any operation; 408, 502, 503, 504 and lost
+    /// answers for GET, PUT and DELETE; the statuses the API documents as
+    /// "try again" (for the two creates among them, only after the read
+    /// that showed nothing was created); an unavailable token service. A
+    /// POST that may have reached the server is not retryable.
     pub fn is_retryable(&self) -> bool {
+        let judged = |operation: &str, failure| {
+            crate::operation::by_id(operation)
+                .is_some_and(|op| verdict(op, failure) != Verdict::Final)
+        };
         match self {
-            Error::Transport { operation, source } => {
-                source.is_connect() || idempotent_operation(operation)
-            }
-            Error::Api(e) => {
-                crate::retry::documented_retry_statuses(e.operation).contains(&e.status.as_u16())
-                    || matches!(e.status.as_u16(), 429 | 503)
-                    || (is_retryable_status(e.status) && idempotent_operation(e.operation))
-            }
+            Error::Transport { operation, source } => judged(operation, Failure::of(source)),
+            Error::Api(e) => judged(e.operation, Failure::Status(e.status.as_u16())),
             Error::Auth(AuthError::TokenServiceUnavailable { .. }) => true,
             _ => false,
         }
@@ -180,18 +239,6 @@ impl Error {
             _ => None,
         }
     }
-}
-
-fn idempotent_operation(operation_id: &str) -> bool {
-    crate::api::OPERATIONS
-        .iter()
-        .find(|op| op.id == operation_id)
-        .is_some_and(|op| matches!(op.http_method, "GET" | "PUT" | "DELETE" | "HEAD"))
-}
-
-/// The statuses generally worth a retry.
-pub fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
 }
 
 /// Cut `text` to at most [`MAX_BODY_CHARS`] characters.

@@ -24,9 +24,12 @@ pub mod config;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod error;
+mod operation;
 mod pipeline;
+mod redact;
 pub mod retry;
 mod secret;
+mod undeclared;
 pub mod wait;
 
 pub use auth::{
@@ -38,6 +41,7 @@ pub use config::{ClientBuilder, DEFAULT_AUDIENCE, DEFAULT_BASE_URL, DEFAULT_TOKE
 pub use error::{ApiError, AuthError, Error, Result};
 pub use retry::RetryPolicy;
 pub use secret::SecretString;
+pub use undeclared::Undeclared;
 pub use wait::WaitOptions;
 
 /// Request and response types of the API, generated from the OpenAPI document.
@@ -45,6 +49,8 @@ pub mod types {
     pub use crate::api::enums::*;
     pub use crate::api::types::*;
 }
+
+pub use api::request;
 
 // The README's examples compile as doc tests.
 #[cfg(doctest)]

@@ -234,9 +234,10 @@ async fn get_schedule_documented_errors_are_api_errors() {
 // --- UpdateSchedule --------------------------------------------------------
 
 fn schedule_body() -> types::BackupScheduleBody {
-    types::BackupScheduleBody {
-        schedule: "*/30 * * * *".into(),
-    }
+    types::BackupScheduleBody::try_from(
+        types::BackupScheduleBody::builder().schedule("*/30 * * * *"),
+    )
+    .expect("a valid value")
 }
 
 #[tokio::test]
@@ -251,7 +252,7 @@ async fn update_schedule_puts_the_cron_expression() {
     .await;
 
     let schedule = client(&server)
-        .update_schedule(CLUSTER_ID, &schedule_body())
+        .update_schedule(CLUSTER_ID, schedule_body())
         .await
         .expect("UpdateSchedule succeeds");
 
@@ -266,7 +267,7 @@ async fn update_schedule_documented_errors_are_api_errors() {
         Route::new("PUT", cluster_path("/backups/schedule")),
         &[400, 403, 404],
         "UpdateSchedule",
-        |c| async move { c.update_schedule(CLUSTER_ID, &schedule_body()).await },
+        |c| async move { c.update_schedule(CLUSTER_ID, schedule_body()).await },
     )
     .await;
 }

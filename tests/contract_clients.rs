@@ -19,10 +19,12 @@ fn client_path() -> String {
 }
 
 fn create_client_body() -> types::CreateClusterClientBody {
-    types::CreateClusterClientBody {
-        client_name: "ci-pipeline".into(),
-        permissions: vec![ClientPermission::Zeebe, ClientPermission::Secrets],
-    }
+    types::CreateClusterClientBody::try_from(
+        types::CreateClusterClientBody::builder()
+            .client_name("ci-pipeline")
+            .permissions(vec![ClientPermission::Zeebe, ClientPermission::Secrets]),
+    )
+    .expect("a valid value")
 }
 
 /// A created client as CreateClient answers it.
@@ -99,7 +101,7 @@ async fn create_client_posts_name_and_permissions_and_returns_the_secret_once() 
     .await;
 
     let created = client(&server)
-        .create_client(CLUSTER_ID, &create_client_body())
+        .create_client(CLUSTER_ID, create_client_body())
         .await
         .expect("CreateClient succeeds");
 
@@ -131,13 +133,15 @@ async fn create_client_with_empty_permissions_omits_the_field() {
         Reply::Json(created_client_json()),
     )
     .await;
-    let body = types::CreateClusterClientBody {
-        client_name: "all-permissions".into(),
-        permissions: vec![],
-    };
+    let body = types::CreateClusterClientBody::try_from(
+        types::CreateClusterClientBody::builder()
+            .client_name("all-permissions")
+            .permissions(vec![]),
+    )
+    .expect("a valid value");
 
     client(&server)
-        .create_client(CLUSTER_ID, &body)
+        .create_client(CLUSTER_ID, body.clone())
         .await
         .expect("CreateClient succeeds");
 
@@ -161,7 +165,7 @@ async fn create_client_answer_without_audience_decodes() {
     .await;
 
     let created = client(&server)
-        .create_client(CLUSTER_ID, &create_client_body())
+        .create_client(CLUSTER_ID, create_client_body())
         .await
         .expect("a created client without audience decodes");
 
@@ -178,7 +182,7 @@ async fn create_client_documented_errors_are_api_errors() {
         Route::new("POST", cluster_path("/clients")),
         &[400, 403, 404],
         "CreateClient",
-        |c| async move { c.create_client(CLUSTER_ID, &create_client_body()).await },
+        |c| async move { c.create_client(CLUSTER_ID, create_client_body()).await },
     )
     .await;
 }

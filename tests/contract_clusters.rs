@@ -106,20 +106,22 @@ async fn get_clusters_undocumented_500_is_an_api_error() {
 // --- CreateCluster ---------------------------------------------------------
 
 fn create_cluster_body() -> types::CreateClusterBody {
-    types::CreateClusterBody {
-        name: "orders-prod".into(),
-        plan_type_id: "5f7b6c10-2a3d-4e5f-8a9b-0c1d2e3f4a5b".into(),
-        region_id: "2f8e1b6a-3c4d-4e5f-9a8b-7c6d5e4f3a2b".into(),
-        channel_id: "6c5d4e3f-2a1b-4c0d-9e8f-7a6b5c4d3e2f".into(),
-        generation_id: "0d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into(),
-        auto_update: Some(false),
-        backup_region_id: None,
-        description: Some("order processing, production".into()),
-        encryption: Some(ClusterEncryptionKey::Hardware),
-        hardware_packages: None,
-        identity_backend_checks_enabled: Some(true),
-        stage_label: Some(CamundaClusterStage::Prod),
-    }
+    types::CreateClusterBody::try_from(
+        types::CreateClusterBody::builder()
+            .name("orders-prod")
+            .plan_type_id("5f7b6c10-2a3d-4e5f-8a9b-0c1d2e3f4a5b")
+            .region_id("2f8e1b6a-3c4d-4e5f-9a8b-7c6d5e4f3a2b")
+            .channel_id("6c5d4e3f-2a1b-4c0d-9e8f-7a6b5c4d3e2f")
+            .generation_id("0d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+            .auto_update(Some(false))
+            .backup_region_id(None)
+            .description(Some("order processing, production".to_owned()))
+            .encryption(Some(ClusterEncryptionKey::Hardware))
+            .hardware_packages(None)
+            .identity_backend_checks_enabled(Some(true))
+            .stage_label(Some(CamundaClusterStage::Prod)),
+    )
+    .expect("a valid value")
 }
 
 #[tokio::test]
@@ -145,7 +147,7 @@ async fn create_cluster_posts_the_body_and_returns_the_new_id() {
     .await;
 
     let created = client(&server)
-        .create_cluster(&create_cluster_body())
+        .create_cluster(create_cluster_body())
         .await
         .expect("CreateCluster succeeds");
 
@@ -157,18 +159,26 @@ async fn create_cluster_posts_the_body_and_returns_the_new_id() {
 async fn create_cluster_documented_errors_are_api_errors() {
     assert_api_errors(
         Route::new("POST", "/clusters"),
-        &[400, 503],
+        &[400],
         "CreateCluster",
-        |c| async move { c.create_cluster(&create_cluster_body()).await },
+        |c| async move { c.create_cluster(create_cluster_body()).await },
     )
     .await;
 }
 
 /// 503 on CreateCluster means creation is switched off for now (defect 8):
-/// the caller learns when to come back and that it may try again.
+/// once a read shows no such cluster was made, the caller learns when to
+/// come back and that it may try again.
 #[tokio::test]
 async fn create_cluster_503_keeps_retry_after() {
     let server = MockServer::start_async().await;
+    let _no_clusters = expect(
+        &server,
+        &Route::new("GET", "/clusters"),
+        None,
+        Reply::Json(json!([])),
+    )
+    .await;
     let mock = server
         .mock_async(|when, then| {
             Route::new("POST", "/clusters").apply(when);
@@ -179,14 +189,12 @@ async fn create_cluster_503_keeps_retry_after() {
         .await;
 
     let error = client(&server)
-        .create_cluster(&create_cluster_body())
+        .create_cluster(create_cluster_body())
         .await
         .expect_err("CreateCluster answered 503");
 
-    assert!(
-        mock.calls_async().await >= 1,
-        "CreateCluster reached the server"
-    );
+    // Two minutes is beyond the retry deadline: sent once, not again.
+    mock.assert_calls_async(1).await;
     assert!(error.is_retryable(), "503 is retryable: {error:?}");
     match error {
         Error::Api(ApiError {
@@ -196,7 +204,7 @@ async fn create_cluster_503_keeps_retry_after() {
             ..
         }) => {
             assert_eq!(status.as_u16(), 503);
-            assert_eq!(retry_after, Some(120));
+            assert_eq!(retry_after, Some(std::time::Duration::from_secs(120)));
             assert_eq!(operation, "CreateCluster");
         }
         other => panic!("expected Error::Api, got {other:?}"),
@@ -464,12 +472,13 @@ async fn base_url_with_trailing_slash_hits_the_same_paths() {
 // --- UpdateCluster ---------------------------------------------------------
 
 fn update_cluster_body() -> types::UpdateClusterBody {
-    types::UpdateClusterBody {
-        name: Some("orders-prod-eu".into()),
-        description: Some("orders, EU region".into()),
-        stage_label: Some(CamundaClusterStage::Stage),
-        ..Default::default()
-    }
+    types::UpdateClusterBody::try_from(
+        types::UpdateClusterBody::builder()
+            .name(Some("orders-prod-eu".to_owned()))
+            .description(Some("orders, EU region".to_owned()))
+            .stage_label(Some(CamundaClusterStage::Stage)),
+    )
+    .expect("a valid value")
 }
 
 #[tokio::test]
@@ -488,7 +497,7 @@ async fn update_cluster_patches_only_the_given_fields() {
     .await;
 
     let () = client(&server)
-        .update_cluster(CLUSTER_ID, &update_cluster_body())
+        .update_cluster(CLUSTER_ID, update_cluster_body())
         .await
         .expect("UpdateCluster succeeds");
 
@@ -501,7 +510,7 @@ async fn update_cluster_documented_errors_are_api_errors() {
         Route::new("PATCH", cluster_path("")),
         &[404],
         "UpdateCluster",
-        |c| async move { c.update_cluster(CLUSTER_ID, &update_cluster_body()).await },
+        |c| async move { c.update_cluster(CLUSTER_ID, update_cluster_body()).await },
     )
     .await;
 }
@@ -544,10 +553,12 @@ const PRIMARY_KEY: &str =
     "arn:aws:kms:eu-west-1:123456789012:key/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
 
 fn encryption_body() -> types::UpdateClusterEncryptionBody {
-    types::UpdateClusterEncryptionBody {
-        primary_encryption_key_id: PRIMARY_KEY.into(),
-        secondary_encryption_key_id: None,
-    }
+    types::UpdateClusterEncryptionBody::try_from(
+        types::UpdateClusterEncryptionBody::builder()
+            .primary_encryption_key_id(PRIMARY_KEY)
+            .secondary_encryption_key_id(None),
+    )
+    .expect("a valid value")
 }
 
 #[tokio::test]
@@ -568,7 +579,7 @@ async fn update_cluster_encryption_puts_the_key_and_returns_the_cluster() {
     .await;
 
     let cluster = client(&server)
-        .update_cluster_encryption(CLUSTER_ID, &encryption_body())
+        .update_cluster_encryption(CLUSTER_ID, encryption_body())
         .await
         .expect("UpdateClusterEncryption succeeds");
 
@@ -590,7 +601,7 @@ async fn update_cluster_encryption_documented_errors_are_api_errors() {
         &[400, 403, 404, 409],
         "UpdateClusterEncryption",
         |c| async move {
-            c.update_cluster_encryption(CLUSTER_ID, &encryption_body())
+            c.update_cluster_encryption(CLUSTER_ID, encryption_body())
                 .await
         },
     )
@@ -600,10 +611,12 @@ async fn update_cluster_encryption_documented_errors_are_api_errors() {
 // --- TriggerFailover -------------------------------------------------------
 
 fn failover_body() -> types::TriggerFailoverBody {
-    types::TriggerFailoverBody {
-        backup_ids: vec![BACKUP_ID.into(), "1741857600000".into()],
-        restore_backup_id: BACKUP_ID.into(),
-    }
+    types::TriggerFailoverBody::try_from(
+        types::TriggerFailoverBody::builder()
+            .backup_ids(vec![BACKUP_ID.into(), "1741857600000".into()])
+            .restore_backup_id(BACKUP_ID),
+    )
+    .expect("a valid value")
 }
 
 #[tokio::test]
@@ -621,7 +634,7 @@ async fn trigger_failover_posts_backups_and_decodes_the_outcome() {
     .await;
 
     let result = client(&server)
-        .trigger_failover(CLUSTER_ID, &failover_body())
+        .trigger_failover(CLUSTER_ID, failover_body())
         .await
         .expect("TriggerFailover succeeds");
 
@@ -646,7 +659,7 @@ async fn trigger_failover_documented_errors_are_api_errors() {
         Route::new("POST", cluster_path("/failover")),
         &[400, 403, 404, 409, 422],
         "TriggerFailover",
-        |c| async move { c.trigger_failover(CLUSTER_ID, &failover_body()).await },
+        |c| async move { c.trigger_failover(CLUSTER_ID, failover_body()).await },
     )
     .await;
 }

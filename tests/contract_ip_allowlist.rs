@@ -10,14 +10,18 @@ use serde_json::{json, Value};
 
 fn entries() -> Vec<IpAllowlistEntry> {
     vec![
-        IpAllowlistEntry {
-            ip: "203.0.113.0/24,198.51.100.7/32".into(),
-            description: "office Brussels".into(),
-        },
-        IpAllowlistEntry {
-            ip: "192.0.2.10".into(),
-            description: "CI runner".into(),
-        },
+        IpAllowlistEntry::try_from(
+            IpAllowlistEntry::builder()
+                .ip("203.0.113.0/24,198.51.100.7/32")
+                .description("office Brussels"),
+        )
+        .expect("a valid value"),
+        IpAllowlistEntry::try_from(
+            IpAllowlistEntry::builder()
+                .ip("192.0.2.10")
+                .description("CI runner"),
+        )
+        .expect("a valid value"),
     ]
 }
 
@@ -44,9 +48,7 @@ async fn update_ip_allowlist_puts_the_entries() {
     let () = client(&server)
         .update_ip_allowlist(
             CLUSTER_ID,
-            &types::IpAllowListBody {
-                ipallowlist: entries(),
-            },
+            types::IpAllowListBody::builder().ipallowlist(entries()),
         )
         .await
         .expect("UpdateIpAllowlist succeeds");
@@ -68,9 +70,7 @@ async fn update_ip_allowlist_with_no_entries_sends_an_empty_list() {
     client(&server)
         .update_ip_allowlist(
             CLUSTER_ID,
-            &types::IpAllowListBody {
-                ipallowlist: vec![],
-            },
+            types::IpAllowListBody::builder().ipallowlist(vec![]),
         )
         .await
         .expect("UpdateIpAllowlist succeeds");
@@ -87,9 +87,7 @@ async fn update_ip_allowlist_undocumented_500_is_an_api_error() {
         |c| async move {
             c.update_ip_allowlist(
                 CLUSTER_ID,
-                &types::IpAllowListBody {
-                    ipallowlist: entries(),
-                },
+                types::IpAllowListBody::builder().ipallowlist(entries()),
             )
             .await
         },
@@ -113,9 +111,7 @@ async fn update_ip_whitelist_puts_the_entries_under_the_old_name() {
     let () = client(&server)
         .update_ip_whitelist(
             CLUSTER_ID,
-            &types::IpWhiteListBody {
-                ipwhitelist: entries(),
-            },
+            types::IpWhiteListBody::builder().ipwhitelist(entries()),
         )
         .await
         .expect("UpdateIpWhitelist succeeds");
@@ -132,9 +128,7 @@ async fn update_ip_whitelist_undocumented_500_is_an_api_error() {
         |c| async move {
             c.update_ip_whitelist(
                 CLUSTER_ID,
-                &types::IpWhiteListBody {
-                    ipwhitelist: entries(),
-                },
+                types::IpWhiteListBody::builder().ipwhitelist(entries()),
             )
             .await
         },

@@ -17,12 +17,11 @@ const EMAIL: &str = "a+b@example.com";
 const MEMBER_PATH: &str = "/members/a+b@example.com";
 
 fn member_body() -> types::PostMemberBody {
-    types::PostMemberBody {
-        org_roles: vec![
-            AssignableOrganizationRoleType::Developer,
-            AssignableOrganizationRoleType::Analyst,
-        ],
-    }
+    types::PostMemberBody::try_from(types::PostMemberBody::builder().org_roles(vec![
+        AssignableOrganizationRoleType::Developer,
+        AssignableOrganizationRoleType::Analyst,
+    ]))
+    .expect("a valid value")
 }
 
 // --- GetMembers ------------------------------------------------------------
@@ -87,7 +86,7 @@ async fn update_members_posts_roles_to_the_email_path() {
     .await;
 
     let () = client(&server)
-        .update_members(EMAIL, &member_body())
+        .update_members(EMAIL, member_body())
         .await
         .expect("UpdateMembers succeeds");
 
@@ -100,7 +99,7 @@ async fn update_members_documented_errors_are_api_errors() {
         Route::new("POST", MEMBER_PATH),
         &[400, 403],
         "UpdateMembers",
-        |c| async move { c.update_members(EMAIL, &member_body()).await },
+        |c| async move { c.update_members(EMAIL, member_body()).await },
     )
     .await;
 }

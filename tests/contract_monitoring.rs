@@ -192,9 +192,10 @@ async fn get_monitoring_clients_documented_errors_are_api_errors() {
 // --- CreateMonitoringClient ------------------------------------------------
 
 fn create_body() -> types::CreateMonitoringClientBody {
-    types::CreateMonitoringClientBody {
-        username: "prometheus".into(),
-    }
+    types::CreateMonitoringClientBody::try_from(
+        types::CreateMonitoringClientBody::builder().username("prometheus"),
+    )
+    .expect("a valid value")
 }
 
 #[tokio::test]
@@ -209,7 +210,7 @@ async fn create_monitoring_client_returns_a_hidden_password() {
     .await;
 
     let created = client(&server)
-        .create_monitoring_client(CLUSTER_ID, &create_body())
+        .create_monitoring_client(CLUSTER_ID, create_body())
         .await
         .expect("CreateMonitoringClient succeeds");
 
@@ -228,7 +229,7 @@ async fn create_monitoring_client_documented_errors_are_api_errors() {
         Route::new("POST", cluster_path("/monitoring/clients")),
         &[404],
         "CreateMonitoringClient",
-        |c| async move { c.create_monitoring_client(CLUSTER_ID, &create_body()).await },
+        |c| async move { c.create_monitoring_client(CLUSTER_ID, create_body()).await },
     )
     .await;
 }

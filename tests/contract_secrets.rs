@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::collections::HashMap;
-
 use camunda_admin::{types, SecretString};
 use common::{
     assert_api_errors, assert_debug_hides, client, cluster_path, expect, Reply, Route, CLUSTER_ID,
@@ -24,16 +22,19 @@ fn secret_path() -> String {
 }
 
 fn create_secret_body() -> types::CreateSecretBody {
-    types::CreateSecretBody {
-        secret_name: SECRET_NAME.into(),
-        secret_value: SecretString::new(SECRET_VALUE),
-    }
+    types::CreateSecretBody::try_from(
+        types::CreateSecretBody::builder()
+            .secret_name(SECRET_NAME)
+            .secret_value(SecretString::new(SECRET_VALUE)),
+    )
+    .expect("a valid value")
 }
 
 fn update_secret_body() -> types::UpdateSecretBody {
-    types::UpdateSecretBody {
-        secret_value: NEW_SECRET_VALUE.into(),
-    }
+    types::UpdateSecretBody::try_from(
+        types::UpdateSecretBody::builder().secret_value(NEW_SECRET_VALUE),
+    )
+    .expect("a valid value")
 }
 
 // --- GetSecrets ------------------------------------------------------------
@@ -87,7 +88,6 @@ async fn get_secrets_of_a_cluster_without_secrets_is_empty() {
         .expect("GetSecrets succeeds");
 
     mock.assert_async().await;
-    let secrets: HashMap<String, SecretString> = secrets.into();
     assert!(secrets.is_empty());
 }
 
@@ -121,7 +121,7 @@ async fn create_secret_posts_the_real_value_and_hides_it_from_debug() {
     assert_eq!(body.secret_value.expose_secret(), SECRET_VALUE);
 
     let () = client(&server)
-        .create_secret(CLUSTER_ID, &body)
+        .create_secret(CLUSTER_ID, body.clone())
         .await
         .expect("CreateSecret succeeds");
 
@@ -135,7 +135,7 @@ async fn create_secret_documented_errors_are_api_errors() {
         Route::new("POST", cluster_path("/secrets")),
         &[400, 403, 404, 409],
         "CreateSecret",
-        |c| async move { c.create_secret(CLUSTER_ID, &create_secret_body()).await },
+        |c| async move { c.create_secret(CLUSTER_ID, create_secret_body()).await },
     )
     .await;
 }
@@ -157,7 +157,7 @@ async fn update_secret_puts_the_real_value_to_the_encoded_name() {
     assert_eq!(body.secret_value.expose_secret(), NEW_SECRET_VALUE);
 
     let () = client(&server)
-        .update_secret(CLUSTER_ID, SECRET_NAME, &body)
+        .update_secret(CLUSTER_ID, SECRET_NAME, body.clone())
         .await
         .expect("UpdateSecret succeeds");
 
@@ -171,7 +171,7 @@ async fn update_secret_documented_errors_are_api_errors() {
         &[403, 404, 409],
         "UpdateSecret",
         |c| async move {
-            c.update_secret(CLUSTER_ID, SECRET_NAME, &update_secret_body())
+            c.update_secret(CLUSTER_ID, SECRET_NAME, update_secret_body())
                 .await
         },
     )

@@ -16,10 +16,12 @@ fn path() -> String {
 }
 
 fn activate_body() -> types::ActivateSecureConnectivityBody {
-    types::ActivateSecureConnectivityBody {
-        allowed_principals: vec![PRINCIPAL.into()],
-        allowed_regions: vec!["eu-west-1".into(), "eu-central-1".into()],
-    }
+    types::ActivateSecureConnectivityBody::try_from(
+        types::ActivateSecureConnectivityBody::builder()
+            .allowed_principals(vec![PRINCIPAL.into()])
+            .allowed_regions(vec!["eu-west-1".into(), "eu-central-1".into()]),
+    )
+    .expect("a valid value")
 }
 
 // --- GetSecureConnectivityStatus -------------------------------------------
@@ -148,7 +150,7 @@ async fn activate_secure_connectivity_posts_principals_and_regions() {
     .await;
 
     let () = client(&server)
-        .activate_secure_connectivity(CLUSTER_ID, &activate_body())
+        .activate_secure_connectivity(CLUSTER_ID, activate_body())
         .await
         .expect("ActivateSecureConnectivity succeeds");
 
@@ -162,7 +164,7 @@ async fn activate_secure_connectivity_documented_errors_are_api_errors() {
         &[403, 404, 409],
         "ActivateSecureConnectivity",
         |c| async move {
-            c.activate_secure_connectivity(CLUSTER_ID, &activate_body())
+            c.activate_secure_connectivity(CLUSTER_ID, activate_body())
                 .await
         },
     )

@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use camunda_admin::{emulator::Emulator, types, Client, Error, WaitOptions};
-use common::{create_cluster, start_emulator, start_with_members_only_credential, FAST_RETRIES};
+use common::{create_cluster, fast_retries, start_emulator, start_with_members_only_credential};
 
 const QUICK_WAIT: WaitOptions = WaitOptions {
     timeout: Duration::from_secs(30),
@@ -19,7 +19,7 @@ const QUICK_WAIT: WaitOptions = WaitOptions {
 fn fast_client(emulator: &Emulator) -> Client {
     emulator
         .client_builder()
-        .retry(FAST_RETRIES)
+        .retry(fast_retries())
         .build()
         .expect("client")
 }
@@ -44,10 +44,9 @@ async fn the_quickstart_lifecycle_with_one_token() {
     let created = client
         .create_client(
             &cluster_id,
-            &types::CreateClusterClientBody {
-                client_name: "worker".into(),
-                permissions: vec![types::ClientPermission::Zeebe],
-            },
+            types::CreateClusterClientBody::builder()
+                .client_name("worker")
+                .permissions(vec![types::ClientPermission::Zeebe]),
         )
         .await
         .expect("client created");
@@ -66,12 +65,12 @@ async fn the_quickstart_lifecycle_with_one_token() {
     client
         .update_ip_allowlist(
             &cluster_id,
-            &types::IpAllowListBody {
-                ipallowlist: vec![types::IpAllowlistEntry {
-                    ip: "10.0.0.0/8".into(),
-                    description: "vpn".into(),
-                }],
-            },
+            types::IpAllowListBody::builder().ipallowlist(vec![types::IpAllowlistEntry::try_from(
+                types::IpAllowlistEntry::builder()
+                    .ip("10.0.0.0/8")
+                    .description("vpn"),
+            )
+            .expect("a valid value")]),
         )
         .await
         .expect("allowlist");
@@ -81,21 +80,21 @@ async fn the_quickstart_lifecycle_with_one_token() {
         Some("10.0.0.0/8")
     );
 
-    let secret = types::CreateSecretBody {
-        secret_name: "TOKEN".into(),
-        secret_value: "first-value-7f3a".into(),
-    };
+    let secret = types::CreateSecretBody::try_from(
+        types::CreateSecretBody::builder()
+            .secret_name("TOKEN")
+            .secret_value("first-value-7f3a"),
+    )
+    .expect("a valid value");
     client
-        .create_secret(&cluster_id, &secret)
+        .create_secret(cluster_id.clone(), secret.clone())
         .await
         .expect("secret created");
     client
         .update_secret(
             &cluster_id,
             "TOKEN",
-            &types::UpdateSecretBody {
-                secret_value: "second-value-9c2e".into(),
-            },
+            types::UpdateSecretBody::builder().secret_value("second-value-9c2e"),
         )
         .await
         .expect("secret updated");
@@ -205,10 +204,9 @@ async fn get_client_is_retried_while_creating_then_succeeds_once_healthy() {
     let created = client
         .create_client(
             &cluster_id,
-            &types::CreateClusterClientBody {
-                client_name: "w".into(),
-                permissions: vec![],
-            },
+            types::CreateClusterClientBody::builder()
+                .client_name("w")
+                .permissions(vec![]),
         )
         .await
         .expect("client created while the cluster is Creating");
@@ -248,30 +246,33 @@ async fn get_client_is_retried_while_creating_then_succeeds_once_healthy() {
 }
 
 #[tokio::test]
-async fn a_duplicate_secret_is_a_409_after_the_documented_retries() {
+async fn a_duplicate_secret_is_already_exists_after_one_post() {
     let emulator = start_emulator(Emulator::builder().cluster_ready_delay(Duration::ZERO)).await;
     let client = fast_client(&emulator);
     let cluster_id = create_cluster(&client, "secrets").await;
-    let secret = types::CreateSecretBody {
-        secret_name: "DUP".into(),
-        secret_value: "x".into(),
-    };
+    let secret = types::CreateSecretBody::try_from(
+        types::CreateSecretBody::builder()
+            .secret_name("DUP")
+            .secret_value("x"),
+    )
+    .expect("a valid value");
     client
-        .create_secret(&cluster_id, &secret)
+        .create_secret(cluster_id.clone(), secret.clone())
         .await
         .expect("first");
     let error = client
-        .create_secret(&cluster_id, &secret)
+        .create_secret(cluster_id.clone(), secret.clone())
         .await
         .expect_err("duplicate");
     assert!(
-        matches!(&error, Error::Api(e) if e.status == 409 && e.operation == "CreateSecret"),
+        matches!(&error, Error::AlreadyExists { operation: "CreateSecret", name } if name == "DUP"),
         "{error:?}"
     );
+    assert!(!error.is_retryable());
     assert_eq!(
         emulator.calls("CreateSecret"),
-        5,
-        "one success, then 1 + 3 retries of the 409"
+        2,
+        "one success, then the duplicate once: the read showed the name taken"
     );
 }
 

@@ -57,10 +57,9 @@ async fn a_cluster_is_creating_then_healthy_and_get_client_waits_for_it() {
     let created = client
         .create_client(
             &id,
-            &CreateClusterClientBody {
-                client_name: "app".into(),
-                permissions: vec![],
-            },
+            CreateClusterClientBody::builder()
+                .client_name("app")
+                .permissions(vec![]),
         )
         .await
         .unwrap();
@@ -201,19 +200,24 @@ async fn injected_faults_fail_the_next_calls_then_stop() {
     assert_eq!(emulator.calls("GetCluster"), before + 3);
 
     // A fault comes before every other check, and may carry Retry-After
-    // (PATCH is not retried by the client, so the fault reaches the caller).
+    // (a PATCH answered 503 is not resent, so the fault reaches the caller).
     emulator
-        .fail_next_with_retry_after("UpdateCluster", 1, 429, Duration::from_millis(2500))
+        .fail_next_with_retry_after("UpdateCluster", 1, 503, Duration::from_millis(2500))
         .unwrap();
-    let body = UpdateClusterBody {
-        name: Some("renamed".into()),
-        ..Default::default()
-    };
-    let error = client.update_cluster(&id, &body).await.unwrap_err();
+    let body =
+        UpdateClusterBody::try_from(UpdateClusterBody::builder().name(Some("renamed".to_owned())))
+            .expect("a valid value");
+    let error = client
+        .update_cluster(id.clone(), body.clone())
+        .await
+        .unwrap_err();
     let api = error.as_api().expect("an API error");
-    assert_eq!(api.status.as_u16(), 429);
-    assert_eq!(api.retry_after, Some(3));
-    client.update_cluster(&id, &body).await.unwrap();
+    assert_eq!(api.status.as_u16(), 503);
+    assert_eq!(api.retry_after, Some(Duration::from_secs(3)));
+    client
+        .update_cluster(id.clone(), body.clone())
+        .await
+        .unwrap();
     assert_eq!(client.get_cluster(&id).await.unwrap().name, "renamed");
 
     // Over plain HTTP: 503 and 429 with Retry-After, even without a token.

@@ -34,7 +34,7 @@ async fn instant_session() -> (Emulator, Client) {
 }
 
 fn status_of(error: &camunda_admin::Error) -> Option<u16> {
-    error.as_api().map(|e| e.status.as_u16())
+    error.status().map(|s| s.as_u16())
 }
 
 #[tokio::test]
@@ -69,20 +69,21 @@ async fn every_operation_is_served_and_decodes() {
 
     // CreateCluster, GetClusters, GetCluster, UpdateCluster.
     let created = client
-        .create_cluster(&CreateClusterBody {
-            name: "orders".into(),
-            description: Some("order processing".into()),
-            plan_type_id: plan.uuid.clone(),
-            channel_id: stable.uuid.clone(),
-            generation_id: oldest.uuid.clone(),
-            region_id: region.uuid.clone(),
-            backup_region_id: Some(backup_region.id.clone()),
-            auto_update: Some(false),
-            encryption: Some(ClusterEncryptionKey::External),
-            hardware_packages: Some(1.0),
-            identity_backend_checks_enabled: None,
-            stage_label: Some(CamundaClusterStage::Dev),
-        })
+        .create_cluster(
+            CreateClusterBody::builder()
+                .name("orders")
+                .description(Some("order processing".to_owned()))
+                .plan_type_id(plan.uuid.clone())
+                .channel_id(stable.uuid.clone())
+                .generation_id(oldest.uuid.clone())
+                .region_id(region.uuid.clone())
+                .backup_region_id(Some(backup_region.id.clone()))
+                .auto_update(Some(false))
+                .encryption(Some(ClusterEncryptionKey::External))
+                .hardware_packages(Some(1.0))
+                .identity_backend_checks_enabled(None)
+                .stage_label(Some(CamundaClusterStage::Dev)),
+        )
         .await
         .unwrap();
     seen("CreateCluster");
@@ -114,12 +115,11 @@ async fn every_operation_is_served_and_decodes() {
     client
         .update_cluster(
             &id,
-            &UpdateClusterBody {
-                name: Some("orders-prod".into()),
-                description: Some("orders, in production".into()),
-                number_of_allocated_hw_packages: Some(2.0),
-                stage_label: Some(CamundaClusterStage::Prod),
-            },
+            UpdateClusterBody::builder()
+                .name(Some("orders-prod".to_owned()))
+                .description(Some("orders, in production".to_owned()))
+                .number_of_allocated_hw_packages(Some(2.0))
+                .stage_label(Some(CamundaClusterStage::Prod)),
         )
         .await
         .unwrap();
@@ -130,10 +130,9 @@ async fn every_operation_is_served_and_decodes() {
     let cluster_client = client
         .create_client(
             &id,
-            &CreateClusterClientBody {
-                client_name: "worker".into(),
-                permissions: vec![ClientPermission::Zeebe, ClientPermission::Operate],
-            },
+            CreateClusterClientBody::builder()
+                .client_name("worker")
+                .permissions(vec![ClientPermission::Zeebe, ClientPermission::Operate]),
         )
         .await
         .unwrap();
@@ -157,16 +156,17 @@ async fn every_operation_is_served_and_decodes() {
     assert_eq!(details.name, "worker");
 
     // IP allowlist, both spellings.
-    let entry = |ip: &str| IpAllowlistEntry {
-        ip: ip.into(),
-        description: "office".into(),
+    let entry = |ip: &str| {
+        IpAllowlistEntry::try_from(IpAllowlistEntry::builder().ip(ip).description("office"))
+            .expect("a valid value")
     };
     client
         .update_ip_allowlist(
             &id,
-            &IpAllowListBody {
-                ipallowlist: vec![entry("203.0.113.0/24"), entry("198.51.100.7, 198.51.100.8")],
-            },
+            IpAllowListBody::builder().ipallowlist(vec![
+                entry("203.0.113.0/24"),
+                entry("198.51.100.7, 198.51.100.8"),
+            ]),
         )
         .await
         .unwrap();
@@ -177,9 +177,7 @@ async fn every_operation_is_served_and_decodes() {
     client
         .update_ip_whitelist(
             &id,
-            &IpWhiteListBody {
-                ipwhitelist: vec![entry("192.0.2.1")],
-            },
+            IpWhiteListBody::builder().ipwhitelist(vec![entry("192.0.2.1")]),
         )
         .await
         .unwrap();
@@ -192,10 +190,9 @@ async fn every_operation_is_served_and_decodes() {
     client
         .create_secret(
             &id,
-            &CreateSecretBody {
-                secret_name: "API_KEY".into(),
-                secret_value: "one".into(),
-            },
+            CreateSecretBody::builder()
+                .secret_name("API_KEY")
+                .secret_value("one"),
         )
         .await
         .unwrap();
@@ -204,9 +201,7 @@ async fn every_operation_is_served_and_decodes() {
         .update_secret(
             &id,
             "API_KEY",
-            &UpdateSecretBody {
-                secret_value: "two".into(),
-            },
+            UpdateSecretBody::builder().secret_value("two"),
         )
         .await
         .unwrap();
@@ -231,12 +226,7 @@ async fn every_operation_is_served_and_decodes() {
     assert_eq!(backups[0].status, BackupStatus::Complete);
     assert_eq!(backups[0].zeebe_status, BackupStatus::Complete);
     let schedule = client
-        .update_schedule(
-            &id,
-            &BackupScheduleBody {
-                schedule: "0 3 * * *".into(),
-            },
-        )
+        .update_schedule(&id, BackupScheduleBody::builder().schedule("0 3 * * *"))
         .await
         .unwrap();
     seen("UpdateSchedule");
@@ -262,9 +252,7 @@ async fn every_operation_is_served_and_decodes() {
     let monitoring_client = client
         .create_monitoring_client(
             &id,
-            &CreateMonitoringClientBody {
-                username: "prometheus".into(),
-            },
+            CreateMonitoringClientBody::builder().username("prometheus"),
         )
         .await
         .unwrap();
@@ -300,10 +288,9 @@ async fn every_operation_is_served_and_decodes() {
     client
         .activate_secure_connectivity(
             &id,
-            &ActivateSecureConnectivityBody {
-                allowed_principals: vec!["arn:aws:iam::123456789012:root".into()],
-                allowed_regions: vec!["eu-central-1".into()],
-            },
+            ActivateSecureConnectivityBody::builder()
+                .allowed_principals(vec!["arn:aws:iam::123456789012:root".into()])
+                .allowed_regions(vec!["eu-central-1".into()]),
         )
         .await
         .unwrap();
@@ -324,13 +311,11 @@ async fn every_operation_is_served_and_decodes() {
     let cluster = client
         .update_cluster_encryption(
             &id,
-            &UpdateClusterEncryptionBody {
-                primary_encryption_key_id: "arn:aws:kms:eu-central-1:123456789012:key/primary"
-                    .into(),
-                secondary_encryption_key_id: Some(
-                    "arn:aws:kms:us-east-1:123456789012:key/secondary".into(),
-                ),
-            },
+            UpdateClusterEncryptionBody::builder()
+                .primary_encryption_key_id("arn:aws:kms:eu-central-1:123456789012:key/primary")
+                .secondary_encryption_key_id(Some(
+                    "arn:aws:kms:us-east-1:123456789012:key/secondary".to_owned(),
+                )),
         )
         .await
         .unwrap();
@@ -364,9 +349,7 @@ async fn every_operation_is_served_and_decodes() {
     client
         .update_members(
             "new.person@example.com",
-            &PostMemberBody {
-                org_roles: vec![AssignableOrganizationRoleType::Developer],
-            },
+            PostMemberBody::builder().org_roles(vec![AssignableOrganizationRoleType::Developer]),
         )
         .await
         .unwrap();
@@ -405,10 +388,9 @@ async fn every_operation_is_served_and_decodes() {
     let failover = client
         .trigger_failover(
             &id,
-            &TriggerFailoverBody {
-                backup_ids: vec![backup.uuid.clone()],
-                restore_backup_id: backup.uuid.clone(),
-            },
+            TriggerFailoverBody::builder()
+                .backup_ids(vec![backup.uuid.clone()])
+                .restore_backup_id(backup.uuid.clone()),
         )
         .await
         .unwrap();
@@ -486,64 +468,36 @@ async fn create_cluster_accepts_exactly_what_parameters_list() {
         .iter()
         .find(|r| r.provider == "gcp")
         .unwrap();
-    let valid = CreateClusterBody {
-        channel_id: stable.uuid.clone(),
-        generation_id: stable.default_generation.uuid.clone(),
-        region_id: gcp.uuid.clone(),
-        ..cluster_body(&parameters, "ok")
+    let valid = || {
+        camunda_admin::types::builder::CreateClusterBody::from(cluster_body(&parameters, "ok"))
+            .channel_id(&stable.uuid)
+            .generation_id(&stable.default_generation.uuid)
+            .region_id(&gcp.uuid)
     };
     // Every combination of listed channel and allowed generation works.
     for channel in &parameters.channels {
         for generation in &channel.allowed_generations {
-            let body = CreateClusterBody {
-                channel_id: channel.uuid.clone(),
-                generation_id: generation.uuid.clone(),
-                ..valid.clone()
-            };
-            client.create_cluster(&body).await.unwrap();
+            let body = valid()
+                .channel_id(&channel.uuid)
+                .generation_id(&generation.uuid);
+            client.create_cluster(body).await.unwrap();
         }
     }
     let cases = [
-        CreateClusterBody {
-            name: "  ".into(),
-            ..valid.clone()
-        },
-        CreateClusterBody {
-            name: "x".repeat(51),
-            ..valid.clone()
-        },
-        CreateClusterBody {
-            plan_type_id: "nope".into(),
-            ..valid.clone()
-        },
-        CreateClusterBody {
-            region_id: "nope".into(),
-            ..valid.clone()
-        },
-        CreateClusterBody {
-            channel_id: "nope".into(),
-            ..valid.clone()
-        },
+        valid().name("  "),
+        valid().name("x".repeat(51)),
+        valid().plan_type_id("nope"),
+        valid().region_id("nope"),
+        valid().channel_id("nope"),
         // A generation of another channel.
-        CreateClusterBody {
-            generation_id: alpha.default_generation.uuid.clone(),
-            ..valid.clone()
-        },
-        CreateClusterBody {
-            backup_region_id: Some("nope".into()),
-            ..valid.clone()
-        },
-        CreateClusterBody {
-            encryption: Some(ClusterEncryptionKey::External),
-            ..valid.clone()
-        },
-        CreateClusterBody {
-            hardware_packages: Some(0.5),
-            ..valid.clone()
-        },
+        valid().generation_id(alpha.default_generation.uuid.clone()),
+        valid().backup_region_id(Some("nope".to_owned())),
+        valid().encryption(Some(ClusterEncryptionKey::External)),
+        valid().hardware_packages(Some(0.5)),
     ];
     for body in cases {
-        let error = client.create_cluster(&body).await.unwrap_err();
+        let body = CreateClusterBody::try_from(body).expect("every field set");
+        let error = client.create_cluster(body.clone()).await.unwrap_err();
         assert_eq!(status_of(&error), Some(400), "{body:?}: {error}");
     }
 
@@ -604,10 +558,9 @@ async fn documented_conflicts_and_missing_objects() {
     let failover = client
         .trigger_failover(
             "nope",
-            &TriggerFailoverBody {
-                backup_ids: vec!["b".into()],
-                restore_backup_id: "b".into(),
-            },
+            TriggerFailoverBody::builder()
+                .backup_ids(vec!["b".into()])
+                .restore_backup_id("b"),
         )
         .await
         .unwrap_err();
@@ -618,24 +571,28 @@ async fn documented_conflicts_and_missing_objects() {
     );
 
     // Secrets: 409 on a duplicate, 404 unknown, 400 on a bad name.
-    let secret = |name: &str| CreateSecretBody {
-        secret_name: name.into(),
-        secret_value: "v".into(),
+    let secret = |name: &str| {
+        CreateSecretBody::try_from(
+            CreateSecretBody::builder()
+                .secret_name(name)
+                .secret_value("v"),
+        )
+        .expect("a valid value")
     };
-    client.create_secret(&id, &secret("TOKEN")).await.unwrap();
+    client
+        .create_secret(id.clone(), secret("TOKEN"))
+        .await
+        .unwrap();
     let duplicate = client
-        .create_secret(&id, &secret("TOKEN"))
+        .create_secret(id.clone(), secret("TOKEN"))
         .await
         .unwrap_err();
-    assert_eq!(status_of(&duplicate), Some(409));
+    assert!(
+        matches!(&duplicate, camunda_admin::Error::AlreadyExists { name, .. } if name == "TOKEN"),
+        "{duplicate:?}"
+    );
     let missing = client
-        .update_secret(
-            &id,
-            "NOPE",
-            &UpdateSecretBody {
-                secret_value: "v".into(),
-            },
-        )
+        .update_secret(&id, "NOPE", UpdateSecretBody::builder().secret_value("v"))
         .await
         .unwrap_err();
     assert_eq!(status_of(&missing), Some(404));
@@ -644,7 +601,7 @@ async fn documented_conflicts_and_missing_objects() {
         Some(404)
     );
     let long = client
-        .create_secret(&id, &secret(&"X".repeat(50)))
+        .create_secret(id.clone(), secret(&"X".repeat(50)))
         .await
         .unwrap_err();
     assert_eq!(status_of(&long), Some(400));
@@ -656,12 +613,7 @@ async fn documented_conflicts_and_missing_objects() {
     );
     client.delete_schedule(&id).await.unwrap();
     let every_minute = client
-        .update_schedule(
-            &id,
-            &BackupScheduleBody {
-                schedule: "* * * * *".into(),
-            },
-        )
+        .update_schedule(&id, BackupScheduleBody::builder().schedule("* * * * *"))
         .await
         .unwrap_err();
     assert_eq!(status_of(&every_minute), Some(400));
@@ -690,10 +642,9 @@ async fn documented_conflicts_and_missing_objects() {
     let encryption = client
         .update_cluster_encryption(
             &id,
-            &UpdateClusterEncryptionBody {
-                primary_encryption_key_id: "arn:aws:kms:eu-central-1:123456789012:key/k".into(),
-                secondary_encryption_key_id: None,
-            },
+            UpdateClusterEncryptionBody::builder()
+                .primary_encryption_key_id("arn:aws:kms:eu-central-1:123456789012:key/k")
+                .secondary_encryption_key_id(None),
         )
         .await
         .unwrap_err();
@@ -703,10 +654,9 @@ async fn documented_conflicts_and_missing_objects() {
     let failover = client
         .trigger_failover(
             &id,
-            &TriggerFailoverBody {
-                backup_ids: vec!["b".into()],
-                restore_backup_id: "b".into(),
-            },
+            TriggerFailoverBody::builder()
+                .backup_ids(vec!["b".into()])
+                .restore_backup_id("b"),
         )
         .await
         .unwrap_err();
@@ -728,13 +678,16 @@ async fn documented_conflicts_and_missing_objects() {
         ),
         Some(404)
     );
-    let roles = |r: &str| PostMemberBody {
-        org_roles: vec![AssignableOrganizationRoleType::from(r)],
+    let roles = |r: &str| {
+        PostMemberBody::try_from(
+            PostMemberBody::builder().org_roles(vec![AssignableOrganizationRoleType::from(r)]),
+        )
+        .expect("a valid value")
     };
     assert_eq!(
         status_of(
             &client
-                .update_members("not-an-email", &roles("admin"))
+                .update_members("not-an-email", roles("admin"))
                 .await
                 .unwrap_err()
         ),
@@ -743,7 +696,7 @@ async fn documented_conflicts_and_missing_objects() {
     assert_eq!(
         status_of(
             &client
-                .update_members("x@example.com", &roles("owner"))
+                .update_members("x@example.com", roles("owner"))
                 .await
                 .unwrap_err()
         ),
@@ -752,7 +705,7 @@ async fn documented_conflicts_and_missing_objects() {
     assert_eq!(
         status_of(
             &client
-                .update_members("owner@example.com", &roles("admin"))
+                .update_members("owner@example.com", roles("admin"))
                 .await
                 .unwrap_err()
         ),
@@ -764,18 +717,28 @@ async fn documented_conflicts_and_missing_objects() {
         status_of(&client.get_client(&id, "nope").await.unwrap_err()),
         Some(404)
     );
-    let body = CreateClusterClientBody {
-        client_name: "w".into(),
-        permissions: vec![],
-    };
-    let created = client.create_client(&id, &body).await.unwrap();
+    let body = CreateClusterClientBody::try_from(
+        CreateClusterClientBody::builder()
+            .client_name("w")
+            .permissions(vec![]),
+    )
+    .expect("a valid value");
+    let created = client
+        .create_client(id.clone(), body.clone())
+        .await
+        .unwrap();
     assert_eq!(
         created.permissions.len(),
         5,
         "no permissions asked means all of them"
     );
     assert_eq!(
-        status_of(&client.create_client(&id, &body).await.unwrap_err()),
+        status_of(
+            &client
+                .create_client(id.clone(), body.clone())
+                .await
+                .unwrap_err()
+        ),
         Some(400)
     );
 
@@ -783,12 +746,12 @@ async fn documented_conflicts_and_missing_objects() {
     let bad = client
         .update_ip_allowlist(
             &id,
-            &IpAllowListBody {
-                ipallowlist: vec![IpAllowlistEntry {
-                    ip: "example.com".into(),
-                    description: "x".into(),
-                }],
-            },
+            IpAllowListBody::builder().ipallowlist(vec![IpAllowlistEntry::try_from(
+                IpAllowlistEntry::builder()
+                    .ip("example.com")
+                    .description("x"),
+            )
+            .expect("a valid value")]),
         )
         .await
         .unwrap_err();

@@ -201,9 +201,7 @@ async fn scopes_are_enforced_with_a_typed_403() {
         client
             .update_ip_allowlist(
                 "any",
-                &camunda_admin::types::IpAllowListBody {
-                    ipallowlist: vec![],
-                },
+                camunda_admin::types::IpAllowListBody::builder().ipallowlist(vec![]),
             )
             .await,
     ] {

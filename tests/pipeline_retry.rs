@@ -4,7 +4,7 @@
 mod common;
 
 use camunda_admin::{Client, Error, RetryPolicy};
-use common::{on, FAST_RETRIES};
+use common::{fast_retries, on};
 use httpmock::prelude::*;
 
 /// A client of `base_url` with a static token and `retry`.
@@ -19,15 +19,16 @@ fn client_with(base_url: impl Into<String>, retry: RetryPolicy) -> Client {
 
 /// A client of `server` that retries with millisecond pauses.
 fn client(server: &MockServer) -> Client {
-    client_with(server.base_url(), FAST_RETRIES)
+    client_with(server.base_url(), fast_retries())
 }
 
 /// The body of a `CreateClient` call for client "ci" with no permissions.
 fn ci_client_body() -> camunda_admin::types::CreateClusterClientBody {
-    camunda_admin::types::CreateClusterClientBody {
-        client_name: "ci".into(),
-        permissions: vec![],
-    }
+    camunda_admin::types::CreateClusterClientBody::builder()
+        .client_name("ci")
+        .permissions(vec![])
+        .try_into()
+        .expect("a valid body")
 }
 
 #[tokio::test]
@@ -68,7 +69,7 @@ async fn a_post_is_not_retried_on_an_ambiguous_failure() {
     })
     .await;
     let error = client(&server)
-        .create_client("c1", &ci_client_body())
+        .create_client("c1", ci_client_body())
         .await
         .expect_err("502");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
@@ -79,24 +80,154 @@ async fn a_post_is_not_retried_on_an_ambiguous_failure() {
     create.assert_calls_async(1).await;
 }
 
+fn cluster_body(name: &str) -> camunda_admin::types::builder::CreateClusterBody {
+    camunda_admin::types::CreateClusterBody::builder()
+        .name(name)
+        .plan_type_id("p")
+        .channel_id("c")
+        .generation_id("g")
+        .region_id("r")
+}
+
+/// What GetClusters answers: one cluster of `name`, created `created`.
+fn clusters_json(name: &str, created: &str) -> serde_json::Value {
+    serde_json::json!([{
+        "uuid": "c-1", "name": name, "created": created, "ownerId": "o", "autoUpdate": false,
+        "planType": { "uuid": "p", "name": "Basic" },
+        "channel": { "uuid": "c", "name": "Stable" },
+        "generation": { "uuid": "g", "name": "8.8" },
+        "region": { "uuid": "r", "name": "Belgium" },
+        "status": { "ready": "Creating" },
+        "links": {}
+    }])
+}
+
 #[tokio::test]
-async fn create_cluster_is_retried_on_its_documented_503() {
+async fn create_cluster_is_resent_on_503_once_a_read_shows_nothing_was_created() {
     let server = MockServer::start_async().await;
     let create = on(&server, POST, "/clusters", |then| {
         then.status(503).body("Cluster creation is not available")
     })
     .await;
-    let body: camunda_admin::types::CreateClusterBody = serde_json::from_value(serde_json::json!({
-        "name": "n", "planTypeId": "p", "channelId": "c", "generationId": "g", "regionId": "r"
-    }))
-    .expect("body");
+    // A cluster of the same name from long ago is not this call's.
+    let read = on(&server, GET, "/clusters", |then| {
+        then.status(200)
+            .json_body(clusters_json("n", "2020-01-01T00:00:00Z"))
+    })
+    .await;
     let error = client(&server)
-        .create_cluster(&body)
+        .create_cluster(cluster_body("n"))
         .await
         .expect_err("503");
     assert!(
-        matches!(&error, Error::Api(api) if api.status == 503 && api.operation == "CreateCluster")
+        matches!(&error, Error::Api(api) if api.status == 503 && api.operation == "CreateCluster"),
+        "{error:?}"
     );
+    assert!(error.is_retryable(), "the read showed nothing was created");
+    create.assert_calls_async(4).await;
+    read.assert_calls_async(4).await;
+}
+
+#[tokio::test]
+async fn create_cluster_answered_503_after_it_created_the_cluster_is_sent_once() {
+    let server = MockServer::start_async().await;
+    let create = on(&server, POST, "/clusters", |then| {
+        then.status(503).body("gateway timeout after the backend acted")
+    })
+    .await;
+    let now = chrono::Utc::now().to_rfc3339();
+    let _read = on(&server, GET, "/clusters", |then| {
+        then.status(200).json_body(clusters_json("orders", &now))
+    })
+    .await;
+    let error = client(&server)
+        .create_cluster(cluster_body("orders"))
+        .await
+        .expect_err("may have been created");
+    match &error {
+        Error::MaybeCreated {
+            operation,
+            status,
+            existing_id,
+        } => {
+            assert_eq!((*operation, *status), ("CreateCluster", 503));
+            assert_eq!(existing_id.as_deref(), Some("c-1"));
+        }
+        other => panic!("expected MaybeCreated, got {other:?}"),
+    }
+    assert!(!error.is_retryable(), "resending could create a second cluster");
+    create.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn create_cluster_answered_503_is_not_resent_when_the_read_fails() {
+    let server = MockServer::start_async().await;
+    let create = on(&server, POST, "/clusters", |then| then.status(503)).await;
+    let read = on(&server, GET, "/clusters", |then| then.status(500)).await;
+    let error = client_with(server.base_url(), RetryPolicy::disabled())
+        .create_cluster(cluster_body("orders"))
+        .await
+        .expect_err("unknown outcome");
+    assert!(
+        matches!(&error, Error::MaybeCreated { existing_id: None, .. }),
+        "{error:?}"
+    );
+    assert!(!error.is_retryable());
+    create.assert_calls_async(1).await;
+    // Read once, even with retries disabled: the answer must say whether
+    // resending is safe, whatever budget is left.
+    read.assert_calls_async(1).await;
+}
+
+fn secret_body(name: &str) -> camunda_admin::types::builder::CreateSecretBody {
+    camunda_admin::types::CreateSecretBody::builder()
+        .secret_name(name)
+        .secret_value("v")
+}
+
+#[tokio::test]
+async fn create_secret_answered_409_for_a_taken_name_is_already_exists_after_one_post() {
+    let server = MockServer::start_async().await;
+    let create = on(&server, POST, "/clusters/c1/secrets", |then| {
+        then.status(409).body("conflict")
+    })
+    .await;
+    let _read = on(&server, GET, "/clusters/c1/secrets", |then| {
+        then.status(200).json_body(serde_json::json!({ "DB": "x" }))
+    })
+    .await;
+    let error = client(&server)
+        .create_secret("c1", secret_body("DB"))
+        .await
+        .expect_err("taken");
+    assert!(
+        matches!(&error, Error::AlreadyExists { operation: "CreateSecret", name } if name == "DB"),
+        "{error:?}"
+    );
+    assert!(!error.is_retryable());
+    create.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn create_secret_answered_409_while_the_name_is_free_is_resent() {
+    let server = MockServer::start_async().await;
+    let create = on(&server, POST, "/clusters/c1/secrets", |then| {
+        then.status(409).body("another change is in progress")
+    })
+    .await;
+    let _read = on(&server, GET, "/clusters/c1/secrets", |then| {
+        then.status(200).json_body(serde_json::json!({ "OTHER": "x" }))
+    })
+    .await;
+    let error = client(&server)
+        .create_secret("c1", secret_body("DB"))
+        .await
+        .expect_err("busy");
+    assert!(
+        matches!(&error, Error::Api(e) if e.status == 409),
+        "{error:?}"
+    );
+    assert!(error.is_retryable(), "busy, and the name is free");
     create.assert_calls_async(4).await;
 }
 
@@ -169,7 +300,7 @@ async fn an_undocumented_201_is_a_success_not_an_error_holding_the_secret() {
     })
     .await;
     let created = client(&server)
-        .create_client("c1", &ci_client_body())
+        .create_client("c1", ci_client_body())
         .await
         .expect("201 is a success");
     assert_eq!(created.client_secret.expose_secret(), "s3cr3t");

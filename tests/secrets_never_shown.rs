@@ -129,11 +129,16 @@ async fn secrets_stay_out_of_debug_errors_and_trace_logs() {
         Client::with_static_token(&server.base_url(), ACCESS_TOKEN).expect("client");
     assert_no_secret("static Client Debug", &format!("{static_client:?}"));
 
-    let body = types::CreateClusterClientBody {
-        client_name: "ci".into(),
-        permissions: vec![],
-    };
-    let created = client.create_client("c1", &body).await.expect("created");
+    let body = types::CreateClusterClientBody::try_from(
+        types::CreateClusterClientBody::builder()
+            .client_name("ci")
+            .permissions(vec![]),
+    )
+    .expect("a valid value");
+    let created = client
+        .create_client("c1", body.clone())
+        .await
+        .expect("created");
     assert_eq!(
         created.client_secret.expose_secret(),
         CREATED_SECRET,
@@ -151,27 +156,26 @@ async fn secrets_stay_out_of_debug_errors_and_trace_logs() {
     let monitoring = client
         .create_monitoring_client(
             "c1",
-            &types::CreateMonitoringClientBody {
-                username: "prom".into(),
-            },
+            types::CreateMonitoringClientBody::builder().username("prom"),
         )
         .await
         .expect("monitoring client");
     assert_no_secret("monitoring client Debug", &format!("{monitoring:?}"));
 
-    let update = types::UpdateSecretBody {
-        secret_value: CONNECTOR_VALUE.into(),
-    };
+    let update = types::UpdateSecretBody::try_from(
+        types::UpdateSecretBody::builder().secret_value(CONNECTOR_VALUE),
+    )
+    .expect("a valid value");
     assert_no_secret("UpdateSecretBody Debug", &format!("{update:?}"));
     let error = client
-        .update_secret("c1", "DB", &update)
+        .update_secret("c1", "DB", update.clone())
         .await
         .expect_err("409");
     assert!(matches!(&error, Error::Api(api) if api.status == 409));
     assert_no_secret("API error", &format!("{error} {error:?}"));
 
     let error = client
-        .create_client("c2", &body)
+        .create_client("c2", body.clone())
         .await
         .expect_err("does not decode");
     assert!(

@@ -115,6 +115,15 @@ impl Auth {
         }
     }
 
+    /// The secrets of this client's configuration (the client secret, or a
+    /// static token), to remove from anything a server echoes.
+    pub(crate) fn secrets(&self) -> Vec<SecretString> {
+        match self {
+            Auth::Static(token, _) => vec![token.clone()],
+            Auth::OAuth(oauth) => vec![oauth.credentials.client_secret.clone()],
+        }
+    }
+
     /// Token requests sent for this client's key by this process.
     pub(crate) fn token_requests(&self) -> u64 {
         match self {

@@ -335,7 +335,10 @@ mod tests {
     #[test]
     fn the_table_names_every_operation_of_the_document_once() {
         let mut ours: Vec<&str> = ROUTES.iter().map(|r| r.id).collect();
-        let mut theirs: Vec<&str> = crate::api::OPERATIONS.iter().map(|op| op.id).collect();
+        let mut theirs: Vec<&str> = crate::operation::OPERATIONS
+            .iter()
+            .map(|op| op.id)
+            .collect();
         ours.sort_unstable();
         theirs.sort_unstable();
         assert_eq!(ours, theirs);
@@ -344,7 +347,7 @@ mod tests {
 
     #[test]
     fn each_route_needs_the_scope_and_has_the_parameters_the_document_names() {
-        for op in crate::api::OPERATIONS {
+        for op in crate::operation::OPERATIONS {
             let route = by_id(op.id).expect("every operation has a route");
             let scope = match route.access {
                 Access::Public => "none",

@@ -1,27 +1,49 @@
-//! When a failed API call is sent again.
+//! When a failed API call is sent again: one rule, asked by the pipeline
+//! before every resend and by [`crate::Error::is_retryable`], so the two
+//! never disagree.
 //!
-//! GET, PUT and DELETE are retried on connection errors and on 408, 429,
-//! 502, 503 and 504. POST and PATCH are retried only when the request
-//! provably never reached the server (the connection was refused). Beyond
-//! that, the statuses the API documents as "try again" are retried for their
-//! operation (see [`documented_retry_statuses`]).
+//! - A refused connection or a 429 is resent for any method: the server
+//!   provably did not act on the request (after a 429, wait for its
+//!   `Retry-After`).
+//! - GET, PUT and DELETE are also resent on 408, 502, 503 and 504 and on
+//!   connections lost or timed out mid-request: sending them twice does no
+//!   harm.
+//! - POST and PATCH are resent on nothing else, because the server may have
+//!   acted. Where the document calls a status "try again" for a create,
+//!   a read decides first: a `CreateCluster` answered 503 is resent only if
+//!   no cluster of that name was created since the call began; a
+//!   `CreateSecret` answered 409 only if the secret's name is not taken.
+//!   The other documented statuses (412 on `GetClient`, 409 on updating or
+//!   deleting a secret) are resent as they are.
+//!
+//! How often and how long is [`RetryPolicy`]'s business; pauses follow
+//! [`timing`].
 
 pub(crate) mod timing;
 
 use std::time::Duration;
 
-/// Bounds on retrying API calls. The default retries up to 3 times within
-/// 60 seconds; [`RetryPolicy::disabled`] never retries.
+use crate::operation::Operation;
+
+/// Bounds on resending failed API calls. The default resends up to 3 times
+/// within 60 seconds, pausing from 0.5 s up to 10 s (a server's
+/// `Retry-After` is honoured up to the deadline); [`RetryPolicy::disabled`]
+/// never resends.
+///
+/// ```
+/// use std::time::Duration;
+/// let policy = camunda_admin::RetryPolicy::default()
+///     .with_max_retries(5)
+///     .with_deadline(Duration::from_secs(120));
+/// assert_eq!(policy.max_retries(), 5);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
-    /// Retries after the first attempt.
-    pub max_retries: u32,
-    /// No retry starts later than this after the first attempt.
-    pub deadline: Duration,
-    /// The first pause; later pauses double, up to `max_backoff`.
-    pub initial_backoff: Duration,
-    /// The longest pause (a longer `Retry-After` is honoured up to the deadline).
-    pub max_backoff: Duration,
+    max_retries: u32,
+    deadline: Duration,
+    initial_backoff: Duration,
+    max_backoff: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -36,61 +58,192 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// Never retry.
+    /// Never resend.
     pub fn disabled() -> Self {
-        Self {
-            max_retries: 0,
-            ..Self::default()
-        }
+        Self::default().with_max_retries(0)
     }
 
-    /// The pause before retry number `retry` (1-based), with jitter.
-    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+    /// Resend at most this many times after the first attempt.
+    pub fn with_max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// Start no resend later than this after the first attempt.
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The first pause; later pauses double, up to `max`.
+    pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// Resends after the first attempt, at most.
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// No resend starts later than this after the first attempt.
+    pub fn deadline(&self) -> Duration {
+        self.deadline
+    }
+
+    /// The first pause.
+    pub fn initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    /// The longest pause of the crate's own backoff.
+    pub fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
+    /// The crate's own pause before resend number `retry` (1-based), with
+    /// jitter; a server's `Retry-After` replaces it.
+    pub(crate) fn pause(&self, retry: u32) -> Duration {
         timing::backoff(retry, self.initial_backoff, self.max_backoff)
     }
 }
 
-/// Statuses the API documents as "not now, try again" for one operation.
-pub fn documented_retry_statuses(operation_id: &str) -> &'static [u16] {
-    match operation_id {
-        // The cluster is not ready yet.
-        "GetClient" => &[412],
-        // Another change to the secrets of the cluster is in progress.
-        "CreateSecret" | "UpdateSecret" | "DeleteSecret" => &[409],
-        // Cluster creation is temporarily unavailable; nothing was created.
-        "CreateCluster" => &[503],
-        _ => &[],
+/// How an attempt failed, as far as resending is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// The server answered with this status.
+    Status(u16),
+    /// No connection was made: the request never left.
+    NotSent,
+    /// The request may have reached the server; no answer came.
+    NoAnswer,
+}
+
+impl Failure {
+    /// The failure behind a transport error.
+    pub(crate) fn of(error: &reqwest::Error) -> Self {
+        // Connect errors (refused, DNS, TLS handshake, connect timeout)
+        // happen before a byte of the request is written.
+        if error.is_connect() {
+            Failure::NotSent
+        } else {
+            Failure::NoAnswer
+        }
     }
 }
 
-/// Whether a request that got `status` may be sent again.
-pub(crate) fn status_is_retryable(
-    method: &reqwest::Method,
-    operation_id: &str,
-    status: u16,
-) -> bool {
-    if documented_retry_statuses(operation_id).contains(&status) {
-        return true;
-    }
-    is_idempotent(method) && matches!(status, 408 | 429 | 502 | 503 | 504)
+/// A read that must come before a create is sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReadFirst {
+    /// Is there a cluster of the body's `name`, created since the call began?
+    ClusterNamed,
+    /// Does the cluster (first path parameter) hold a secret of the body's `secretName`?
+    SecretNamed,
 }
 
-/// Whether a request that failed with `error` may be sent again.
-pub(crate) fn error_is_retryable(method: &reqwest::Method, error: &reqwest::Error) -> bool {
-    if is_idempotent(method) {
-        error.is_connect() || error.is_timeout() || error.is_request()
-    } else {
-        // Refused connections carry no request: safe for POST and PATCH too.
-        error.is_connect()
+/// What may be done after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// Send it again (within the policy's bounds).
+    Resend,
+    /// Send it again only if this read shows nothing was created.
+    ReadFirst(ReadFirst),
+    /// Do not send it again.
+    Final,
+}
+
+/// The one rule (see the module docs).
+pub(crate) fn verdict(operation: &Operation, failure: Failure) -> Verdict {
+    match (operation.id, failure) {
+        (_, Failure::NotSent | Failure::Status(429)) => Verdict::Resend,
+        ("CreateCluster", Failure::Status(503)) => Verdict::ReadFirst(ReadFirst::ClusterNamed),
+        ("CreateSecret", Failure::Status(409)) => Verdict::ReadFirst(ReadFirst::SecretNamed),
+        ("GetClient", Failure::Status(412)) => Verdict::Resend,
+        ("UpdateSecret" | "DeleteSecret", Failure::Status(409)) => Verdict::Resend,
+        (_, Failure::Status(408 | 502 | 503 | 504) | Failure::NoAnswer)
+            if operation.is_idempotent() =>
+        {
+            Verdict::Resend
+        }
+        _ => Verdict::Final,
     }
 }
 
-fn is_idempotent(method: &reqwest::Method) -> bool {
-    matches!(
-        *method,
-        reqwest::Method::GET
-            | reqwest::Method::PUT
-            | reqwest::Method::DELETE
-            | reqwest::Method::HEAD
-    )
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operation::{by_id, OPERATIONS};
+
+    fn op(id: &str) -> &'static Operation {
+        by_id(id).expect("an operation of the document")
+    }
+
+    #[test]
+    fn creates_are_resent_only_when_the_server_did_not_act() {
+        for operation in OPERATIONS.iter().filter(|o| !o.is_idempotent()) {
+            assert_eq!(verdict(operation, Failure::NotSent), Verdict::Resend);
+            assert_eq!(verdict(operation, Failure::Status(429)), Verdict::Resend);
+            assert_eq!(
+                verdict(operation, Failure::NoAnswer),
+                Verdict::Final,
+                "{}",
+                operation.id
+            );
+            for status in [500, 502, 504, 408] {
+                assert_eq!(verdict(operation, Failure::Status(status)), Verdict::Final);
+            }
+        }
+    }
+
+    #[test]
+    fn documented_create_statuses_need_a_read_first() {
+        assert_eq!(
+            verdict(op("CreateCluster"), Failure::Status(503)),
+            Verdict::ReadFirst(ReadFirst::ClusterNamed)
+        );
+        assert_eq!(
+            verdict(op("CreateSecret"), Failure::Status(409)),
+            Verdict::ReadFirst(ReadFirst::SecretNamed)
+        );
+        assert_eq!(
+            verdict(op("CreateBackup"), Failure::Status(503)),
+            Verdict::Final
+        );
+    }
+
+    #[test]
+    fn idempotent_calls_are_resent_on_gateway_errors_and_lost_answers() {
+        for id in ["GetCluster", "UpdateSecret", "DeleteCluster"] {
+            for failure in [
+                Failure::Status(503),
+                Failure::Status(504),
+                Failure::NoAnswer,
+            ] {
+                assert_eq!(
+                    verdict(op(id), failure),
+                    Verdict::Resend,
+                    "{id} {failure:?}"
+                );
+            }
+            assert_eq!(verdict(op(id), Failure::Status(500)), Verdict::Final);
+            assert_eq!(verdict(op(id), Failure::Status(404)), Verdict::Final);
+        }
+        assert_eq!(
+            verdict(op("GetClient"), Failure::Status(412)),
+            Verdict::Resend
+        );
+        assert_eq!(
+            verdict(op("GetCluster"), Failure::Status(412)),
+            Verdict::Final
+        );
+    }
+
+    #[test]
+    fn the_policy_builder_keeps_backoff_ordered() {
+        let policy =
+            RetryPolicy::default().with_backoff(Duration::from_secs(2), Duration::from_secs(1));
+        assert_eq!(policy.max_backoff(), Duration::from_secs(2));
+        assert_eq!(RetryPolicy::disabled().max_retries(), 0);
+    }
 }

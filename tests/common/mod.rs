@@ -37,11 +37,10 @@ pub fn client(server: &MockServer) -> Client {
     Client::builder()
         .base_url(server.base_url())
         .static_token(TOKEN)
-        .retry(camunda_admin::RetryPolicy {
-            initial_backoff: std::time::Duration::from_millis(1),
-            max_backoff: std::time::Duration::from_millis(5),
-            ..camunda_admin::RetryPolicy::default()
-        })
+        .retry(camunda_admin::RetryPolicy::default().with_backoff(
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(5),
+        ))
         .build()
         .expect("the mock server URL is a valid base URL")
 }
@@ -180,13 +179,17 @@ where
 
         let result = call(client(&server)).await;
 
-        // Sent again only where that is safe: statuses the API documents as
-        // "try again" for the operation, and transient ones for GET, PUT and
-        // DELETE; then the first attempt and the three retries.
-        let documented =
-            camunda_admin::retry::documented_retry_statuses(operation).contains(&status);
-        let transient = matches!(route.method, "GET" | "PUT" | "DELETE")
-            && matches!(status, 408 | 429 | 502 | 503 | 504);
+        // Sent again only where that is safe: 429 (the server did not act),
+        // statuses the API documents as "try again" where resending cannot
+        // create twice, and transient ones for GET, PUT and DELETE; then the
+        // first attempt and the three retries.
+        let documented = matches!(
+            (operation, status),
+            ("GetClient", 412) | ("UpdateSecret" | "DeleteSecret", 409)
+        );
+        let transient = status == 429
+            || (matches!(route.method, "GET" | "PUT" | "DELETE")
+                && matches!(status, 408 | 502 | 503 | 504));
         let expected = if documented || transient { 4 } else { 1 };
         mock.assert_calls_async(expected).await;
         match result {
@@ -247,12 +250,12 @@ pub fn assert_debug_hides(value: &impl Debug, secret: &str) {
 // httpmock setup for the pipeline and waiting tests.
 
 /// Three retries within 30 s, with millisecond pauses.
-pub const FAST_RETRIES: RetryPolicy = RetryPolicy {
-    max_retries: 3,
-    deadline: Duration::from_secs(30),
-    initial_backoff: Duration::from_millis(1),
-    max_backoff: Duration::from_millis(5),
-};
+pub fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .with_max_retries(3)
+        .with_deadline(Duration::from_secs(30))
+        .with_backoff(Duration::from_millis(1), Duration::from_millis(5))
+}
 
 /// Register a mock: `request` narrows down what it matches, `reply` sets
 /// how it answers.
@@ -416,20 +419,14 @@ pub async fn admin_client(emulator: &Emulator) -> Client {
 /// its default generation) and region that `parameters` list.
 pub fn cluster_body(parameters: &Parameters, name: &str) -> CreateClusterBody {
     let channel = &parameters.channels[0];
-    CreateClusterBody {
-        name: name.into(),
-        description: None,
-        plan_type_id: parameters.cluster_plan_types[0].uuid.clone(),
-        channel_id: channel.uuid.clone(),
-        generation_id: channel.default_generation.uuid.clone(),
-        region_id: parameters.regions[0].uuid.clone(),
-        backup_region_id: None,
-        auto_update: None,
-        encryption: None,
-        hardware_packages: None,
-        identity_backend_checks_enabled: None,
-        stage_label: None,
-    }
+    CreateClusterBody::builder()
+        .name(name)
+        .plan_type_id(&parameters.cluster_plan_types[0].uuid)
+        .channel_id(&channel.uuid)
+        .generation_id(&channel.default_generation.uuid)
+        .region_id(&parameters.regions[0].uuid)
+        .try_into()
+        .expect("every required field is set")
 }
 
 /// Fetch `/clusters/parameters`, create cluster `name` from its first
@@ -437,7 +434,7 @@ pub fn cluster_body(parameters: &Parameters, name: &str) -> CreateClusterBody {
 pub async fn create_cluster(client: &Client, name: &str) -> String {
     let parameters = client.get_parameters().await.expect("parameters");
     client
-        .create_cluster(&cluster_body(&parameters, name))
+        .create_cluster(cluster_body(&parameters, name))
         .await
         .expect("cluster created")
         .cluster_id

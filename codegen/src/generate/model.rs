@@ -1,0 +1,306 @@
+//! What the generator needs to know of each operation, read once from the
+//! corrected document: names, method, path and its parameters, query
+//! parameters, the request body, the scope and the prose.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use serde_json::Value;
+
+use super::GenerateError;
+use crate::corrections;
+
+/// One operation of the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// The document's operationId, such as `GetCluster`.
+    pub id: String,
+    /// The method of `Client`, such as `get_cluster` (progenitor's name too).
+    pub rust_name: String,
+    /// The request type's name, such as `GetCluster` (progenitor's builder too).
+    pub type_name: String,
+    /// Upper case, such as `GET`.
+    pub http_method: String,
+    /// The path template, such as `/clusters/{clusterUuid}`.
+    pub path: String,
+    /// Path parameters in template order.
+    pub path_params: Vec<Param>,
+    /// Query parameters in document order.
+    pub query_params: Vec<Param>,
+    /// The request body's media type and schema name, if it has one.
+    pub body: Option<Body>,
+    /// One line: what the operation does.
+    pub summary: Option<String>,
+    /// More prose, if the document has it.
+    pub description: Option<String>,
+    /// The credential scope: a scope name, `any` or `none`.
+    pub scope: String,
+    /// Whether a bearer token is sent.
+    pub authenticated: bool,
+    /// Whether the request or the success answer holds a secret.
+    pub carries_secrets: bool,
+}
+
+/// A path or query parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// As the document spells it, such as `clusterUuid`.
+    pub name: String,
+    /// The Rust identifier, such as `cluster_uuid` (progenitor's setter too).
+    pub rust_name: String,
+    /// Whether the caller must give it.
+    pub required: bool,
+    /// The document's description.
+    pub description: Option<String>,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    /// The media type, such as `application/json`.
+    pub media_type: String,
+    /// The component schema behind it, when it is a `$ref`.
+    pub schema: Option<String>,
+    /// The top-level properties: name, JSON type, required, secret, description.
+    pub fields: Vec<BodyField>,
+}
+
+/// A top-level property of a request body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyField {
+    /// As the document spells it, such as `planTypeId`.
+    pub name: String,
+    /// The JSON type (`string`, `boolean`, `number`, `integer`, `array`,
+    /// `object`), or empty when the schema names none.
+    pub json_type: String,
+    /// Whether the body must have it.
+    pub required: bool,
+    /// Marked `format: password`: its value must never come from a command line.
+    pub secret: bool,
+    /// The document's description.
+    pub description: Option<String>,
+}
+
+/// The operations of a corrected document, in document order (paths
+/// sorted, as the JSON object holds them).
+pub fn operations(doc: &Value) -> Result<Vec<Operation>, GenerateError> {
+    let anonymous = corrections::unauthenticated_operations(doc);
+    let secret_carrying = corrections::secret_carrying_operations(doc);
+    corrections::operations(doc)
+        .into_iter()
+        .map(|(path, method, op)| {
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .ok_or_else(|| {
+                    GenerateError::new(format!(
+                        "{} {path} has no operationId",
+                        method.to_uppercase()
+                    ))
+                })?
+                .to_owned();
+            let authenticated = !anonymous.contains(&id);
+            Ok(Operation {
+                rust_name: id.to_snake_case(),
+                type_name: id.to_upper_camel_case(),
+                http_method: method.to_uppercase(),
+                path_params: params(doc, &op, "path"),
+                query_params: params(doc, &op, "query"),
+                body: body(doc, &op),
+                summary: text(&op, "summary"),
+                description: text(&op, "description"),
+                scope: scope(&op, &path, authenticated),
+                carries_secrets: secret_carrying.contains(&id),
+                authenticated,
+                path,
+                id,
+            })
+        })
+        .collect()
+}
+
+fn text(node: &Value, key: &str) -> Option<String> {
+    node.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+/// The project's `x-camunda-scope`; for a document without it (the published
+/// one), the rule the project's data follows: the area named by the path.
+fn scope(op: &Value, path: &str, authenticated: bool) -> String {
+    if let Some(scope) = text(op, "x-camunda-scope") {
+        return scope;
+    }
+    if !authenticated {
+        return "none".to_owned();
+    }
+    let area = |segment: &str| path.split('/').any(|part| part == segment);
+    let scope = if area("activity") {
+        "any"
+    } else if area("backups") {
+        "Backups"
+    } else if area("clients") {
+        "Zeebe Client"
+    } else if area("ipallowlist") || area("ipwhitelist") {
+        "IP allowlist"
+    } else if area("secrets") {
+        "Connector Secrets"
+    } else if area("members") {
+        "Members"
+    } else {
+        "Cluster"
+    };
+    scope.to_owned()
+}
+
+fn resolve<'a>(doc: &'a Value, node: &'a Value) -> &'a Value {
+    match node.get("$ref").and_then(Value::as_str) {
+        Some(target) => target
+            .strip_prefix('#')
+            .and_then(|pointer| doc.pointer(pointer))
+            .unwrap_or(node),
+        None => node,
+    }
+}
+
+fn params(doc: &Value, op: &Value, location: &str) -> Vec<Param> {
+    let all = op.get("parameters").and_then(Value::as_array);
+    all.into_iter()
+        .flatten()
+        .map(|p| resolve(doc, p))
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some(location))
+        .filter_map(|p| {
+            let name = p.get("name")?.as_str()?.to_owned();
+            Some(Param {
+                rust_name: name.to_snake_case(),
+                required: location == "path"
+                    || p.get("required").and_then(Value::as_bool) == Some(true),
+                description: text(p, "description"),
+                name,
+            })
+        })
+        .collect()
+}
+
+fn body(doc: &Value, op: &Value) -> Option<Body> {
+    let body = resolve(doc, op.get("requestBody")?);
+    let (media_type, content) = body.get("content")?.as_object()?.iter().next()?;
+    let schema = content.get("schema");
+    let schema_name = schema
+        .and_then(|s| s.get("$ref"))
+        .and_then(Value::as_str)
+        .and_then(|r| r.rsplit('/').next())
+        .map(str::to_owned);
+    let fields = schema
+        .map(|s| body_fields(doc, resolve(doc, s)))
+        .unwrap_or_default();
+    Some(Body {
+        media_type: media_type.clone(),
+        schema: schema_name,
+        fields,
+    })
+}
+
+fn body_fields(doc: &Value, schema: &Value) -> Vec<BodyField> {
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    properties
+        .iter()
+        .map(|(name, property)| {
+            let property = resolve(doc, property);
+            BodyField {
+                json_type: text(property, "type").unwrap_or_default(),
+                required: required.contains(&name.as_str()),
+                secret: property.get("format").and_then(Value::as_str) == Some("password"),
+                description: text(property, "description"),
+                name: name.clone(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc() -> Value {
+        json!({
+            "openapi": "3.0.0",
+            "paths": {
+                "/clusters/{clusterUuid}/secrets": {
+                    "post": {
+                        "operationId": "CreateSecret",
+                        "summary": " Add a secret ",
+                        "parameters": [
+                            { "name": "clusterUuid", "in": "path", "required": true },
+                            { "name": "dryRun", "in": "query" }
+                        ],
+                        "requestBody": { "content": { "application/json": {
+                            "schema": { "$ref": "#/components/schemas/CreateSecretBody" } } } },
+                        "responses": { "204": { "description": "done" } }
+                    }
+                },
+                "/meta/ip-ranges": {
+                    "get": { "operationId": "GetMeta", "security": [], "responses": {} }
+                }
+            },
+            "components": { "schemas": { "CreateSecretBody": {
+                "type": "object",
+                "required": ["secretName"],
+                "properties": {
+                    "secretName": { "type": "string", "description": "the name" },
+                    "secretValue": { "type": "string", "format": "password" }
+                }
+            } } }
+        })
+    }
+
+    #[test]
+    fn operations_carry_names_parameters_body_and_scope() {
+        let ops = operations(&doc()).expect("operations");
+        let create = ops.iter().find(|o| o.id == "CreateSecret").expect("op");
+        assert_eq!(create.rust_name, "create_secret");
+        assert_eq!(create.type_name, "CreateSecret");
+        assert_eq!(create.http_method, "POST");
+        assert_eq!(create.summary.as_deref(), Some("Add a secret"));
+        assert_eq!(create.path_params[0].rust_name, "cluster_uuid");
+        assert!(!create.query_params[0].required);
+        assert_eq!(create.query_params[0].rust_name, "dry_run");
+        let body = create.body.as_ref().expect("body");
+        assert_eq!(body.schema.as_deref(), Some("CreateSecretBody"));
+        let value = body
+            .fields
+            .iter()
+            .find(|f| f.name == "secretValue")
+            .expect("field");
+        assert!(value.secret && !value.required);
+        assert_eq!(create.scope, "Connector Secrets", "derived from the path");
+        assert!(create.authenticated && create.carries_secrets);
+        let meta = ops.iter().find(|o| o.id == "GetMeta").expect("meta");
+        assert_eq!((meta.scope.as_str(), meta.authenticated), ("none", false));
+    }
+
+    #[test]
+    fn the_projects_scope_beats_the_path_rule() {
+        let mut d = doc();
+        d["paths"]["/clusters/{clusterUuid}/secrets"]["post"]["x-camunda-scope"] = json!("Cluster");
+        let ops = operations(&d).expect("operations");
+        assert_eq!(ops[0].scope, "Cluster");
+    }
+
+    #[test]
+    fn an_operation_without_an_id_is_an_error_that_names_it() {
+        let d = json!({ "paths": { "/x": { "get": { "responses": {} } } } });
+        let error = operations(&d).expect_err("no id");
+        assert!(error.to_string().contains("GET /x"), "{error}");
+    }
+}

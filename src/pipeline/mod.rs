@@ -1,0 +1,307 @@
+//! The request pipeline: every public call runs through [`Client::call`],
+//! which checks the parameters, runs the generated request with the hooks
+//! of [`hooks`] (bearer token, 401 refresh, resends, bounded bodies),
+//! reads before resending a create the server may have acted on
+//! ([`create_checks`]), and turns progenitor's errors into the crate's
+//! ([`translate`]).
+//!
+//! progenitor's `pre` hook can only fail with `Error::Custom(String)`. To
+//! keep authentication failures typed, each call runs inside a task-local
+//! [`CallShared`]; the hook leaves the typed error there and the call picks
+//! it up.
+
+pub(crate) mod body;
+mod create_checks;
+mod hooks;
+mod path;
+mod translate;
+
+use std::{
+    future::Future,
+    sync::{
+        atomic::{AtomicU32, Ordering},
+        Arc, Mutex, PoisonError,
+    },
+    time::Duration,
+};
+
+use progenitor_client::{ByteStream, OperationInfo, ResponseValue};
+use reqwest::header::HeaderValue;
+use tokio::time::Instant;
+use tracing::Instrument;
+
+pub(crate) use crate::operation::Operation;
+pub(crate) use path::{check_path_params, encode_path_segment};
+pub(crate) use translate::ErrorBody;
+
+use crate::{
+    auth::Auth,
+    error::{AuthError, Error, Result},
+    retry::{timing, RetryPolicy},
+    Client,
+};
+
+/// Shared state of a client: how it authenticates, retries and bounds reads.
+#[derive(Clone, Debug)]
+pub struct Pipeline {
+    pub(crate) auth: Auth,
+    pub(crate) retry: RetryPolicy,
+    /// Cap of a successful answer's body.
+    pub(crate) max_response_bytes: usize,
+}
+
+/// What the hooks of one call share with it.
+pub(crate) struct CallShared {
+    pub(crate) operation: &'static Operation,
+    started: Instant,
+    attempts: AtomicU32,
+    auth_error: Mutex<Option<AuthError>>,
+    /// The `Authorization` values sent, to remove them from echoed errors.
+    sent: Mutex<Vec<HeaderValue>>,
+    pub(crate) max_response_bytes: usize,
+    /// The caller reads the body as a stream: no total cap.
+    pub(crate) streams_body: bool,
+}
+
+tokio::task_local! {
+    static CALL: Arc<CallShared>;
+}
+
+/// The running call; outside one (which the public API never does) a
+/// fresh state for the operation progenitor names.
+fn current_call(info: &OperationInfo) -> Arc<CallShared> {
+    CALL.try_with(Arc::clone).unwrap_or_else(|_| {
+        let operation = crate::operation::OPERATIONS
+            .iter()
+            .find(|op| op.rust_name == info.operation_id)
+            .unwrap_or(&crate::operation::OPERATIONS[0]);
+        Arc::new(CallShared::new(
+            operation,
+            body::DEFAULT_MAX_RESPONSE_BYTES,
+            false,
+        ))
+    })
+}
+
+impl CallShared {
+    fn new(operation: &'static Operation, max_response_bytes: usize, streams_body: bool) -> Self {
+        Self {
+            operation,
+            started: Instant::now(),
+            attempts: AtomicU32::new(0),
+            auth_error: Mutex::new(None),
+            sent: Mutex::new(Vec::new()),
+            max_response_bytes,
+            streams_body,
+        }
+    }
+
+    fn remember_auth_error(&self, error: AuthError) {
+        *self
+            .auth_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(error);
+    }
+
+    fn take_auth_error(&self) -> Option<AuthError> {
+        self.auth_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+
+    fn note_attempt(&self, authorization: Option<&HeaderValue>) {
+        self.attempts.fetch_add(1, Ordering::Relaxed);
+        if let Some(value) = authorization {
+            self.sent
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(value.clone());
+        }
+    }
+
+    /// The bearer tokens this call sent.
+    fn sent_tokens(&self) -> Vec<crate::SecretString> {
+        let sent = self.sent.lock().unwrap_or_else(PoisonError::into_inner);
+        sent.iter()
+            .filter_map(|v| {
+                v.to_str()
+                    .ok()?
+                    .strip_prefix("Bearer ")
+                    .map(crate::SecretString::new)
+            })
+            .collect()
+    }
+
+    /// Wait before the next resend, if the policy has one left within its
+    /// deadline: the server's `Retry-After`, else the policy's backoff.
+    async fn pause_before_resend(&self, policy: &RetryPolicy, server: Option<Duration>) -> bool {
+        let retry = self.attempts.load(Ordering::Relaxed);
+        if retry > policy.max_retries() {
+            return false;
+        }
+        let pause = timing::pause_before_retry(server, || policy.pause(retry));
+        if self.started.elapsed().saturating_add(pause) > policy.deadline() {
+            return false;
+        }
+        tracing::debug!(
+            operation = self.operation.id,
+            retry,
+            pause_ms = pause.as_millis() as u64,
+            "sending again"
+        );
+        tokio::time::sleep(pause).await;
+        true
+    }
+}
+
+/// The path and body of a request, checked before anything is sent: path
+/// parameters first, then the body's own conversion.
+pub(crate) fn prepare<B>(
+    operation: &'static Operation,
+    path: &[String],
+    body: std::result::Result<B, String>,
+) -> Result<B> {
+    check_path_params(operation, path)?;
+    body.map_err(|reason| Error::InvalidRequest {
+        operation: operation.id,
+        reason,
+    })
+}
+
+impl Client {
+    /// Run one generated request (`send` makes it anew for each resend) in
+    /// a call scope, read before resending a create, translate errors.
+    pub(crate) async fn call<T, E, B, F, Fut>(
+        &self,
+        operation: &'static Operation,
+        path: &[String],
+        body: Option<&B>,
+        send: F,
+    ) -> Result<ResponseValue<T>>
+    where
+        E: ErrorBody,
+        B: serde::Serialize + Sync,
+        F: Fn() -> Fut + Sync,
+        Fut: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>
+            + Send,
+    {
+        self.call_with(operation, false, path, body, send).await
+    }
+
+    async fn call_with<T, E, B, F, Fut>(
+        &self,
+        operation: &'static Operation,
+        streams_body: bool,
+        path: &[String],
+        body: Option<&B>,
+        send: F,
+    ) -> Result<ResponseValue<T>>
+    where
+        E: ErrorBody,
+        B: serde::Serialize + Sync,
+        F: Fn() -> Fut + Sync,
+        Fut: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>
+            + Send,
+    {
+        let span = tracing::info_span!(
+            "camunda_admin.call",
+            operation = operation.id,
+            method = operation.http_method,
+            path = operation.path,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let pipeline = self.pipeline();
+        let call = Arc::new(CallShared::new(
+            operation,
+            pipeline.max_response_bytes,
+            streams_body,
+        ));
+        let check = create_checks::Subject::new(operation, path, body);
+        let result = CALL
+            .scope(call.clone(), self.send_until_final(&call, &check, send))
+            .instrument(span.clone())
+            .await;
+        let status = match &result {
+            Ok(value) => Some(value.status().as_u16()),
+            Err(error) => error.status().map(|s| s.as_u16()),
+        };
+        if let Some(status) = status {
+            span.record("status", status);
+        }
+        span.record("attempts", call.attempts.load(Ordering::Relaxed));
+        span.record("duration_ms", call.started.elapsed().as_millis() as u64);
+        span.in_scope(|| match &result {
+            Ok(_) => tracing::debug!("call succeeded"),
+            Err(error) => tracing::debug!(%error, "call failed"),
+        });
+        result
+    }
+
+    /// Send; when the answer calls for a read before a resend, read, and
+    /// resend only if the read shows nothing was created.
+    async fn send_until_final<T, E, F, Fut>(
+        &self,
+        call: &CallShared,
+        check: &create_checks::Subject,
+        send: F,
+    ) -> Result<ResponseValue<T>>
+    where
+        E: ErrorBody,
+        F: Fn() -> Fut,
+        Fut: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    {
+        let secrets = self.pipeline().auth.secrets();
+        let secrets: Vec<&str> = secrets.iter().map(|s| s.expose_secret()).collect();
+        loop {
+            let error = match send().await {
+                Ok(value) => return Ok(value),
+                Err(error) => translate::translate(call, error, &secrets).await,
+            };
+            let retry_after = match create_checks::resend_after_read(self, check, &error).await {
+                create_checks::Outcome::Resend { retry_after } => retry_after,
+                create_checks::Outcome::Keep => return Err(error),
+                create_checks::Outcome::Replace(other) => return Err(other),
+            };
+            if !call
+                .pause_before_resend(&self.pipeline().retry, retry_after)
+                .await
+            {
+                return Err(error);
+            }
+        }
+    }
+
+    pub(crate) fn pipeline(&self) -> &Pipeline {
+        use progenitor_client::ClientInfo;
+        self.api.inner()
+    }
+
+    /// The whole text of a text answer, within the client's cap.
+    pub(crate) async fn read_text(
+        &self,
+        operation: &'static Operation,
+        value: ResponseValue<ByteStream>,
+    ) -> Result<String> {
+        body::read_text(operation, value, self.pipeline().max_response_bytes).await
+    }
+
+    /// The organization's activity log as CSV, one line at a time (the
+    /// header line first), for logs that outgrow
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+    /// Each line is capped at [`MAX_CSV_LINE_BYTES`](body::MAX_CSV_LINE_BYTES).
+    /// Any Administration API credential may call it.
+    pub async fn get_csv_lines(&self) -> Result<body::Lines<'static>> {
+        let operation = crate::operation::by_id("GetCsv").ok_or_else(|| Error::InvalidRequest {
+            operation: "GetCsv",
+            reason: "this build's document has no GetCsv operation".to_owned(),
+        })?;
+        let inner = self.api.get_csv();
+        let value = self
+            .call_with(operation, true, &[], None::<&()>, || inner.clone().send())
+            .await?;
+        Ok(body::lines(operation, value))
+    }
+}
