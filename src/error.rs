@@ -60,6 +60,10 @@ pub enum Error {
     /// The client configuration is unusable.
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// A name given for a region, plan, channel or generation matched no
+    /// choice of `/clusters/parameters`, or several.
+    #[error(transparent)]
+    Lookup(#[from] crate::lookup::LookupError),
     /// The answer's body is larger than the client reads
     /// ([`crate::ClientBuilder::max_response_bytes`]); reading stopped there.
     #[error("the answer to {operation} is larger than {limit} bytes; reading stopped there")]

@@ -24,6 +24,7 @@ pub mod config;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod error;
+pub mod lookup;
 mod operation;
 mod pipeline;
 mod redact;
@@ -39,6 +40,7 @@ pub use auth::{
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_AUDIENCE, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
 pub use error::{ApiError, AuthError, Error, Result};
+pub use lookup::{LookupError, NewCluster};
 pub use retry::RetryPolicy;
 pub use secret::SecretString;
 pub use undeclared::Undeclared;

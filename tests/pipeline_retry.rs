@@ -132,7 +132,8 @@ async fn create_cluster_is_resent_on_503_once_a_read_shows_nothing_was_created()
 async fn create_cluster_answered_503_after_it_created_the_cluster_is_sent_once() {
     let server = MockServer::start_async().await;
     let create = on(&server, POST, "/clusters", |then| {
-        then.status(503).body("gateway timeout after the backend acted")
+        then.status(503)
+            .body("gateway timeout after the backend acted")
     })
     .await;
     let now = chrono::Utc::now().to_rfc3339();
@@ -155,7 +156,10 @@ async fn create_cluster_answered_503_after_it_created_the_cluster_is_sent_once()
         }
         other => panic!("expected MaybeCreated, got {other:?}"),
     }
-    assert!(!error.is_retryable(), "resending could create a second cluster");
+    assert!(
+        !error.is_retryable(),
+        "resending could create a second cluster"
+    );
     create.assert_calls_async(1).await;
 }
 
@@ -169,7 +173,13 @@ async fn create_cluster_answered_503_is_not_resent_when_the_read_fails() {
         .await
         .expect_err("unknown outcome");
     assert!(
-        matches!(&error, Error::MaybeCreated { existing_id: None, .. }),
+        matches!(
+            &error,
+            Error::MaybeCreated {
+                existing_id: None,
+                ..
+            }
+        ),
         "{error:?}"
     );
     assert!(!error.is_retryable());
@@ -216,7 +226,8 @@ async fn create_secret_answered_409_while_the_name_is_free_is_resent() {
     })
     .await;
     let _read = on(&server, GET, "/clusters/c1/secrets", |then| {
-        then.status(200).json_body(serde_json::json!({ "OTHER": "x" }))
+        then.status(200)
+            .json_body(serde_json::json!({ "OTHER": "x" }))
     })
     .await;
     let error = client(&server)
