@@ -29,5 +29,6 @@ fn main() {
         .expect("cannot write the generated bindings");
     fs::write(out.join("operations.rs"), bindings.operations)
         .expect("cannot write the operation table");
+    fs::write(out.join("cli.rs"), bindings.cli).expect("cannot write the command table");
     fs::write(out.join("scopes.md"), bindings.scope_table).expect("cannot write the scope table");
 }

@@ -13,7 +13,14 @@ use crate::{
 };
 
 /// How long to wait and how often to look.
+///
+/// ```
+/// use std::time::Duration;
+/// let options = camunda_admin::WaitOptions::new(Duration::from_secs(600), Duration::from_secs(5));
+/// assert_eq!(options.timeout, Duration::from_secs(600));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WaitOptions {
     /// Give up after this long.
     pub timeout: Duration,
@@ -33,7 +40,7 @@ impl Default for WaitOptions {
 
 impl WaitOptions {
     /// Wait up to `timeout`, looking every `poll_interval`.
-    pub fn new(timeout: Duration, poll_interval: Duration) -> Self {
+    pub const fn new(timeout: Duration, poll_interval: Duration) -> Self {
         Self {
             timeout,
             poll_interval,
@@ -73,6 +80,33 @@ where
 }
 
 impl Client {
+    /// Wait until `done` holds for the cluster and return it; `what` names
+    /// the wait in errors. For a change that shows only after a while:
+    /// right after `wake` or `upgrade_cluster` the cluster may still read
+    /// Healthy, so wait for the status or generation to change first, then
+    /// for [`Client::wait_for_cluster_healthy`].
+    pub async fn wait_for_cluster(
+        &self,
+        cluster_uuid: &str,
+        what: &str,
+        options: WaitOptions,
+        done: impl Fn(&Cluster) -> bool,
+    ) -> Result<Cluster> {
+        poll(format!("cluster {cluster_uuid} {what}"), options, || {
+            let found = self.get_cluster(cluster_uuid);
+            let done = &done;
+            async move {
+                let cluster = found.await?;
+                Ok(if done(&cluster) {
+                    Look::Done(cluster)
+                } else {
+                    Look::Pending(cluster.status.ready.to_string())
+                })
+            }
+        })
+        .await
+    }
+
     /// Wait until the cluster is Healthy and return it. Fails with
     /// [`Error::WaitFailed`] when it waits for input (it will not recover
     /// without action), and [`Error::WaitTimedOut`] at the deadline. A

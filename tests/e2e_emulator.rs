@@ -10,10 +10,8 @@ use std::time::Duration;
 use camunda_admin::{emulator::Emulator, types, Client, Error, WaitOptions};
 use common::{create_cluster, fast_retries, start_emulator, start_with_members_only_credential};
 
-const QUICK_WAIT: WaitOptions = WaitOptions {
-    timeout: Duration::from_secs(30),
-    poll_interval: Duration::from_millis(10),
-};
+const QUICK_WAIT: WaitOptions =
+    WaitOptions::new(Duration::from_secs(30), Duration::from_millis(10));
 
 /// A client of `emulator` with its admin credential and fast retries.
 fn fast_client(emulator: &Emulator) -> Client {

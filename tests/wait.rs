@@ -19,10 +19,7 @@ fn restore(state: &str) -> serde_json::Value {
     json!({ "uuid": "r", "backupId": "b1", "state": state })
 }
 
-const QUICK: WaitOptions = WaitOptions {
-    timeout: Duration::from_secs(30),
-    poll_interval: Duration::from_millis(1),
-};
+const QUICK: WaitOptions = WaitOptions::new(Duration::from_secs(30), Duration::from_millis(1));
 
 /// `GET /clusters/c1` answered with cluster c1 in status `ready`.
 async fn cluster_answers<'a>(server: &'a MockServer, ready: &str) -> Mock<'a> {

@@ -52,7 +52,11 @@ impl<'a> Generated<'a> {
     }
 
     /// The `T` of a setter `fn name<V>(self, value: V) where V: TryInto<T>`.
-    fn setter_type(&self, op: &Operation, setter: &str) -> Result<syn::Type, GenerateError> {
+    pub(crate) fn setter_type(
+        &self,
+        op: &Operation,
+        setter: &str,
+    ) -> Result<syn::Type, GenerateError> {
         method(self.builder, setter)
             .and_then(|f| try_into_target(&f.sig.generics))
             .cloned()

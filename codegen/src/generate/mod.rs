@@ -7,8 +7,10 @@
 //! - [`open_enum`]: string enums that keep unknown values;
 //! - [`methods`]: the public methods of `camunda_admin::Client` and their
 //!   request types;
-//! - [`table`]: the operation table, method docs and the scope table.
+//! - [`table`]: the operation table, method docs and the scope table;
+//! - [`cli`]: the command line's table and dispatcher.
 
+pub mod cli;
 pub mod methods;
 pub mod model;
 pub mod open_enum;
@@ -47,6 +49,8 @@ pub struct Bindings {
     pub api: String,
     /// The operation table (`src/operation.rs` includes it).
     pub operations: String,
+    /// The command line's table and dispatcher (the binary includes it).
+    pub cli: String,
     /// A Markdown table of the scope each operation needs (the crate docs
     /// include it).
     pub scope_table: String,
@@ -76,6 +80,7 @@ pub fn bindings(mut doc: Value) -> Result<Bindings, GenerateError> {
     let mut file = run_progenitor(&spec, enums.keys())?;
     postprocess::apply(&mut file);
     let public = public_api(&file, &operations)?;
+    let cli = cli::source(&file, &operations)?;
     let open_enums = enums.iter().map(|(name, values)| {
         open_enum::OpenEnum {
             name,
@@ -99,6 +104,7 @@ pub fn bindings(mut doc: Value) -> Result<Bindings, GenerateError> {
     Ok(Bindings {
         api: prettyplease::unparse(&file),
         operations: table::operations_source(&operations)?,
+        cli,
         scope_table: table::scope_table(&operations),
     })
 }
