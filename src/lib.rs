@@ -41,6 +41,7 @@ pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_AUDIENCE, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
 pub use error::{ApiError, AuthError, Error, Result};
 pub use lookup::{LookupError, NewCluster};
+pub use pipeline::body::{Lines, DEFAULT_MAX_RESPONSE_BYTES, MAX_CSV_LINE_BYTES};
 pub use retry::RetryPolicy;
 pub use secret::SecretString;
 pub use undeclared::Undeclared;

@@ -62,6 +62,63 @@ async fn a_delete_rides_out_429s_honouring_retry_after() {
 }
 
 #[tokio::test]
+async fn a_post_answered_429_is_resent_only_after_retry_after() {
+    let server = MockServer::start_async().await;
+    let refused = on(&server, POST, "/members/a@example.com", |then| {
+        then.status(429).header("retry-after", "1").up_to_n_times(1)
+    })
+    .await;
+    let created = on(&server, POST, "/members/a@example.com", |then| {
+        then.status(204)
+    })
+    .await;
+    let body = camunda_admin::types::PostMemberBody::builder().org_roles(vec![]);
+    let started = std::time::Instant::now();
+    client(&server)
+        .update_members("a@example.com", body)
+        .await
+        .expect("the server did not act on the 429: resending is safe");
+    // A lower bound only: the resend waited for the server's time.
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+    refused.assert_calls_async(1).await;
+    created.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn is_retryable_says_what_the_pipeline_did() {
+    // For each status on a GET and a POST: the pipeline resent (4 calls)
+    // exactly when the final error says it is retryable.
+    for status in [400, 404, 408, 409, 412, 429, 500, 502, 503, 504] {
+        for post in [false, true] {
+            let server = MockServer::start_async().await;
+            let mock = if post {
+                on(&server, POST, "/clusters/c1/backups", |then| {
+                    then.status(status)
+                })
+                .await
+            } else {
+                on(&server, GET, "/members", |then| then.status(status)).await
+            };
+            let client = client(&server);
+            let error = if post {
+                client.create_backup("c1").await.map(|_| ())
+            } else {
+                client.get_members().await.map(|_| ())
+            }
+            .expect_err("fails");
+            let calls = mock.calls_async().await;
+            assert_eq!(
+                calls == 4,
+                error.is_retryable(),
+                "post {post}, {status}: {calls} calls, is_retryable {}",
+                error.is_retryable()
+            );
+            assert!(calls == 1 || calls == 4, "{calls}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_post_is_not_retried_on_an_ambiguous_failure() {
     let server = MockServer::start_async().await;
     let create = on(&server, POST, "/clusters/c1/clients", |then| {

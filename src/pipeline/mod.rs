@@ -16,6 +16,9 @@ mod hooks;
 mod path;
 mod translate;
 
+#[cfg(test)]
+mod every_operation_tests;
+
 use std::{
     future::Future,
     sync::{

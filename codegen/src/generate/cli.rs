@@ -254,6 +254,79 @@ fn dispatch_arm(op: &Operation, generated: &Generated<'_>) -> Result<TokenStream
     })
 }
 
+/// A unit-test-only dispatcher for the library (`crate::api::by_id`): call
+/// any operation by id with path values, and a JSON body or none (then an
+/// empty builder, which fails only after the path check). Tests of every
+/// operation iterate `OPERATIONS` with it, so a new operation is covered
+/// by itself.
+pub fn test_dispatch(file: &syn::File, ops: &[Operation]) -> Result<TokenStream, GenerateError> {
+    let mut arms = Vec::new();
+    for op in ops {
+        let generated = Generated::find(file, op)?;
+        let id = &op.id;
+        let method = format_ident!("{}", op.rust_name);
+        let mut args: Vec<TokenStream> = (0..op.path_params.len())
+            .map(|i| quote! { path[#i].clone() })
+            .collect();
+        for param in op.query_params.iter().filter(|p| p.required) {
+            let name = &param.name;
+            args.push(quote! { serde_json::from_value(serde_json::Value::String(#name.to_owned())).unwrap_or_default() });
+        }
+        let call = if op.body.is_some() {
+            let ty = generated.setter_type(op, "body")?;
+            let builder = builder_path(&ty);
+            quote! {
+                match body {
+                    Some(json) => {
+                        let body: #ty = serde_json::from_value(json).map_err(|e| crate::Error::InvalidRequest {
+                            operation: #id,
+                            reason: format!("the sample body does not decode: {e}"),
+                        })?;
+                        client.#method(#(#args,)* body).await.map(|_| ())
+                    }
+                    None => client.#method(#(#args,)* #builder::default()).await.map(|_| ()),
+                }
+            }
+        } else {
+            quote! { client.#method(#(#args),*).await.map(|_| ()) }
+        };
+        arms.push(quote! { #id => #call, });
+    }
+    Ok(quote! {
+        /// Calls by operation id, for the library's own tests of every operation.
+        #[cfg(test)]
+        pub(crate) mod by_id {
+            use super::types;
+
+            pub(crate) async fn call(
+                client: &crate::Client,
+                id: &str,
+                path: &[String],
+                body: Option<serde_json::Value>,
+            ) -> crate::Result<()> {
+                match id {
+                    #(#arms)*
+                    other => panic!("no operation {other}"),
+                }
+            }
+        }
+    })
+}
+
+/// `types::builder::X` for `types::X`.
+fn builder_path(ty: &syn::Type) -> TokenStream {
+    match ty {
+        syn::Type::Path(p) => match p.path.segments.last() {
+            Some(last) => {
+                let ident = &last.ident;
+                quote! { types::builder::#ident }
+            }
+            None => quote! { #ty },
+        },
+        _ => quote! { #ty },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

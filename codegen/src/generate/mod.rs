@@ -81,6 +81,7 @@ pub fn bindings(mut doc: Value) -> Result<Bindings, GenerateError> {
     postprocess::apply(&mut file);
     let public = public_api(&file, &operations)?;
     let cli = cli::source(&file, &operations)?;
+    let by_id = cli::test_dispatch(&file, &operations)?;
     let open_enums = enums.iter().map(|(name, values)| {
         open_enum::OpenEnum {
             name,
@@ -98,6 +99,8 @@ pub fn bindings(mut doc: Value) -> Result<Bindings, GenerateError> {
         }
 
         #public
+
+        #by_id
     };
     let file: syn::File = syn::parse2(file)
         .map_err(|e| GenerateError::new(format!("the generator produced invalid Rust: {e}")))?;
