@@ -20,10 +20,27 @@ fn main() {
     let source = spec_path.display().to_string();
     let text = fs::read_to_string(&spec_path)
         .unwrap_or_else(|e| panic!("cannot read the OpenAPI document {source}: {e}"));
-    let doc: serde_json::Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{source} is not JSON: {e}"));
+    // serde_json's message names the line and column.
+    let doc: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(doc) => doc,
+        Err(e) => return fail(&format!("{source} is not JSON: {e}")),
+    };
+    // One message naming what is wrong or missing, instead of a panic in
+    // the generator or compiler errors in the hand-written code.
+    use camunda_admin_codegen::requirements;
+    if let Err(e) = requirements::check_readable(&doc, &source) {
+        return fail(&e.to_string());
+    }
+    if let Err(missing) = requirements::check_uncorrected(&doc, &source) {
+        return fail(&missing.to_string());
+    }
     let bindings = camunda_admin_codegen::generate::bindings(doc, &source);
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"))
         .join("camunda_admin_api.rs");
     fs::write(&out, bindings).expect("cannot write the generated bindings");
+}
+
+/// Fail the build with `message` (cargo shows it as the error).
+fn fail(message: &str) {
+    println!("cargo::error={message}");
 }
