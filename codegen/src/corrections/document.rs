@@ -118,6 +118,11 @@ pub(crate) fn walk(value: &mut Value, visit: &mut Visit<'_>) {
     walk_mut(value, &mut Vec::new(), visit);
 }
 
+/// One segment of a JSON pointer.
+pub(crate) fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
 pub(crate) fn pointer(path: &[String]) -> String {
     path.iter()
         .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))

@@ -103,22 +103,25 @@ const NAMED_SCHEMA_DOCS: &[(&str, &str)] = &[
     ("IpAllowlistEntry", "One allowed IP address or CIDR range together with a note describing it."),
 ];
 
+/// The corrections, in the order of [`CORRECTIONS`].
+const STEPS: [fn(&mut Value) -> Vec<String>; 12] = [
+    names::merge_single_value_enum_unions,
+    names::rename_odd_schema_names,
+    shapes::flatten_all_of,
+    shapes::hoist_colliding_inline_objects,
+    shapes::name_shared_inline_objects,
+    shapes::open_additional_properties,
+    shapes::relax_late_required,
+    enums::hoist_inline_enums,
+    responses::csv_media_type,
+    responses::uniform_error_bodies,
+    responses::any_2xx_is_success,
+    secrets::mark_secret_fields,
+];
+
 /// Apply every correction in order; returns one [`Outcome`] per correction.
 pub fn apply(doc: &mut Value) -> Vec<Outcome> {
-    let steps: [fn(&mut Value) -> Vec<String>; 12] = [
-        names::merge_single_value_enum_unions,
-        names::rename_odd_schema_names,
-        shapes::flatten_all_of,
-        shapes::hoist_colliding_inline_objects,
-        shapes::name_shared_inline_objects,
-        shapes::open_additional_properties,
-        shapes::relax_late_required,
-        enums::hoist_inline_enums,
-        responses::csv_media_type,
-        responses::uniform_error_bodies,
-        responses::any_2xx_is_success,
-        secrets::mark_secret_fields,
-    ];
+    let steps = STEPS;
     let outcomes = steps
         .iter()
         .zip(CORRECTIONS)
@@ -130,6 +133,14 @@ pub fn apply(doc: &mut Value) -> Vec<Outcome> {
         .collect();
     describe_named_schemas(doc);
     outcomes
+}
+
+/// Run the one correction `id` (see [`CORRECTIONS`]); `None` for an
+/// unknown id. `check-spec` runs them one by one to find the correction
+/// that makes an upstream change invisible.
+pub fn apply_one(doc: &mut Value, id: &str) -> Option<Vec<String>> {
+    let index = CORRECTIONS.iter().position(|(known, _)| *known == id)?;
+    Some(STEPS[index](doc))
 }
 
 fn describe_named_schemas(doc: &mut Value) {

@@ -1,7 +1,7 @@
 //! Responses: the CSV endpoint's media type, one error body type, and the
 //! whole 2xx range for a single success status.
 
-use super::document::each_operation_responses;
+use super::document::{each_operation_responses, escape};
 use serde_json::{json, Value};
 
 pub(super) fn csv_media_type(doc: &mut Value) -> Vec<String> {
@@ -24,7 +24,7 @@ pub(super) fn csv_media_type(doc: &mut Value) -> Vec<String> {
         }
         content.clear();
         content.insert("text/csv".into(), json!({ "schema": { "type": "string" } }));
-        places.push(format!("/paths{path}/get/responses/200"));
+        places.push(format!("/paths/{}/get/responses/200", escape(path)));
     }
     places
 }
@@ -40,7 +40,10 @@ pub(super) fn uniform_error_bodies(doc: &mut Value) -> Vec<String> {
             };
             if response.get("content") != Some(&uniform) {
                 response.insert("content".into(), uniform.clone());
-                places.push(format!("/paths{path}/{method}/responses/{status}"));
+                places.push(format!(
+                    "/paths/{}/{method}/responses/{status}",
+                    escape(path)
+                ));
             }
         }
     });
@@ -68,7 +71,7 @@ pub(super) fn any_2xx_is_success(doc: &mut Value) -> Vec<String> {
         let only = (*only).clone();
         if let Some(response) = responses.get(&only).cloned() {
             responses.insert("2XX".into(), response);
-            places.push(format!("/paths{path}/{method}/responses/{only}"));
+            places.push(format!("/paths/{}/{method}/responses/{only}", escape(path)));
         }
     });
     places
@@ -91,7 +94,7 @@ mod tests {
         let outcomes = apply(&mut d);
         assert_eq!(
             outcome(&outcomes, "csv-media-type").places,
-            vec!["/paths/activity/csv/get/responses/200".to_owned()]
+            vec!["/paths/~1activity~1csv/get/responses/200".to_owned()]
         );
         let content = d
             .pointer("/paths/~1activity~1csv/get/responses/200/content")

@@ -358,7 +358,7 @@ pub(super) fn open_additional_properties(doc: &mut Value) -> Vec<String> {
     walk(doc, &mut |path, map| {
         if map.get("additionalProperties") == Some(&Value::Bool(false)) {
             map.remove("additionalProperties");
-            places.push(pointer(path));
+            places.push(format!("{}/additionalProperties", pointer(path)));
         }
     });
     places
