@@ -948,8 +948,18 @@ impl Differ<'_> {
         {
             return;
         }
-        // allOf members together are one object: compared as that object.
-        let (o_flat, n_flat) = (flatten_all_of(self.old, o), flatten_all_of(self.new, n));
+        // allOf members together are one object: where only one side has
+        // an allOf, it is compared as that object (with both, member by
+        // member, so a shared component is compared once, on its own).
+        let one_side = o.get("allOf").is_some() != n.get("allOf").is_some();
+        let flat = |doc, schema| {
+            if one_side {
+                flatten_all_of(doc, schema)
+            } else {
+                None
+            }
+        };
+        let (o_flat, n_flat) = (flat(self.old, o), flat(self.new, n));
         let o = node(o_flat.as_ref().unwrap_or(o), &o_ptr);
         let n = node(n_flat.as_ref().unwrap_or(n), &n_ptr);
         self.schema_body(o, n, field, out, seen);
@@ -1227,7 +1237,15 @@ impl Differ<'_> {
             let pointer = child("/components/schemas", name);
             let mut changes = Vec::new();
             let mut seen = BTreeSet::new();
-            let (o_flat, n_flat) = (flatten_all_of(self.old, old), flatten_all_of(self.new, new));
+            let one_side = old.get("allOf").is_some() != new.get("allOf").is_some();
+            let flat = |doc, schema| {
+                if one_side {
+                    flatten_all_of(doc, schema)
+                } else {
+                    None
+                }
+            };
+            let (o_flat, n_flat) = (flat(self.old, old), flat(self.new, new));
             let (o, n) = (
                 o_flat.as_ref().unwrap_or(old),
                 n_flat.as_ref().unwrap_or(new),
