@@ -17,15 +17,18 @@ pub const EXIT_ERROR: i32 = 2;
 /// The usage text.
 pub const USAGE: &str = "\
 usage:
-  cargo xtask update-spec [--from URL|FILE] [--dry-run] [--json] [--spec FILE]
+  cargo xtask update-spec [--from URL|FILE] [--dry-run] [--force] [--json] [--spec FILE]
       Refresh openapi/camunda-admin.json from the published document: its facts,
-      the project's prose. Prints the changes; --dry-run writes nothing.
+      the project's prose and x- extensions. Prints the changes; --dry-run writes
+      nothing. A document lacking what the hand-written code needs is refused
+      (exit 1) unless --force.
   cargo xtask check-spec [--against URL|FILE] [--json] [--spec FILE]
-      Compare the vendored document with the published one, both corrected.
+      Compare the vendored document with the published one, fact by fact, and
+      say which changes the corrections hide from the generated code.
       Exit 0: no drift, 1: drift (report printed), 2: source unreadable or invalid.
 
-  URL|FILE  defaults to https://console.cloud.camunda.io/customer-api/openapi/swagger.json
-  --json    print the report as JSON
+  URL|FILE  JSON or YAML; defaults to https://console.cloud.camunda.io/customer-api/openapi/swagger.json
+  --json    print the report (or the error) as JSON
   --spec    the vendored document (default: openapi/camunda-admin.json)
 ";
 
@@ -70,6 +73,7 @@ where
     let mut vendored = tasks::default_vendored_path();
     let mut json = false;
     let mut dry_run = false;
+    let mut force = false;
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((flag, value)) if flag.starts_with("--") => {
@@ -88,6 +92,7 @@ where
             "--spec" => vendored = PathBuf::from(value("--spec")?),
             "--json" => json = true,
             "--dry-run" if task == "update-spec" => dry_run = true,
+            "--force" if task == "update-spec" => force = true,
             "-h" | "--help" => return Ok(Command::Help),
             other => return Err(format!("unknown argument `{other}` for {task}")),
         }
@@ -99,6 +104,7 @@ where
                 vendored,
                 source,
                 dry_run,
+                force,
                 fetch,
             },
             json,
@@ -154,13 +160,23 @@ pub fn execute(command: &Command, out: &mut dyn Write, err: &mut dyn Write) -> i
                 report::render_update(&report)
             };
             print(out, &text);
-            Ok(EXIT_OK)
+            Ok(if report.refused { EXIT_DRIFT } else { EXIT_OK })
         }),
     };
     match result {
         Ok(code) => code,
         Err(error) => {
-            let _ = writeln!(err, "error: {error}");
+            let json = matches!(
+                command,
+                Command::Check { json: true, .. } | Command::Update { json: true, .. }
+            );
+            if json {
+                let value =
+                    serde_json::json!({ "error": error.to_string(), "exit_code": EXIT_ERROR });
+                print(out, &value.to_string());
+            } else {
+                let _ = writeln!(err, "error: {error}");
+            }
             EXIT_ERROR
         }
     }

@@ -16,6 +16,7 @@ use camunda_admin_codegen::corrections;
 
 pub mod cli;
 pub mod drift;
+pub mod hidden;
 pub mod json_format;
 pub mod prose;
 pub mod report;
@@ -38,7 +39,7 @@ pub fn corrections_no_longer_needed(source: &serde_json::Value) -> Vec<report::R
         .collect()
 }
 
-/// A copy of `doc` with every correction applied, as `build.rs` sees it.
+/// A copy of `doc` with every correction applied, as the generator sees it.
 pub fn corrected(doc: &serde_json::Value) -> serde_json::Value {
     let mut copy = doc.clone();
     corrections::apply(&mut copy);

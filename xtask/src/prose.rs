@@ -220,6 +220,15 @@ pub fn strip_prose(value: &Value) -> Value {
     copy
 }
 
+/// The root key holding the texts (and `x-` extensions) of subjects the
+/// source no longer has, so that a later refresh that brings them back
+/// restores them: an object from a place (its segments escaped as in a JSON
+/// pointer, joined by `/`) to the texts.
+pub const ARCHIVE_KEY: &str = "x-camunda-admin-archive";
+
+/// The extension naming the credential scope an operation needs.
+pub const SCOPE_KEY: &str = "x-camunda-scope";
+
 /// The result of [`carry_over`].
 #[derive(Debug, Clone)]
 pub struct Carried {
@@ -228,63 +237,138 @@ pub struct Carried {
     /// Items new in the source, which have no prose yet (the outermost new
     /// item only: the properties of a new schema are not listed).
     pub needs_prose: Vec<String>,
+    /// Operations without an `x-camunda-scope` (new ones, usually).
+    pub needs_scope: Vec<String>,
+    /// Places whose texts moved to the archive: their subject is gone.
+    pub archived: Vec<String>,
+    /// Places whose texts came back from the archive.
+    pub restored: Vec<String>,
 }
 
-/// The document to vendor: the facts of `source`, the prose of `vendored`.
-///
-/// Source prose and examples are removed; each item gets the description,
-/// summary and title the vendored document has at the same place. The
-/// vendored `info` is kept, with the source's `info.version`. A new
-/// response gets an empty description, since OpenAPI requires one.
-pub fn carry_over(source: &Value, vendored: &Value) -> Carried {
-    let mut prose: BTreeMap<Place, Map<String, Value>> = BTreeMap::new();
-    let mut vendored_items: BTreeSet<Place> = BTreeSet::new();
+/// The texts of one place: prose and the project's `x-` extensions.
+type Texts = Map<String, Value>;
+
+fn is_project_text(key: &str) -> bool {
+    PROSE_KEYS.contains(&key) || (key.starts_with("x-") && key != ARCHIVE_KEY)
+}
+
+fn place_key(place: &[String]) -> String {
+    place
+        .iter()
+        .map(|segment| segment.replace('~', "~0").replace('/', "~1"))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn place_from_key(key: &str) -> Place {
+    if key.is_empty() {
+        return Vec::new();
+    }
+    key.split('/')
+        .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+/// The project's texts of `vendored` by place, its archive, and its items.
+fn project_texts(
+    vendored: &Value,
+) -> (
+    BTreeMap<Place, Texts>,
+    BTreeMap<Place, Texts>,
+    BTreeSet<Place>,
+) {
+    let mut texts: BTreeMap<Place, Texts> = BTreeMap::new();
+    let mut items: BTreeSet<Place> = BTreeSet::new();
     walk(&mut vendored.clone(), &mut |place, kind, map| {
-        let texts: Map<String, Value> = PROSE_KEYS
+        let found: Texts = map
             .iter()
-            .filter_map(|key| map.get(*key).map(|text| ((*key).to_owned(), text.clone())))
+            .filter(|(key, _)| is_project_text(key))
+            .map(|(key, text)| (key.clone(), text.clone()))
             .collect();
-        if !texts.is_empty() {
-            prose.insert(place.to_vec(), texts);
+        if !found.is_empty() {
+            texts.insert(place.to_vec(), found);
         }
         if kind.is_item() {
-            vendored_items.insert(place.to_vec());
+            items.insert(place.to_vec());
         }
     });
+    let archive = vendored
+        .get(ARCHIVE_KEY)
+        .and_then(Value::as_object)
+        .map(|entries| {
+            entries
+                .iter()
+                .filter_map(|(key, texts)| Some((place_from_key(key), texts.as_object()?.clone())))
+                .collect()
+        })
+        .unwrap_or_default();
+    (texts, archive, items)
+}
 
+/// The document to vendor: the facts of `source`, the texts of `vendored`.
+///
+/// Source prose, examples and `x-` extensions are removed; each item gets
+/// the description, summary, title and `x-` extensions the vendored
+/// document (or its archive) has at the same place. Texts whose place the
+/// source no longer has go to the archive ([`ARCHIVE_KEY`]). The vendored
+/// `info` is kept, with the source's `info.version`. A response without a
+/// text gets an empty description, since OpenAPI requires one.
+pub fn carry_over(source: &Value, vendored: &Value) -> Carried {
+    let (texts, archive, vendored_items) = project_texts(vendored);
     let mut document = source.clone();
+    let mut used: BTreeSet<Place> = BTreeSet::new();
     let mut new_items: BTreeMap<Place, Kind> = BTreeMap::new();
+    let mut needs_scope = Vec::new();
     walk(&mut document, &mut |place, kind, map| {
-        for key in PROSE_KEYS.iter().chain(EXAMPLE_KEYS) {
-            map.remove(*key);
-        }
-        if let Some(texts) = prose.get(place) {
-            map.extend(texts.clone());
+        map.retain(|key, _| {
+            !(PROSE_KEYS.contains(&key.as_str())
+                || EXAMPLE_KEYS.contains(&key.as_str())
+                || key.starts_with("x-"))
+        });
+        let place = place.to_vec();
+        if let Some(found) = texts.get(&place).or_else(|| archive.get(&place)) {
+            map.extend(found.clone());
+            used.insert(place.clone());
         }
         if kind == Kind::Response && !map.contains_key("description") {
             map.insert("description".into(), Value::String(String::new()));
         }
-        if kind.is_item() && !vendored_items.contains(place) {
-            new_items.insert(place.to_vec(), kind);
+        if kind == Kind::Operation && !map.contains_key(SCOPE_KEY) {
+            needs_scope.push(place.join("/"));
+        }
+        let has_prose = PROSE_KEYS.iter().any(|key| {
+            map.get(*key)
+                .and_then(Value::as_str)
+                .is_some_and(|text| !text.is_empty())
+        });
+        if kind.is_item() && !vendored_items.contains(&place) && !has_prose {
+            new_items.insert(place, kind);
         }
     });
 
+    let mut kept_archive = Map::new();
+    let mut archived = Vec::new();
+    for (place, found) in texts.iter().chain(archive.iter()) {
+        let key = place_key(place);
+        if used.contains(place) || kept_archive.contains_key(&key) {
+            continue;
+        }
+        if texts.contains_key(place) {
+            archived.push(place.join("/"));
+        }
+        kept_archive.insert(key, Value::Object(found.clone()));
+    }
+    let restored = archive
+        .keys()
+        .filter(|place| used.contains(*place) && !texts.contains_key(*place))
+        .map(|place| place.join("/"))
+        .collect();
+
     if let Some(root) = document.as_object_mut() {
-        let mut info = vendored
-            .get("info")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_else(|| {
-                Map::from_iter([(
-                    "title".to_owned(),
-                    Value::String("Camunda 8 Administration API".into()),
-                )])
-            });
-        match source.pointer("/info/version") {
-            Some(version) => info.insert("version".into(), version.clone()),
-            None => info.remove("version"),
-        };
-        root.insert("info".into(), Value::Object(info));
+        root.insert("info".into(), carried_info(source, vendored));
+        if !kept_archive.is_empty() {
+            root.insert(ARCHIVE_KEY.into(), Value::Object(kept_archive));
+        }
     }
 
     let mut needs_prose = Vec::new();
@@ -299,5 +383,27 @@ pub fn carry_over(source: &Value, vendored: &Value) -> Carried {
     Carried {
         document,
         needs_prose,
+        needs_scope,
+        archived,
+        restored,
     }
+}
+
+/// The vendored `info`, with the source's version.
+fn carried_info(source: &Value, vendored: &Value) -> Value {
+    let mut info = vendored
+        .get("info")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_else(|| {
+            Map::from_iter([(
+                "title".to_owned(),
+                Value::String("Camunda 8 Administration API".into()),
+            )])
+        });
+    match source.pointer("/info/version") {
+        Some(version) => info.insert("version".into(), version.clone()),
+        None => info.remove("version"),
+    };
+    Value::Object(info)
 }

@@ -1,7 +1,7 @@
 //! The reports of `check-spec` and `update-spec`: data for `--json`, and
 //! grouped text for people.
 
-use crate::drift::{Drift, FieldChange, OperationRef};
+use crate::drift::{ChangeKind, Drift, FieldChange, OperationRef};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -25,6 +25,9 @@ pub struct CheckReport {
     pub drift_found: bool,
     /// The differences, from the vendored document to the source.
     pub drift: Drift,
+    /// Inline shapes of the source that one correction merges into one
+    /// type while they differ (informational).
+    pub diverging_shapes: Vec<DivergingShape>,
     /// Corrections that found nothing to correct in the source (informational).
     pub corrections_no_longer_needed: Vec<RetiredCorrection>,
 }
@@ -49,13 +52,48 @@ pub struct UpdateReport {
     pub file_changed: bool,
     /// True when the file was written.
     pub written: bool,
+    /// True when the file was not written because the source lacks what
+    /// the hand-written code needs (and `--force` was not given).
+    pub refused: bool,
+    /// What the source lacks of what the hand-written code needs.
+    pub missing_requirements: Option<String>,
     /// The changes of facts, from the vendored document to the new one
     /// (uncorrected: what changes in the file).
     pub changes: Drift,
     /// Items new in the source that have no prose yet.
     pub needs_prose: Vec<String>,
+    /// Operations without an `x-camunda-scope` (the credential scope they need).
+    pub needs_scope: Vec<String>,
+    /// Places whose texts were archived, their subject gone from the source.
+    pub archived: Vec<String>,
+    /// Places whose texts came back from the archive.
+    pub restored: Vec<String>,
     /// Corrections that found nothing to correct in the source (informational).
     pub corrections_no_longer_needed: Vec<RetiredCorrection>,
+}
+
+/// Inline shapes that one correction merges into a named type while they
+/// differ; the merged type is their union.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DivergingShape {
+    /// The merged type's name.
+    pub name: String,
+    /// Where the shapes are in the source.
+    pub places: Vec<String>,
+    /// What differs.
+    pub differences: Vec<String>,
+}
+
+/// The diverging shared shapes of `source`.
+pub fn diverging_shapes(source: &serde_json::Value) -> Vec<DivergingShape> {
+    camunda_admin_codegen::corrections::diverging_shared_shapes(source)
+        .into_iter()
+        .map(|d| DivergingShape {
+            name: d.name,
+            places: d.places,
+            differences: d.differences,
+        })
+        .collect()
 }
 
 /// One line counting the differences.
@@ -69,10 +107,29 @@ pub fn summary(drift: &Drift) -> String {
         drift.schemas.removed.len(),
         drift.schemas.changed.len(),
     );
+    if !drift.security.is_empty() {
+        let _ = write!(line, "; security: {} changed", drift.security.len());
+    }
     if !drift.other.is_empty() {
         let _ = write!(line, "; other: {} changed", drift.other.len());
     }
+    let hidden = hidden_count(drift);
+    if hidden > 0 {
+        let _ = write!(
+            line,
+            "; {hidden} hidden from the generated code by corrections"
+        );
+    }
     line
+}
+
+fn hidden_count(drift: &Drift) -> usize {
+    let mut drift = drift.clone();
+    drift
+        .field_changes_mut()
+        .iter()
+        .filter(|c| c.hidden_by.is_some())
+        .count()
 }
 
 /// The text report of `check-spec`.
@@ -80,7 +137,7 @@ pub fn render_check(report: &CheckReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "check-spec: {} (vendored) against {} (source), both corrected",
+        "check-spec: {} (vendored) against {} (source), fact by fact",
         report.vendored, report.source
     );
     if report.drift_found {
@@ -88,6 +145,19 @@ pub fn render_check(report: &CheckReport) -> String {
         render_drift(&report.drift, &mut out);
     } else {
         let _ = writeln!(out, "no drift");
+    }
+    if !report.diverging_shapes.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nShapes merged into one type while they differ ({}), the type is their union:",
+            report.diverging_shapes.len()
+        );
+        for shape in &report.diverging_shapes {
+            let _ = writeln!(out, "  ! {}", shape.name);
+            for difference in &shape.differences {
+                let _ = writeln!(out, "      {difference}");
+            }
+        }
     }
     render_retired(&report.corrections_no_longer_needed, &mut out);
     out
@@ -107,21 +177,31 @@ pub fn render_update(report: &UpdateReport) -> String {
         let _ = writeln!(out, "changes: {}", summary(&report.changes));
         render_drift(&report.changes, &mut out);
     }
-    if !report.needs_prose.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nNeeds prose ({}), new in the source, written without a description:",
-            report.needs_prose.len()
-        );
-        for item in &report.needs_prose {
-            let _ = writeln!(out, "  needs prose: {item}");
+    for (items, title, label) in [
+        (&report.needs_prose, "Needs prose", "needs prose"),
+        (&report.needs_scope, "Needs x-camunda-scope", "needs scope"),
+        (&report.archived, "Texts archived (their subject is gone; a later refresh that brings it back restores them)", "archived"),
+        (&report.restored, "Texts restored from the archive", "restored"),
+    ] {
+        if !items.is_empty() {
+            let _ = writeln!(out, "\n{title} ({}):", items.len());
+            for item in items {
+                let _ = writeln!(out, "  {label}: {item}");
+            }
         }
+    }
+    if let Some(missing) = &report.missing_requirements {
+        let _ = writeln!(out, "\nRequirements: {missing}");
     }
     render_retired(&report.corrections_no_longer_needed, &mut out);
     let outcome = match (report.file_changed, report.dry_run, report.written) {
         (false, _, _) => format!("{} is up to date; nothing to write", report.vendored),
         (true, true, _) => format!("dry run: {} would be rewritten", report.vendored),
         (true, false, true) => format!("wrote {}", report.vendored),
+        (true, false, false) if report.refused => format!(
+            "refused: {} was not written (the source lacks what the hand-written code needs; --force writes it anyway)",
+            report.vendored
+        ),
         (true, false, false) => format!("{} was not written", report.vendored),
     };
     let _ = writeln!(out, "\n{outcome}");
@@ -146,61 +226,39 @@ fn render_retired(retired: &[crate::report::RetiredCorrection], out: &mut String
     }
 }
 
-fn operation_label(op: &OperationRef) -> String {
-    match &op.operation_id {
-        Some(id) => format!("{} {}  [{id}]", op.method, op.path),
-        None => format!("{} {}", op.method, op.path),
-    }
-}
-
 /// The grouped text of a [`Drift`].
 pub fn render_drift(drift: &Drift, out: &mut String) {
     let ops = &drift.operations;
-    if !ops.added.is_empty() {
-        let _ = writeln!(out, "\nOperations added ({}):", ops.added.len());
-        for op in &ops.added {
-            let _ = writeln!(out, "  + {}", operation_label(op));
-        }
-    }
-    if !ops.removed.is_empty() {
-        let _ = writeln!(out, "\nOperations removed ({}):", ops.removed.len());
-        for op in &ops.removed {
-            let _ = writeln!(out, "  - {}", operation_label(op));
-        }
-    }
+    render_list(
+        "Operations added",
+        "+",
+        ops.added.iter().map(OperationRef::label),
+        out,
+    );
+    render_list(
+        "Operations removed",
+        "-",
+        ops.removed.iter().map(OperationRef::label),
+        out,
+    );
     if !ops.changed.is_empty() {
         let _ = writeln!(out, "\nOperations changed ({}):", ops.changed.len());
         for change in &ops.changed {
-            let label = operation_label(&OperationRef {
-                method: change.method.clone(),
-                path: change.path.clone(),
-                operation_id: change.operation_id.clone(),
-            });
-            let _ = writeln!(out, "  ~ {label}");
+            let _ = writeln!(out, "  ~ {}", change.label());
             if let Some(previous) = &change.previous_operation_id {
                 let now = change.operation_id.as_deref().unwrap_or("(none)");
                 let _ = writeln!(out, "      operationId: {previous} → {now}");
             }
             for attribute in &change.attributes {
-                let _ = writeln!(
-                    out,
-                    "      {}: {} → {}",
-                    attribute.attribute, attribute.before, attribute.after
-                );
+                let _ = writeln!(out, "      {}", field_line(attribute));
             }
-            if !change.status_codes_added.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "      status codes added: {}",
-                    change.status_codes_added.join(", ")
-                );
-            }
-            if !change.status_codes_removed.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "      status codes removed: {}",
-                    change.status_codes_removed.join(", ")
-                );
+            for (title, codes) in [
+                ("status codes added", &change.status_codes_added),
+                ("status codes removed", &change.status_codes_removed),
+            ] {
+                if !codes.is_empty() {
+                    let _ = writeln!(out, "      {title}: {}", codes.join(", "));
+                }
             }
             render_fields("parameters", &change.parameters, out);
             render_fields("request body", &change.request_body, out);
@@ -214,25 +272,33 @@ pub fn render_drift(drift: &Drift, out: &mut String) {
         }
     }
     let schemas = &drift.schemas;
-    if !schemas.added.is_empty() {
-        let _ = writeln!(out, "\nSchemas added ({}):", schemas.added.len());
-        for name in &schemas.added {
-            let _ = writeln!(out, "  + {name}");
-        }
-    }
-    if !schemas.removed.is_empty() {
-        let _ = writeln!(out, "\nSchemas removed ({}):", schemas.removed.len());
-        for name in &schemas.removed {
-            let _ = writeln!(out, "  - {name}");
-        }
-    }
+    render_list("Schemas added", "+", schemas.added.iter().cloned(), out);
+    render_list("Schemas removed", "-", schemas.removed.iter().cloned(), out);
     if !schemas.changed.is_empty() {
         let _ = writeln!(out, "\nSchemas changed ({}):", schemas.changed.len());
         for change in &schemas.changed {
-            let _ = writeln!(out, "  ~ {}", change.name);
+            let users = if change.used_by.is_empty() {
+                String::new()
+            } else {
+                format!("  (used by {})", change.used_by.join(", "))
+            };
+            let _ = writeln!(out, "  ~ {}{users}", change.name);
             for field in &change.changes {
                 let _ = writeln!(out, "      {}", field_line(field));
             }
+        }
+    }
+    if !drift.security.is_empty() {
+        let _ = writeln!(out, "\nSecurity changed ({}):", drift.security.len());
+        for change in &drift.security {
+            let _ = writeln!(
+                out,
+                "  ~ {} → {} for {} operation(s): {}",
+                change.before,
+                change.after,
+                change.operations.len(),
+                change.operations.join(", ")
+            );
         }
     }
     if !drift.other.is_empty() {
@@ -244,6 +310,21 @@ pub fn render_drift(drift: &Drift, out: &mut String) {
                 change.attribute, change.before, change.after
             );
         }
+    }
+}
+
+fn render_list(
+    title: &str,
+    sign: &str,
+    items: impl ExactSizeIterator<Item = String>,
+    out: &mut String,
+) {
+    if items.len() == 0 {
+        return;
+    }
+    let _ = writeln!(out, "\n{title} ({}):", items.len());
+    for item in items {
+        let _ = writeln!(out, "  {sign} {item}");
     }
 }
 
@@ -265,35 +346,40 @@ fn required_suffix(required: Option<bool>) -> &'static str {
     }
 }
 
-/// One change of a field, as a line of text.
+/// One change of a field, as a line of text; a change the corrections hide
+/// says so.
 pub fn field_line(change: &FieldChange) -> String {
-    match change {
-        FieldChange::Added {
-            field,
-            ty,
-            required,
-        } => format!("+ {field}: {ty}{}", required_suffix(*required)),
-        FieldChange::Removed {
-            field,
-            ty,
-            required,
-        } => format!("- {field}: {ty}{}", required_suffix(*required)),
-        FieldChange::TypeChanged {
-            field,
-            before,
-            after,
-        } => format!("~ {field}: type {before} → {after}"),
-        FieldChange::RequiredChanged { field, after, .. } => {
+    let field = &change.field;
+    let line = match &change.kind {
+        ChangeKind::Added { ty, required } => {
+            format!("+ {field}: {ty}{}", required_suffix(*required))
+        }
+        ChangeKind::Removed { ty, required } => {
+            format!("- {field}: {ty}{}", required_suffix(*required))
+        }
+        ChangeKind::TypeChanged { before, after } => format!("~ {field}: type {before} → {after}"),
+        ChangeKind::RequiredChanged { after, .. } => {
             format!(
                 "~ {field}: now {}",
                 if *after { "required" } else { "optional" }
             )
         }
-        FieldChange::EnumValuesAdded { field, values } => {
+        ChangeKind::EnumValuesAdded { values } => {
             format!("~ {field}: enum values added: {}", values.join(", "))
         }
-        FieldChange::EnumValuesRemoved { field, values } => {
+        ChangeKind::EnumValuesRemoved { values } => {
             format!("~ {field}: enum values removed: {}", values.join(", "))
         }
+        ChangeKind::KeywordChanged {
+            keyword,
+            before,
+            after,
+        } => {
+            format!("~ {field}: {keyword} {before} → {after}")
+        }
+    };
+    match &change.hidden_by {
+        Some(id) => format!("{line}  [hidden from the generated code by the correction {id}]"),
+        None => line,
     }
 }

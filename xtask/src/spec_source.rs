@@ -12,8 +12,9 @@ use std::time::Duration;
 pub const DEFAULT_SOURCE_URL: &str =
     "https://console.cloud.camunda.io/customer-api/openapi/swagger.json";
 
-/// Largest document accepted from the network (the real one is about 100 KiB).
-const MAX_BODY_BYTES: u64 = 32 * 1024 * 1024;
+/// Largest document accepted from the network or a file (the real one is
+/// about 100 KiB).
+pub const MAX_DOCUMENT_BYTES: u64 = 32 * 1024 * 1024;
 
 /// A place to read an OpenAPI document from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +57,7 @@ impl fmt::Display for Source {
 pub struct FetchOptions {
     /// Time allowed to establish the connection (TCP and TLS).
     pub connect_timeout: Duration,
-    /// Time allowed for the whole request, body included.
+    /// Time allowed for the whole download, a slow body included.
     pub timeout: Duration,
 }
 
@@ -95,6 +96,25 @@ pub enum SpecError {
         /// The start of the answer's body, for diagnosis.
         body_start: String,
     },
+    /// The file or the body is larger than [`MAX_DOCUMENT_BYTES`].
+    TooLarge {
+        /// Where the document came from.
+        origin: String,
+    },
+    /// The download took longer than its deadline.
+    TimedOut {
+        /// The URL.
+        url: String,
+        /// The deadline.
+        after: Duration,
+    },
+    /// The body is YAML that does not parse.
+    NotYaml {
+        /// Where the document came from.
+        origin: String,
+        /// The parser's message, with line and column.
+        message: String,
+    },
     /// The body is not JSON.
     NotJson {
         /// Where the document came from.
@@ -127,6 +147,16 @@ impl fmt::Display for SpecError {
                 }
                 Ok(())
             }
+            SpecError::TooLarge { origin } => {
+                write!(f, "{origin} is larger than {MAX_DOCUMENT_BYTES} bytes")
+            }
+            SpecError::TimedOut { url, after } => {
+                write!(
+                    f,
+                    "cannot download {url}: no complete answer within {after:?}"
+                )
+            }
+            SpecError::NotYaml { origin, message } => write!(f, "{origin} is not YAML: {message}"),
             SpecError::NotJson { origin, message } => write!(f, "{origin} is not JSON: {message}"),
             SpecError::Invalid { origin, message } => write!(
                 f,
@@ -148,10 +178,7 @@ impl std::error::Error for SpecError {
 /// Read, parse and validate the document at `source`.
 pub fn load(source: &Source, options: &FetchOptions) -> Result<Value, SpecError> {
     let bytes = match source {
-        Source::File(path) => std::fs::read(path).map_err(|e| SpecError::Io {
-            path: path.clone(),
-            source: e,
-        })?,
+        Source::File(path) => read_capped(path)?,
         Source::Url(url) => download(url, options)?,
     };
     let origin = source.to_string();
@@ -160,8 +187,45 @@ pub fn load(source: &Source, options: &FetchOptions) -> Result<Value, SpecError>
     Ok(doc)
 }
 
-/// Download `url` with the given timeouts; only a 200 answer is accepted.
+/// Read a file of at most [`MAX_DOCUMENT_BYTES`].
+pub fn read_capped(path: &Path) -> Result<Vec<u8>, SpecError> {
+    let io = |e| SpecError::Io {
+        path: path.to_owned(),
+        source: e,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_DOCUMENT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+        return Err(SpecError::TooLarge {
+            origin: path.display().to_string(),
+        });
+    }
+    Ok(bytes)
+}
+
+/// Download `url`; only a 200 answer is accepted. The whole download, a
+/// slow body included, must end within `options.timeout`: the request runs
+/// on a thread of its own that is abandoned at the deadline.
 pub fn download(url: &str, options: &FetchOptions) -> Result<Vec<u8>, SpecError> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let (owned_url, owned_options) = (url.to_owned(), *options);
+    std::thread::spawn(move || {
+        // The receiver is gone after the deadline; the result is dropped.
+        let _ = sender.send(download_now(&owned_url, &owned_options));
+    });
+    match receiver.recv_timeout(options.timeout) {
+        Ok(result) => result,
+        Err(_) => Err(SpecError::TimedOut {
+            url: url.to_owned(),
+            after: options.timeout,
+        }),
+    }
+}
+
+fn download_now(url: &str, options: &FetchOptions) -> Result<Vec<u8>, SpecError> {
     let http_error = |e: reqwest::Error| SpecError::Http {
         url: url.to_owned(),
         message: error_chain(&e),
@@ -179,7 +243,7 @@ pub fn download(url: &str, options: &FetchOptions) -> Result<Vec<u8>, SpecError>
         .map_err(http_error)?;
     let status = response.status().as_u16();
     let mut body = Vec::new();
-    let read = response.take(MAX_BODY_BYTES + 1).read_to_end(&mut body);
+    let read = response.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut body);
     if status != 200 {
         let text = String::from_utf8_lossy(&body);
         let body_start: String = text
@@ -199,10 +263,9 @@ pub fn download(url: &str, options: &FetchOptions) -> Result<Vec<u8>, SpecError>
         url: url.to_owned(),
         message: format!("reading the body failed: {}", error_chain(&e)),
     })?;
-    if body.len() as u64 > MAX_BODY_BYTES {
-        return Err(SpecError::Http {
-            url: url.to_owned(),
-            message: format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+    if body.len() as u64 > MAX_DOCUMENT_BYTES {
+        return Err(SpecError::TooLarge {
+            origin: url.to_owned(),
         });
     }
     Ok(body)
@@ -223,9 +286,17 @@ fn error_chain(error: &dyn std::error::Error) -> String {
     message
 }
 
-/// Parse JSON bytes; `origin` names the document in errors.
+/// Parse a JSON or YAML document (JSON when it starts with `{` or `[`);
+/// `origin` names the document in errors, which give line and column.
 pub fn parse(bytes: &[u8], origin: &str) -> Result<Value, SpecError> {
-    serde_json::from_slice(bytes).map_err(|e| SpecError::NotJson {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if matches!(first, Some(b'{' | b'[')) {
+        return serde_json::from_slice(bytes).map_err(|e| SpecError::NotJson {
+            origin: origin.to_owned(),
+            message: e.to_string(),
+        });
+    }
+    serde_saphyr::from_slice::<Value>(bytes).map_err(|e| SpecError::NotYaml {
         origin: origin.to_owned(),
         message: e.to_string(),
     })
@@ -316,10 +387,7 @@ fn scalar(value: &Value) -> String {
 
 /// Read and parse a local document without validation (the vendored one).
 pub fn read_file(path: &Path) -> Result<Value, SpecError> {
-    let bytes = std::fs::read(path).map_err(|e| SpecError::Io {
-        path: path.to_owned(),
-        source: e,
-    })?;
+    let bytes = read_capped(path)?;
     parse(&bytes, &path.display().to_string())
 }
 
@@ -371,5 +439,33 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(error, SpecError::Io { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn yaml_documents_are_read_and_bad_yaml_is_located() {
+        let yaml = b"openapi: 3.0.0\npaths:\n  /a:\n    get:\n      operationId: A\n      responses:\n        '200':\n          description: ok\n";
+        let doc = parse(yaml, "a.yaml").unwrap();
+        assert_eq!(doc.pointer("/paths/~1a/get/operationId"), Some(&json!("A")));
+        assert!(
+            doc.pointer("/paths/~1a/get/responses/200").is_some(),
+            "status keys are strings"
+        );
+        let error = parse(b"openapi: 3.0.0\npaths: [\n", "b.yaml").unwrap_err();
+        assert!(matches!(error, SpecError::NotYaml { .. }), "{error:?}");
+        assert!(error.to_string().contains("line"), "{error}");
+        let error = parse(b"{\n  \"openapi\": }", "c.json").unwrap_err();
+        assert!(error.to_string().contains("line 2 column"), "{error}");
+    }
+
+    #[test]
+    fn a_file_above_the_cap_is_refused_without_reading_it_all() {
+        let path =
+            std::env::temp_dir().join(format!("xtask-too-large-{}.json", std::process::id()));
+        let file = std::fs::File::create(&path).unwrap();
+        // A sparse file: large, but nothing written.
+        file.set_len(MAX_DOCUMENT_BYTES + 10).unwrap();
+        let error = read_file(&path).unwrap_err();
+        std::fs::remove_file(&path).unwrap();
+        assert!(matches!(error, SpecError::TooLarge { .. }), "{error:?}");
     }
 }

@@ -1,8 +1,9 @@
 //! The two tasks as library functions: [`check_spec`] and [`update_spec`].
 
-use crate::report::{CheckReport, UpdateReport};
+use crate::report::{self, CheckReport, UpdateReport};
 use crate::spec_source::{self, FetchOptions, Source, SpecError};
-use crate::{drift, json_format, prose};
+use crate::{drift, hidden, json_format, prose};
+use camunda_admin_codegen::requirements;
 use serde_json::{Map, Value};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -64,17 +65,21 @@ pub struct CheckOptions {
     pub fetch: FetchOptions,
 }
 
-/// Compare the vendored document with the source, both after the
-/// corrections, and list the corrections the source no longer needs.
+/// Compare the vendored document with the source, as published: every
+/// change of facts, each marked where a correction hides it from the
+/// generated code; the shared shapes of the source that diverge; and the
+/// corrections the source no longer needs.
 pub fn check_spec(options: &CheckOptions) -> Result<CheckReport, TaskError> {
     let source = spec_source::load(&options.source, &options.fetch).map_err(TaskError::Source)?;
     let vendored = spec_source::read_file(&options.vendored).map_err(TaskError::Vendored)?;
-    let drift = drift::compare(&crate::corrected(&vendored), &crate::corrected(&source));
+    let mut drift = drift::compare(&vendored, &source);
+    hidden::mark(&mut drift, &vendored, &source);
     Ok(CheckReport {
         vendored: options.vendored.display().to_string(),
         source: options.source.to_string(),
         drift_found: !drift.is_empty(),
         drift,
+        diverging_shapes: report::diverging_shapes(&source),
         corrections_no_longer_needed: crate::corrections_no_longer_needed(&source),
     })
 }
@@ -88,13 +93,18 @@ pub struct UpdateOptions {
     pub source: Source,
     /// Report only; write nothing.
     pub dry_run: bool,
+    /// Write even when the source lacks what the hand-written code needs.
+    pub force: bool,
     /// Network limits.
     pub fetch: FetchOptions,
 }
 
 /// Refresh the vendored document from the source: the source's facts with
-/// the vendored prose (see [`prose::carry_over`]), in the stable form of
-/// [`json_format`], written atomically and only when a byte changes.
+/// the vendored prose and `x-` extensions (see [`prose::carry_over`]), in
+/// the stable form of [`json_format`], written atomically and only when a
+/// byte changes. A source that lacks what the hand-written code needs
+/// (see `camunda_admin_codegen::requirements`) is not written unless
+/// `force` is set; the report names what it lacks.
 ///
 /// The file keeps its current trailing-newline convention (a new file gets
 /// one), so a refresh without changes leaves no diff.
@@ -117,13 +127,15 @@ pub fn update_spec(options: &UpdateOptions) -> Result<UpdateReport, TaskError> {
     };
     let carried = prose::carry_over(&source, &current);
     let changes = drift::compare(&current, &carried.document);
+    let missing = requirements::check_uncorrected(&source, &options.source.to_string()).err();
+    let refused = missing.is_some() && !options.force;
 
     let mut text = json_format::to_stable_string(&carried.document);
     if existing.as_ref().is_none_or(|bytes| bytes.ends_with(b"\n")) {
         text.push('\n');
     }
     let file_changed = existing.as_deref() != Some(text.as_bytes());
-    let written = file_changed && !options.dry_run;
+    let written = file_changed && !options.dry_run && !refused;
     if written {
         json_format::write_atomically(&options.vendored, text.as_bytes()).map_err(|e| {
             TaskError::Write {
@@ -138,8 +150,13 @@ pub fn update_spec(options: &UpdateOptions) -> Result<UpdateReport, TaskError> {
         dry_run: options.dry_run,
         file_changed,
         written,
+        refused,
+        missing_requirements: missing.map(|m| m.to_string()),
         changes,
         needs_prose: carried.needs_prose,
+        needs_scope: carried.needs_scope,
+        archived: carried.archived,
+        restored: carried.restored,
         corrections_no_longer_needed: crate::corrections_no_longer_needed(&source),
     })
 }

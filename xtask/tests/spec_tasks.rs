@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use xtask::cli::{self, EXIT_DRIFT, EXIT_ERROR, EXIT_OK};
 use xtask::drift::FieldChange;
+use xtask::report::field_line;
 use xtask::report::CheckReport;
 use xtask::spec_source::{FetchOptions, Source, SpecError};
 use xtask::tasks::{self, CheckOptions, TaskError, UpdateOptions};
@@ -140,6 +141,11 @@ fn vendored() -> Value {
             }
         }
     })
+}
+
+/// The changes as `check-spec` prints them.
+fn lines(changes: &[FieldChange]) -> Vec<String> {
+    changes.iter().map(field_line).collect()
 }
 
 /// A fresh folder for one test under Cargo's test temp dir.
@@ -309,33 +315,25 @@ fn a_removed_operation_and_a_removed_field_are_drift() {
         .find(|s| s.name == "Widget")
         .unwrap();
     assert_eq!(
-        widget.changes,
-        vec![FieldChange::Removed {
-            field: "description".into(),
-            ty: "string".into(),
-            required: Some(false),
-        }]
+        lines(&widget.changes),
+        vec!["- description: string, optional"]
     );
-    // The operation answering Widget items shows it too, one level resolved.
-    let get = report
-        .drift
-        .operations
-        .changed
-        .iter()
-        .find(|o| o.method == "GET")
-        .unwrap();
-    assert_eq!(get.responses[0].status, "200");
-    assert!(get.responses[0].changes.contains(&FieldChange::Removed {
-        field: "[].description".into(),
-        ty: "string".into(),
-        required: Some(false),
-    }));
+    assert_eq!(widget.used_by, vec!["CreateWidget", "GetWidgets"]);
+    // Reported once, under the schema: the operations answering Widget
+    // name it and do not repeat its changes.
+    assert!(
+        report.drift.operations.changed.is_empty(),
+        "{:?}",
+        report.drift.operations.changed
+    );
 
     let (code, out, _) = check_cli(&vendored, &url, false);
     assert_eq!(code, EXIT_DRIFT);
     assert!(out.contains("- POST /widgets  [CreateWidget]"), "{out}");
     assert!(
-        out.contains("~ Widget\n      - description: string, optional"),
+        out.contains(
+            "~ Widget  (used by CreateWidget, GetWidgets)\n      - description: string, optional"
+        ),
         "{out}"
     );
 }
@@ -360,16 +358,15 @@ fn a_changed_type_and_required_ness_are_drift() {
         .iter()
         .find(|s| s.name == "Widget")
         .unwrap();
-    assert!(widget.changes.contains(&FieldChange::TypeChanged {
-        field: "size".into(),
-        before: "integer".into(),
-        after: "number(double)".into(),
-    }));
-    assert!(widget.changes.contains(&FieldChange::RequiredChanged {
-        field: "size".into(),
-        before: true,
-        after: false,
-    }));
+    let widget_lines = lines(&widget.changes);
+    assert!(
+        widget_lines.contains(&"~ size: type integer → number(double)".to_owned()),
+        "{widget_lines:?}"
+    );
+    assert!(
+        widget_lines.contains(&"~ size: now optional".to_owned()),
+        "{widget_lines:?}"
+    );
     let get = report
         .drift
         .operations
@@ -377,16 +374,15 @@ fn a_changed_type_and_required_ness_are_drift() {
         .iter()
         .find(|o| o.method == "GET")
         .unwrap();
-    assert!(get.parameters.contains(&FieldChange::TypeChanged {
-        field: "limit (query)".into(),
-        before: "integer(int32)".into(),
-        after: "string".into(),
-    }));
-    assert!(get.parameters.contains(&FieldChange::RequiredChanged {
-        field: "limit (query)".into(),
-        before: false,
-        after: true,
-    }));
+    let parameter_lines = lines(&get.parameters);
+    assert!(
+        parameter_lines.contains(&"~ limit (query): type integer(int32) → string".to_owned()),
+        "{parameter_lines:?}"
+    );
+    assert!(
+        parameter_lines.contains(&"~ limit (query): now required".to_owned()),
+        "{parameter_lines:?}"
+    );
 
     let (code, out, _) = check_cli(&vendored, &url, false);
     assert_eq!(code, EXIT_DRIFT);
@@ -417,11 +413,8 @@ fn a_new_enum_value_is_drift() {
         .find(|s| s.name == "Color")
         .unwrap();
     assert_eq!(
-        color.changes,
-        vec![FieldChange::EnumValuesAdded {
-            field: "(schema)".into(),
-            values: vec!["blue".into()],
-        }]
+        lines(&color.changes),
+        vec!["~ (schema): enum values added: blue"]
     );
     let (code, out, _) = check_cli(&vendored, &url, false);
     assert_eq!(code, EXIT_DRIFT);
@@ -447,14 +440,18 @@ fn new_status_codes_and_a_new_request_field_are_drift() {
         .find(|o| o.method == "POST")
         .unwrap();
     assert_eq!(post.status_codes_added, vec!["409".to_owned()]);
-    assert_eq!(
-        post.request_body,
-        vec![FieldChange::Added {
-            field: "name".into(),
-            ty: "string".into(),
-            required: Some(false),
-        }]
+    assert!(
+        post.request_body.is_empty(),
+        "the change belongs to CreateWidgetBody"
     );
+    let body = report
+        .drift
+        .schemas
+        .changed
+        .iter()
+        .find(|s| s.name == "CreateWidgetBody")
+        .unwrap();
+    assert_eq!(lines(&body.changes), vec!["+ name: string, optional"]);
 }
 
 #[test]
@@ -598,6 +595,7 @@ fn update_spec_carries_prose_over_and_writes_atomically() {
         vendored: path.clone(),
         source: Source::parse(&url),
         dry_run: false,
+        force: true,
         fetch: FetchOptions::default(),
     };
     let report = tasks::update_spec(&options).unwrap();
@@ -703,7 +701,15 @@ fn update_spec_dry_run_writes_nothing() {
     let before = std::fs::read(&path).unwrap();
     let spec = path.to_str().unwrap();
 
-    let (code, out, err) = run(&["update-spec", "--from", &url, "--dry-run", "--spec", spec]);
+    let (code, out, err) = run(&[
+        "update-spec",
+        "--from",
+        &url,
+        "--dry-run",
+        "--force",
+        "--spec",
+        spec,
+    ]);
     assert_eq!(code, EXIT_OK, "{err}");
     assert!(out.contains("~ (schema): enum values added: blue"), "{out}");
     assert!(out.contains("dry run: "), "{out}");
@@ -719,6 +725,7 @@ fn update_spec_keeps_a_missing_trailing_newline() {
         vendored: path.clone(),
         source: Source::parse(&url),
         dry_run: false,
+        force: true,
         fetch: FetchOptions::default(),
     };
     // Write the stable form without the newline, as Python's json.dump does.

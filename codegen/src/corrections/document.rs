@@ -1,0 +1,205 @@
+//! Queries of a document and the walking helpers every correction family uses.
+//!
+//! The queries (`operations`, `string_enums`, `unauthenticated_operations`)
+//! are read by the generator; the helpers stay inside the corrections.
+
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The named string enums of a corrected document, with their values.
+/// `build.rs` generates an open Rust enum for each.
+pub fn string_enums(doc: &Value) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
+        for (name, schema) in schemas {
+            if let Some(values) = string_enum_values(schema) {
+                out.insert(name.clone(), values);
+            }
+        }
+    }
+    out
+}
+
+/// Operation ids whose `security` is explicitly empty: no bearer token needed.
+pub fn unauthenticated_operations(doc: &Value) -> BTreeSet<String> {
+    operations(doc)
+        .into_iter()
+        .filter(|(_, _, op)| {
+            op.get("security")
+                .and_then(Value::as_array)
+                .is_some_and(Vec::is_empty)
+        })
+        .filter_map(|(_, _, op)| {
+            op.get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+/// All operations as (path, method, operation).
+pub fn operations(doc: &Value) -> Vec<(String, String, Value)> {
+    let mut out = Vec::new();
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            if let Some(item) = item.as_object() {
+                for (method, op) in item {
+                    if HTTP_METHODS.contains(&method.as_str()) {
+                        out.push((path.clone(), method.clone(), op.clone()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The HTTP methods an OpenAPI path item can hold.
+pub const HTTP_METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+pub(crate) fn string_enum_values(schema: &Value) -> Option<Vec<String>> {
+    let values = schema.get("enum")?.as_array()?;
+    if schema.get("type").and_then(Value::as_str) != Some("string") {
+        return None;
+    }
+    values
+        .iter()
+        .map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+pub(crate) fn schemas_mut(doc: &mut Value) -> Option<&mut Map<String, Value>> {
+    doc.pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+}
+
+pub(crate) fn schema_ref(name: &str) -> String {
+    format!("#/components/schemas/{name}")
+}
+
+pub(crate) fn ref_target(schema: &Value) -> Option<&str> {
+    schema
+        .get("$ref")?
+        .as_str()?
+        .strip_prefix("#/components/schemas/")
+}
+
+/// A visitor of JSON objects: the object's path and the object.
+pub(crate) type Visit<'a> = dyn FnMut(&[String], &mut Map<String, Value>) + 'a;
+
+/// Visit every JSON object in the document, depth first, with its path.
+pub(crate) fn walk_mut(value: &mut Value, path: &mut Vec<String>, visit: &mut Visit<'_>) {
+    match value {
+        Value::Object(map) => {
+            visit(path, map);
+            for (key, child) in map.iter_mut() {
+                path.push(key.clone());
+                walk_mut(child, path, visit);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter_mut().enumerate() {
+                path.push(index.to_string());
+                walk_mut(child, path, visit);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+pub(crate) fn walk(value: &mut Value, visit: &mut Visit<'_>) {
+    walk_mut(value, &mut Vec::new(), visit);
+}
+
+/// One segment of a JSON pointer.
+pub(crate) fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+pub(crate) fn pointer(path: &[String]) -> String {
+    path.iter()
+        .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
+        .collect()
+}
+
+pub(crate) fn pascal(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Rewrite every `$ref` to `from` into a `$ref` to `to`.
+pub(crate) fn rename_refs(doc: &mut Value, from: &str, to: &str) {
+    let (from, to) = (schema_ref(from), schema_ref(to));
+    walk(doc, &mut |_, map| {
+        if map.get("$ref").and_then(Value::as_str) == Some(from.as_str()) {
+            map.insert("$ref".into(), Value::String(to.clone()));
+        }
+    });
+}
+
+pub(crate) fn count_refs(doc: &mut Value, name: &str) -> usize {
+    let target = schema_ref(name);
+    let mut count = 0;
+    walk(doc, &mut |_, map| {
+        if map.get("$ref").and_then(Value::as_str) == Some(target.as_str()) {
+            count += 1;
+        }
+    });
+    count
+}
+/// A visitor of an operation's `responses`: path, method, the map.
+pub(crate) type VisitResponses<'a> = dyn FnMut(&str, &str, &mut Map<String, Value>) + 'a;
+
+/// Visit the `responses` map of every operation, with its path and method.
+pub(crate) fn each_operation_responses(doc: &mut Value, visit: &mut VisitResponses<'_>) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                visit(path, method, responses);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The defects of this family on small fragments, and what the
+    //! corrections make of them.
+
+    use crate::corrections::unauthenticated_operations;
+    use serde_json::json;
+
+    #[test]
+    fn unauthenticated_operations_are_those_with_empty_security() {
+        let d = json!({ "paths": {
+            "/meta/ip-ranges": { "get": { "operationId": "GetMeta", "security": [] } },
+            "/clusters": { "get": { "operationId": "GetClusters", "security": [{ "bearer": [] }] } } } });
+        assert_eq!(
+            unauthenticated_operations(&d)
+                .into_iter()
+                .collect::<Vec<_>>(),
+            vec!["GetMeta".to_owned()]
+        );
+    }
+}
