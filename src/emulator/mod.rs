@@ -54,7 +54,6 @@
 
 mod catalog;
 mod handlers;
-mod journal;
 mod model;
 mod routes;
 mod tokens;
@@ -332,8 +331,6 @@ pub(crate) struct Shared {
     pub(crate) settings: Settings,
     state: Mutex<model::State>,
     token_requests: AtomicUsize,
-    journal: Option<journal::Journal>,
-    started: tokio::time::Instant,
 }
 
 impl Shared {
@@ -421,28 +418,10 @@ impl Emulator {
             token_rate_limit: config.token_rate_limit,
             credentials,
         };
-        let journal = journal::Journal::open(serde_json::json!({
-            "base_url": settings.base_url,
-            "audience": settings.audience,
-            "token_lifetime_ns": settings.token_lifetime.as_nanos() as u64,
-            "cluster_ready_delay_ns": settings.cluster_ready_delay.as_nanos() as u64,
-            "backup_delay_ns": settings.backup_delay.as_nanos() as u64,
-            "restore_delay_ns": settings.restore_delay.as_nanos() as u64,
-            "token_rate_limit": settings.token_rate_limit,
-            "credentials": settings.credentials.iter().map(|c| serde_json::json!({
-                "client_id": c.client_id,
-                "client_secret": c.client_secret.expose_secret(),
-                "scopes": c.scopes.iter().map(|s| s.display_name()).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-        }));
-        let state = model::State::new(rng);
-        let started = state.now();
         let shared = Arc::new(Shared {
-            state: Mutex::new(state),
+            state: Mutex::new(model::State::new(rng)),
             settings,
             token_requests: AtomicUsize::new(0),
-            journal,
-            started,
         });
 
         let app = Router::new()
@@ -579,12 +558,6 @@ impl Emulator {
     /// is no such cluster.
     pub fn suspend_cluster(&self, cluster_id: &str) -> bool {
         let mut state = self.shared.lock();
-        if let Some(journal) = &self.shared.journal {
-            journal.event(
-                state.now() - self.shared.started,
-                serde_json::json!({ "suspend_cluster": cluster_id }),
-            );
-        }
         state.suspend_cluster(cluster_id)
     }
 
@@ -657,36 +630,9 @@ fn operation_id(op: &str) -> Result<&'static str, EmulatorError> {
         .ok_or_else(|| EmulatorError::UnknownOperation(op.to_owned()))
 }
 
-/// Every request, noted in the journal if there is one.
+/// Every request: the token endpoint, or one of the operations.
 async fn handle(
     State(shared): State<Arc<Shared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let at = shared.lock().now() - shared.started;
-    let journal = shared.journal.is_some();
-    let response = answer(
-        Arc::clone(&shared),
-        method.clone(),
-        uri.clone(),
-        headers.clone(),
-        body.clone(),
-    )
-    .await;
-    match (&shared.journal, journal) {
-        (Some(j), true) => {
-            j.exchange(at, &method, &uri, &headers, &body, response)
-                .await
-        }
-        _ => response,
-    }
-}
-
-/// Every request: the token endpoint, or one of the operations.
-async fn answer(
-    shared: Arc<Shared>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
