@@ -286,3 +286,18 @@ async fn shutdown_stops_the_server() {
     emulator.shutdown().await;
     assert!(http().get(&url).send().await.is_err());
 }
+
+#[tokio::test]
+async fn run_until_serves_until_the_signal_then_stops() {
+    let emulator = Emulator::start().await.unwrap();
+    let url = format!("{}/meta/ip-ranges", emulator.base_url());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(emulator.run_until(async {
+        let _ = stopped.await;
+    }));
+    assert_eq!(http().get(&url).send().await.unwrap().status(), 200);
+    assert!(!running.is_finished(), "still serving before the signal");
+    stop.send(()).unwrap();
+    running.await.unwrap();
+    assert!(http().get(&url).send().await.is_err(), "stopped after it");
+}

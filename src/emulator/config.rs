@@ -2,7 +2,7 @@
 //! token endpoint accepts and their [`Scope`]s, and the settings fixed at
 //! start.
 
-use std::time::Duration;
+use std::{fmt, str::FromStr, time::Duration};
 
 use crate::SecretString;
 
@@ -67,6 +67,31 @@ impl Scope {
             Scope::Backups => "backups",
         }
     }
+
+    /// The scope with this display name or claim, ignoring case (`Zeebe
+    /// Client`, `zeebe-client`), as a command line would take it.
+    pub fn from_name(name: &str) -> Option<Scope> {
+        let name = name.trim();
+        Scope::ALL.into_iter().find(|scope| {
+            scope.display_name().eq_ignore_ascii_case(name)
+                || scope.claim().eq_ignore_ascii_case(name)
+        })
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.display_name())
+    }
+}
+
+impl FromStr for Scope {
+    type Err = EmulatorError;
+
+    /// See [`Scope::from_name`].
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Scope::from_name(name).ok_or_else(|| EmulatorError::UnknownScope(name.to_owned()))
+    }
 }
 
 /// An admin API credential the token endpoint accepts.
@@ -101,7 +126,9 @@ const TOKEN_INTERVAL: Duration = Duration::from_secs(1);
 /// Settings of an emulator; start one with [`EmulatorConfig::start`].
 ///
 /// Obtained from [`Emulator::builder`](super::Emulator::builder) or
-/// `EmulatorConfig::default()`.
+/// `EmulatorConfig::default()`. Every setting a command line would offer is
+/// here: the port, the delays, the credentials, the token lifetime and the
+/// token rate limit.
 #[derive(Debug, Clone)]
 pub struct EmulatorConfig {
     pub(crate) port: u16,
@@ -171,13 +198,22 @@ impl EmulatorConfig {
     }
 
     /// Whether the token endpoint allows only one request per second per
-    /// client id, as the service does (default on).
+    /// client id, as the service does (default on). Off is the same as
+    /// `token_rate_interval(Duration::ZERO)`.
     pub fn token_rate_limit(mut self, enabled: bool) -> Self {
         self.token_interval = if enabled {
             TOKEN_INTERVAL
         } else {
             Duration::ZERO
         };
+        self
+    }
+
+    /// The least time between two token requests of one client id (default
+    /// 1 s, as the service); a request sooner gets 429 with `Retry-After`.
+    /// `Duration::ZERO` turns the limit off.
+    pub fn token_rate_interval(mut self, interval: Duration) -> Self {
+        self.token_interval = interval;
         self
     }
 
@@ -221,6 +257,9 @@ pub enum EmulatorError {
     /// A fault was injected with a status that is not an HTTP error status.
     #[error("{0} is not an HTTP error status (400 to 599)")]
     InvalidStatus(u16),
+    /// A scope name that names no [`Scope`].
+    #[error("no scope is called {0:?} (use a name such as \"Cluster\" or \"zeebe-client\")")]
+    UnknownScope(String),
 }
 
 /// Settings fixed at start.
@@ -300,6 +339,19 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scopes_are_found_by_display_name_or_claim() {
+        for scope in Scope::ALL {
+            assert_eq!(Scope::from_name(scope.display_name()), Some(scope));
+            assert_eq!(scope.claim().parse::<Scope>().ok(), Some(scope));
+        }
+        assert_eq!(Scope::from_name(" zeebe client "), Some(Scope::ZeebeClient));
+        assert!(matches!(
+            "owner".parse::<Scope>(),
+            Err(EmulatorError::UnknownScope(name)) if name == "owner"
+        ));
+    }
 
     #[test]
     fn a_client_id_configured_twice_is_refused() {

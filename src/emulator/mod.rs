@@ -5,7 +5,8 @@
 //! task on the caller's tokio runtime, every operation of the API plus an
 //! OAuth token endpoint (`POST /oauth/token`, client-credentials grant, JSON
 //! or form-encoded body, or HTTP Basic client authentication). It stops when
-//! the [`Emulator`] is dropped or when [`Emulator::shutdown`] is awaited.
+//! the [`Emulator`] is dropped, when [`Emulator::shutdown`] is awaited, or
+//! when the signal given to [`Emulator::run_until`] comes.
 //!
 //! Everything lives in memory and behaves like the service does:
 //!
@@ -74,12 +75,14 @@ mod validate;
 mod world;
 
 use std::{
+    future::Future,
     net::{Ipv4Addr, SocketAddr},
     sync::{atomic::Ordering, Arc},
     time::Duration,
 };
 
 use axum::{http::StatusCode, Router};
+use futures_util::future::{select, Either};
 use tokio::{sync::oneshot, task::JoinHandle};
 
 pub use config::{EmulatorConfig, EmulatorError, Scope, DEFAULT_AUDIENCE};
@@ -268,6 +271,32 @@ impl Emulator {
     /// is no such cluster.
     pub fn suspend_cluster(&self, cluster_id: &str) -> bool {
         lock(&self.shared.world).suspend_cluster(cluster_id)
+    }
+
+    /// Serve until `signal` completes (such as Ctrl-C), then stop as
+    /// [`Emulator::shutdown`] does; also returns if the server stops by
+    /// itself. For a command that runs the emulator for other programs.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), camunda_admin::emulator::EmulatorError> {
+    /// use camunda_admin::emulator::Emulator;
+    ///
+    /// let emulator = Emulator::builder().port(8089).start().await?;
+    /// println!("serving at {}", emulator.base_url());
+    /// let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    /// # drop(stop);
+    /// emulator.run_until(async { let _ = stopped.await; }).await;
+    /// # Ok(()) }
+    /// ```
+    pub async fn run_until(mut self, signal: impl Future<Output = ()>) {
+        if let Some(task) = self.task.as_mut() {
+            let signal = std::pin::pin!(signal);
+            if let Either::Right(_) = select(signal, task).await {
+                // The server task ended on its own: nothing left to stop.
+                self.task = None;
+            }
+        }
+        self.shutdown().await;
     }
 
     /// Stop the server and wait until its connections are closed.
