@@ -52,10 +52,7 @@ async fn a_cluster_is_creating_then_healthy_and_get_client_waits_for_it() {
     let created = client
         .create_client(
             &id,
-            &CreateClusterClientBody {
-                client_name: "app".into(),
-                permissions: vec![],
-            },
+            &serde_json::from_value(serde_json::json!({ "clientName": "app" })).unwrap(),
         )
         .await
         .unwrap();
