@@ -119,7 +119,8 @@ impl Shared {
     }
 
     /// Injected faults first, like a failing gateway in front of the API;
-    /// then the bearer token; then the handler, or 501 without one.
+    /// then 501 if the emulator has no handler; then the bearer token and
+    /// the handler.
     pub(crate) async fn operation(
         &self,
         route: &Route,
@@ -132,14 +133,16 @@ impl Shared {
         if let Some(response) = self.inject(id, plain_text).await {
             return response;
         }
+        // Before the token check: an operation new in the document may name
+        // a scope no credential of the emulator has.
+        let Some(handler) = route.handler else {
+            let message = format!("the emulator does not serve {id} yet");
+            return Fail::new(StatusCode::NOT_IMPLEMENTED, message).into_response(plain_text);
+        };
         let (now, wall) = self.now();
         let caller = match lock(&self.tokens).authorize(now, headers, route.access) {
             Ok(caller) => caller,
             Err(fail) => return fail.into_response(plain_text),
-        };
-        let Some(handler) = route.handler else {
-            let message = format!("the emulator does not serve {id} yet");
-            return Fail::new(StatusCode::NOT_IMPLEMENTED, message).into_response(plain_text);
         };
         let ctx = Ctx {
             settings: &self.settings,
