@@ -67,9 +67,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!();
     println!("Press Ctrl-C to stop.");
 
-    // Serve until the process is interrupted; Ctrl-C ends it, and with it
-    // the emulator and everything it held in memory.
-    std::future::pending::<()>().await;
-    drop(emulator);
+    // Serve until Ctrl-C, then close the connections and stop; what the
+    // emulator held in memory goes with it.
+    emulator
+        .run_until(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
+    println!("stopped");
     Ok(())
 }

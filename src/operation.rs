@@ -19,7 +19,7 @@ pub(crate) struct Operation {
     /// The credential scope the operation needs (`x-camunda-scope`): a
     /// scope name, `any` (any valid token) or `none` (no token). The
     /// emulator enforces it.
-    #[allow(dead_code)] // read by the emulator's tests; its router comes next
+    #[cfg_attr(not(feature = "emulator"), allow(dead_code))] // only the emulator routes by it
     pub scope: &'static str,
     /// Whether the operation needs a bearer token.
     pub authenticated: bool,

@@ -22,97 +22,76 @@ fn fast_client(emulator: &Emulator) -> Client {
         .expect("client")
 }
 
-#[tokio::test]
-async fn the_quickstart_lifecycle_with_one_token() {
-    let emulator = start_emulator(
-        Emulator::builder()
-            .cluster_ready_delay(Duration::ZERO)
-            .backup_delay(Duration::ZERO),
-    )
-    .await;
-    let client = fast_client(&emulator);
-
-    let cluster_id = create_cluster(&client, "e2e").await;
-    let cluster = client
-        .wait_for_cluster_healthy(&cluster_id, QUICK_WAIT)
-        .await
-        .expect("healthy");
-    assert_eq!(cluster.name, "e2e");
-
+/// A cluster client: its secret once, its connection settings after.
+async fn lifecycle_client(client: &Client, cluster_id: &str) {
+    let asked = types::CreateClusterClientBody::builder()
+        .client_name("worker")
+        .permissions(vec![types::ClientPermission::Zeebe]);
     let created = client
-        .create_client(
-            &cluster_id,
-            types::CreateClusterClientBody::builder()
-                .client_name("worker")
-                .permissions(vec![types::ClientPermission::Zeebe]),
-        )
+        .create_client(cluster_id, asked.clone())
         .await
         .expect("client created");
     assert!(
         !created.client_secret.expose_secret().is_empty(),
         "the secret comes once, at creation"
     );
-    let listed = client.get_clients(&cluster_id).await.expect("clients");
+    let listed = client.get_clients(cluster_id).await.expect("clients");
     assert!(listed.iter().any(|c| c.client_id == created.client_id));
     let details = client
-        .get_client(&cluster_id, &created.client_id)
+        .get_client(cluster_id, &created.client_id)
         .await
         .expect("details");
     assert_eq!(details.zeebe_client_id, created.client_id);
+}
 
+/// The allowlist, and a connector secret created, changed and deleted.
+async fn lifecycle_allowlist_and_secret(client: &Client, cluster_id: &str) {
+    let vpn = types::IpAllowlistEntry::builder()
+        .ip("10.0.0.0/8")
+        .description("vpn");
+    let allowlist = types::IpAllowListBody::builder()
+        .ipallowlist(vec![vpn.try_into().expect("both fields set")]);
     client
-        .update_ip_allowlist(
-            &cluster_id,
-            types::IpAllowListBody::builder().ipallowlist(vec![types::IpAllowlistEntry::try_from(
-                types::IpAllowlistEntry::builder()
-                    .ip("10.0.0.0/8")
-                    .description("vpn"),
-            )
-            .expect("a valid value")]),
-        )
+        .update_ip_allowlist(cluster_id, allowlist)
         .await
         .expect("allowlist");
-    let cluster = client.get_cluster(&cluster_id).await.expect("cluster");
+    let cluster = client.get_cluster(cluster_id).await.expect("cluster");
     assert_eq!(
         cluster.ipallowlist.first().map(|e| e.ip.as_str()),
         Some("10.0.0.0/8")
     );
 
-    let secret = types::CreateSecretBody::try_from(
-        types::CreateSecretBody::builder()
-            .secret_name("TOKEN")
-            .secret_value("first-value-7f3a"),
-    )
-    .expect("a valid value");
+    let secret = types::CreateSecretBody::builder()
+        .secret_name("TOKEN")
+        .secret_value("first-value-7f3a");
     client
-        .create_secret(cluster_id.clone(), secret.clone())
+        .create_secret(cluster_id, secret)
         .await
         .expect("secret created");
+    let update = types::UpdateSecretBody::builder().secret_value("second-value-9c2e");
     client
-        .update_secret(
-            &cluster_id,
-            "TOKEN",
-            types::UpdateSecretBody::builder().secret_value("second-value-9c2e"),
-        )
+        .update_secret(cluster_id, "TOKEN", update)
         .await
         .expect("secret updated");
-    let secrets = client.get_secrets(&cluster_id).await.expect("secrets");
+    let secrets = client.get_secrets(cluster_id).await.expect("secrets");
     assert_eq!(
         secrets.get("TOKEN").map(|v| v.expose_secret()),
         Some("second-value-9c2e")
     );
     client
-        .delete_secret(&cluster_id, "TOKEN")
+        .delete_secret(cluster_id, "TOKEN")
         .await
         .expect("secret deleted");
+}
 
-    let backup = client.create_backup(&cluster_id).await.expect("backup");
+/// A backup awaited, members, and the activity log without secret values.
+async fn lifecycle_backup_and_log(client: &Client, cluster_id: &str) {
+    let backup = client.create_backup(cluster_id).await.expect("backup");
     let backup = client
-        .wait_for_backup(&cluster_id, &backup.uuid, QUICK_WAIT)
+        .wait_for_backup(cluster_id, &backup.uuid, QUICK_WAIT)
         .await
         .expect("backup complete");
     assert_eq!(backup.status, types::BackupStatus::Complete);
-
     assert!(!client.get_members().await.expect("members").is_empty());
     let csv = client.get_csv().await.expect("csv");
     assert!(
@@ -123,6 +102,27 @@ async fn the_quickstart_lifecycle_with_one_token() {
         !csv.contains("first-value-7f3a") && !csv.contains("second-value-9c2e"),
         "no secret value in the activity log"
     );
+}
+
+#[tokio::test]
+async fn the_quickstart_lifecycle_with_one_token() {
+    let emulator = start_emulator(
+        Emulator::builder()
+            .cluster_ready_delay(Duration::ZERO)
+            .backup_delay(Duration::ZERO),
+    )
+    .await;
+    let client = fast_client(&emulator);
+    let cluster_id = create_cluster(&client, "e2e").await;
+    let cluster = client
+        .wait_for_cluster_healthy(&cluster_id, QUICK_WAIT)
+        .await
+        .expect("healthy");
+    assert_eq!(cluster.name, "e2e");
+
+    lifecycle_client(&client, &cluster_id).await;
+    lifecycle_allowlist_and_secret(&client, &cluster_id).await;
+    lifecycle_backup_and_log(&client, &cluster_id).await;
 
     client.delete_cluster(&cluster_id).await.expect("deleted");
     let gone = client.get_cluster(&cluster_id).await.expect_err("gone");
@@ -130,7 +130,6 @@ async fn the_quickstart_lifecycle_with_one_token() {
         matches!(&gone, Error::Api(e) if e.status == 404 && e.operation == "GetCluster"),
         "{gone:?}"
     );
-
     assert_eq!(
         emulator.token_requests(),
         1,
@@ -202,9 +201,7 @@ async fn get_client_is_retried_while_creating_then_succeeds_once_healthy() {
     let created = client
         .create_client(
             &cluster_id,
-            types::CreateClusterClientBody::builder()
-                .client_name("w")
-                .permissions(vec![]),
+            types::CreateClusterClientBody::builder().client_name("w"),
         )
         .await
         .expect("client created while the cluster is Creating");
@@ -248,12 +245,9 @@ async fn a_duplicate_secret_is_already_exists_after_one_post() {
     let emulator = start_emulator(Emulator::builder().cluster_ready_delay(Duration::ZERO)).await;
     let client = fast_client(&emulator);
     let cluster_id = create_cluster(&client, "secrets").await;
-    let secret = types::CreateSecretBody::try_from(
-        types::CreateSecretBody::builder()
-            .secret_name("DUP")
-            .secret_value("x"),
-    )
-    .expect("a valid value");
+    let secret = types::CreateSecretBody::builder()
+        .secret_name("DUP")
+        .secret_value("x");
     client
         .create_secret(cluster_id.clone(), secret.clone())
         .await

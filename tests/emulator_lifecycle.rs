@@ -1,5 +1,6 @@
 //! Clusters, backups and restores that progress with time (on the paused
-//! tokio clock, so no test waits for real), and fault injection.
+//! tokio clock, so no test waits for real), and the emulator's own life:
+//! shutdown and `run_until`. Fault injection is in `emulator_faults.rs`.
 //!
 //! The delays are hours long: a pooled HTTP client keeps idle timers that
 //! paused time may jump to, and a jump of a minute or two must not matter.
@@ -8,14 +9,8 @@ mod common;
 
 use std::time::Duration;
 
-use camunda_admin::{
-    emulator::{Emulator, EmulatorError, TOKEN_OPERATION},
-    types::*,
-    Client,
-};
-use common::{
-    admin_client, admin_token, create_cluster, http, post_token_request, raw_get, start_emulator,
-};
+use camunda_admin::{emulator::Emulator, types::*, Client};
+use common::{admin_client, admin_token, create_cluster, http, raw_get, start_emulator};
 
 const HOUR: Duration = Duration::from_secs(3600);
 
@@ -56,10 +51,8 @@ async fn a_cluster_is_creating_then_healthy_and_get_client_waits_for_it() {
     // Healthy cluster (412 until then), its secret is never shown again.
     let created = client
         .create_client(
-            &id,
-            CreateClusterClientBody::builder()
-                .client_name("app")
-                .permissions(vec![]),
+            id.clone(),
+            camunda_admin::types::CreateClusterClientBody::builder().client_name("app"),
         )
         .await
         .unwrap();
@@ -183,110 +176,25 @@ async fn advance_clock_moves_the_emulator_without_pausing_tokio() {
 }
 
 #[tokio::test]
-async fn injected_faults_fail_the_next_calls_then_stop() {
-    let (emulator, client, id) = slow_emulator_with_cluster().await;
-    let before = emulator.calls("GetCluster");
-
-    emulator.fail_next("GetCluster", 2, 500).unwrap();
-    for _ in 0..2 {
-        let error = client.get_cluster(&id).await.unwrap_err();
-        assert_eq!(
-            error.as_api().map(|e| e.status.as_u16()),
-            Some(500),
-            "{error}"
-        );
-    }
-    client.get_cluster(&id).await.unwrap();
-    assert_eq!(emulator.calls("GetCluster"), before + 3);
-
-    // A fault comes before every other check, and may carry Retry-After
-    // (a PATCH answered 503 is not resent, so the fault reaches the caller).
-    emulator
-        .fail_next_with_retry_after("UpdateCluster", 1, 503, Duration::from_millis(2500))
-        .unwrap();
-    let body =
-        UpdateClusterBody::try_from(UpdateClusterBody::builder().name(Some("renamed".to_owned())))
-            .expect("a valid value");
-    let error = client
-        .update_cluster(id.clone(), body.clone())
-        .await
-        .unwrap_err();
-    let api = error.as_api().expect("an API error");
-    assert_eq!(api.status.as_u16(), 503);
-    assert_eq!(api.retry_after, Some(Duration::from_secs(3)));
-    client
-        .update_cluster(id.clone(), body.clone())
-        .await
-        .unwrap();
-    assert_eq!(client.get_cluster(&id).await.unwrap().name, "renamed");
-
-    // Over plain HTTP: 503 and 429 with Retry-After, even without a token.
-    emulator
-        .fail_next_with_retry_after("GetParameters", 1, 503, Duration::from_secs(7))
-        .unwrap();
-    emulator.fail_next("GetParameters", 1, 429).unwrap();
-    let url = format!("{}/clusters/parameters", emulator.base_url());
-    let first = http().get(&url).send().await.unwrap();
-    assert_eq!(first.status(), 503);
-    assert_eq!(first.headers()["retry-after"], "7");
-    let second = http().get(&url).send().await.unwrap();
-    assert_eq!(second.status(), 429);
-    assert!(second.headers().get("retry-after").is_none());
-    client.get_parameters().await.unwrap();
-
-    // The token endpoint too.
-    emulator.fail_next(TOKEN_OPERATION, 1, 503).unwrap();
-    let requests = emulator.token_requests();
-    let response = post_token_request(
-        &emulator,
-        serde_json::json!({ "grant_type": "client_credentials" }),
-    )
-    .await;
-    assert_eq!(response.status(), 503);
-    assert_eq!(emulator.token_requests(), requests + 1);
-
-    // Cleared faults do not fire.
-    emulator.fail_next("GetClusters", 5, 500).unwrap();
-    emulator.clear_faults();
-    client.get_clusters().await.unwrap();
-
-    assert!(matches!(
-        emulator.fail_next("NoSuchOperation", 1, 500),
-        Err(EmulatorError::UnknownOperation(_))
-    ));
-    assert!(matches!(
-        emulator.fail_next("GetCluster", 1, 200),
-        Err(EmulatorError::InvalidStatus(200))
-    ));
-}
-
-#[tokio::test(start_paused = true)]
-async fn injected_delays_answer_late() {
-    let (emulator, client) = slow_emulator().await;
-    emulator
-        .delay_next("GetParameters", 1, Duration::from_secs(30))
-        .unwrap();
-    let late = tokio::time::timeout(Duration::from_secs(10), client.get_parameters()).await;
-    assert!(late.is_err(), "the delayed answer did not come within 10 s");
-
-    // Over plain HTTP, without the client's request timeout.
-    let url = format!("{}/meta/ip-ranges", emulator.base_url());
-    emulator.delay_next("GetMeta", 1, 10 * HOUR).unwrap();
-    let started = tokio::time::Instant::now();
-    assert_eq!(http().get(&url).send().await.unwrap().status(), 200);
-    assert!(started.elapsed() >= 10 * HOUR);
-    // Only the next call was delayed.
-    let started = tokio::time::Instant::now();
-    assert_eq!(http().get(&url).send().await.unwrap().status(), 200);
-    assert!(started.elapsed() < 10 * HOUR);
-    assert_eq!(emulator.calls("GetMeta"), 2);
-}
-
-#[tokio::test]
 async fn shutdown_stops_the_server() {
     let emulator = Emulator::start().await.unwrap();
     let url = format!("{}/meta/ip-ranges", emulator.base_url());
     assert_eq!(http().get(&url).send().await.unwrap().status(), 200);
     emulator.shutdown().await;
     assert!(http().get(&url).send().await.is_err());
+}
+
+#[tokio::test]
+async fn run_until_serves_until_the_signal_then_stops() {
+    let emulator = Emulator::start().await.unwrap();
+    let url = format!("{}/meta/ip-ranges", emulator.base_url());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(emulator.run_until(async {
+        let _ = stopped.await;
+    }));
+    assert_eq!(http().get(&url).send().await.unwrap().status(), 200);
+    assert!(!running.is_finished(), "still serving before the signal");
+    stop.send(()).unwrap();
+    running.await.unwrap();
+    assert!(http().get(&url).send().await.is_err(), "stopped after it");
 }

@@ -1,6 +1,10 @@
-//! Every one of the 43 operations, called through the public client against
-//! the emulator: each answer decodes through the generated types, and the
-//! emulator keeps its state between calls.
+//! Every operation, called through the public client against the emulator:
+//! each answer decodes through the generated types, and the emulator keeps
+//! its state between calls. Each area is a scenario of its own test; one
+//! test runs them all on one emulator and checks, by the emulator's own
+//! call counts, that every operation of the document was called.
+//!
+//! Request bodies are literal JSON, the wire format the document gives.
 
 mod common;
 
@@ -11,351 +15,327 @@ use camunda_admin::{
     types::*,
     Client,
 };
-use common::{
-    admin_client, admin_token, cluster_body, create_cluster, raw_get, raw_post, start_emulator,
-};
+use common::{admin_client, start_emulator};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
 
-/// An emulator whose clusters, backups and restores are ready at once.
-async fn instant_emulator() -> Emulator {
-    start_emulator(
+/// A request body from its JSON.
+fn body<T: DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value).expect("the JSON is a valid request body")
+}
+
+fn status_of<T: std::fmt::Debug>(result: camunda_admin::Result<T>) -> Option<u16> {
+    result.unwrap_err().as_api().map(|e| e.status.as_u16())
+}
+
+/// What the scenarios work on: an instant emulator (no delays), an admin
+/// client, and cluster `id`: AWS, dual-region, External encryption, on the
+/// oldest generation of the Stable channel so that it can be upgraded.
+struct Tour {
+    emulator: Emulator,
+    client: Client,
+    id: String,
+    oldest: String,
+    newest: String,
+    backup_region: String,
+}
+
+async fn tour() -> Tour {
+    let emulator = start_emulator(
         Emulator::builder()
             .cluster_ready_delay(Duration::ZERO)
             .backup_delay(Duration::ZERO)
             .restore_delay(Duration::ZERO),
     )
-    .await
-}
-
-/// [`instant_emulator`] and a client of it with an admin token.
-async fn instant_session() -> (Emulator, Client) {
-    let emulator = instant_emulator().await;
+    .await;
     let client = admin_client(&emulator).await;
-    (emulator, client)
-}
-
-fn status_of(error: &camunda_admin::Error) -> Option<u16> {
-    error.status().map(|s| s.as_u16())
-}
-
-#[tokio::test]
-async fn every_operation_is_served_and_decodes() {
-    let (emulator, client) = instant_session().await;
-    let mut called = std::collections::BTreeSet::new();
-    let mut seen = |op: &'static str| assert!(called.insert(op), "{op} twice");
-
-    // GetMeta (no credential needed) and GetParameters.
-    let meta = client.get_meta().await.unwrap();
-    seen("GetMeta");
-    assert!(!meta.web_modeler.is_empty());
     let parameters = client.get_parameters().await.unwrap();
-    seen("GetParameters");
     let stable = parameters
         .channels
         .iter()
         .find(|c| c.name == "Stable")
         .unwrap();
-    let oldest = &stable.allowed_generations[0];
-    assert_ne!(
-        oldest.uuid, stable.default_generation.uuid,
-        "an upgrade needs a newer generation"
-    );
     let region = parameters
         .regions
         .iter()
         .find(|r| r.provider == "aws" && !r.backups.is_empty())
         .unwrap();
-    let backup_region = &region.backups[0].regions[0];
-    let plan = &parameters.cluster_plan_types[0];
-
-    // CreateCluster, GetClusters, GetCluster, UpdateCluster.
+    let backup_region = region.backups[0].regions[0].id.clone();
+    let oldest = stable.allowed_generations[0].uuid.clone();
     let created = client
-        .create_cluster(
-            CreateClusterBody::builder()
-                .name("orders")
-                .description(Some("order processing".to_owned()))
-                .plan_type_id(plan.uuid.clone())
-                .channel_id(stable.uuid.clone())
-                .generation_id(oldest.uuid.clone())
-                .region_id(region.uuid.clone())
-                .backup_region_id(Some(backup_region.id.clone()))
-                .auto_update(Some(false))
-                .encryption(Some(ClusterEncryptionKey::External))
-                .hardware_packages(Some(1.0))
-                .identity_backend_checks_enabled(None)
-                .stage_label(Some(CamundaClusterStage::Dev)),
-        )
+        .create_cluster(body::<CreateClusterBody>(json!({
+            "name": "orders",
+            "description": "order processing",
+            "planTypeId": parameters.cluster_plan_types[0].uuid,
+            "channelId": stable.uuid,
+            "generationId": oldest,
+            "regionId": region.uuid,
+            "backupRegionId": backup_region,
+            "autoUpdate": false,
+            "encryption": "External",
+            "hardwarePackages": 1,
+            "stageLabel": "dev",
+        })))
         .await
         .unwrap();
-    seen("CreateCluster");
+    let newest = stable.default_generation.uuid.clone();
     let id = created.cluster_id;
-    let clusters = client.get_clusters().await.unwrap();
-    seen("GetClusters");
-    assert_eq!(clusters.len(), 1);
-    let cluster = client.get_cluster(&id).await.unwrap();
-    seen("GetCluster");
-    assert_eq!(cluster.uuid, id);
+    Tour {
+        emulator,
+        client,
+        id,
+        oldest,
+        newest,
+        backup_region,
+    }
+}
+
+async fn meta_and_clusters(t: &Tour) {
+    let meta = t.client.get_meta().await.unwrap();
+    assert!(!meta.web_modeler.is_empty());
+    assert_eq!(t.client.get_clusters().await.unwrap().len(), 1);
+    let cluster = t.client.get_cluster(&t.id).await.unwrap();
+    assert_eq!(cluster.uuid, t.id);
     assert_eq!(cluster.status.ready, ClusterStatus::Healthy);
     assert_eq!(cluster.status.zeebe_status, Some(ClusterStatus::Healthy));
-    assert_eq!(cluster.generation.uuid, oldest.uuid);
-    assert_eq!(cluster.region.uuid, region.uuid);
+    assert_eq!(cluster.generation.uuid, t.oldest);
     assert_eq!(
         cluster.backup_region.as_ref().unwrap().uuid,
-        backup_region.id
+        t.backup_region
     );
     let encryption = cluster
         .encryption
-        .as_ref()
         .expect("the emulator always sends encryption");
     assert_eq!(encryption.type_, ClusterEncryptionKey::External);
     assert_eq!(
         encryption.status,
         Some(EncryptionStatus::ExternalEncryptionKeyNotSupplied)
     );
-    assert!(cluster.links.zeebe.as_deref().unwrap().contains(&id));
-    client
-        .update_cluster(
-            &id,
-            UpdateClusterBody::builder()
-                .name(Some("orders-prod".to_owned()))
-                .description(Some("orders, in production".to_owned()))
-                .number_of_allocated_hw_packages(Some(2.0))
-                .stage_label(Some(CamundaClusterStage::Prod)),
-        )
+    assert!(cluster.links.zeebe.as_deref().unwrap().contains(&t.id));
+    let update = json!({
+        "name": "orders-prod",
+        "description": "orders, in production",
+        "numberOfAllocatedHwPackages": 2,
+        "stageLabel": "prod",
+    });
+    t.client
+        .update_cluster(&t.id, body::<UpdateClusterBody>(update))
         .await
         .unwrap();
-    seen("UpdateCluster");
-    assert_eq!(client.get_cluster(&id).await.unwrap().name, "orders-prod");
+    assert_eq!(
+        t.client.get_cluster(&t.id).await.unwrap().name,
+        "orders-prod"
+    );
+}
 
-    // Cluster clients: the secret only at creation.
-    let cluster_client = client
-        .create_client(
-            &id,
-            CreateClusterClientBody::builder()
-                .client_name("worker")
-                .permissions(vec![ClientPermission::Zeebe, ClientPermission::Operate]),
-        )
+async fn cluster_clients(t: &Tour) {
+    let asked = json!({ "clientName": "worker", "permissions": ["Zeebe", "Operate"] });
+    let created = t
+        .client
+        .create_client(&t.id, body::<CreateClusterClientBody>(asked))
         .await
         .unwrap();
-    seen("CreateClient");
-    assert!(!cluster_client.client_secret.expose_secret().is_empty());
-    assert_eq!(cluster_client.audience.as_deref(), Some("zeebe.camunda.io"));
-    assert_eq!(cluster_client.permissions, ["Zeebe", "Operate"]);
-    let clients = client.get_clients(&id).await.unwrap();
-    seen("GetClients");
+    assert!(!created.client_secret.expose_secret().is_empty());
+    assert_eq!(created.audience.as_deref(), Some("zeebe.camunda.io"));
+    assert_eq!(created.permissions, ["Zeebe", "Operate"]);
+    let clients = t.client.get_clients(&t.id).await.unwrap();
     assert_eq!(clients.len(), 1);
     assert_eq!(
         clients[0].permissions,
         [ClientPermission::Zeebe, ClientPermission::Operate]
     );
-    let details = client
-        .get_client(&id, &cluster_client.client_id)
+    let details = t
+        .client
+        .get_client(&t.id, &created.client_id)
         .await
         .unwrap();
-    seen("GetClient");
-    assert_eq!(details.zeebe_client_id, cluster_client.client_id);
-    assert_eq!(details.name, "worker");
+    assert_eq!(
+        (details.zeebe_client_id.as_str(), details.name.as_str()),
+        (created.client_id.as_str(), "worker")
+    );
+    t.client
+        .delete_client(&t.id, &created.client_id)
+        .await
+        .unwrap();
+    assert!(t.client.get_clients(&t.id).await.unwrap().is_empty());
+}
 
-    // IP allowlist, both spellings.
-    let entry = |ip: &str| {
-        IpAllowlistEntry::try_from(IpAllowlistEntry::builder().ip(ip).description("office"))
-            .expect("a valid value")
-    };
-    client
-        .update_ip_allowlist(
-            &id,
-            IpAllowListBody::builder().ipallowlist(vec![
-                entry("203.0.113.0/24"),
-                entry("198.51.100.7, 198.51.100.8"),
-            ]),
-        )
+async fn ip_allowlists(t: &Tour) {
+    let entries = json!([
+        { "ip": "203.0.113.0/24", "description": "office" },
+        { "ip": "198.51.100.7, 198.51.100.8", "description": "office" },
+    ]);
+    let allowlist = json!({ "ipallowlist": entries });
+    t.client
+        .update_ip_allowlist(&t.id, body::<IpAllowListBody>(allowlist))
         .await
         .unwrap();
-    seen("UpdateIpAllowlist");
-    let cluster = client.get_cluster(&id).await.unwrap();
+    let cluster = t.client.get_cluster(&t.id).await.unwrap();
     assert_eq!(cluster.ipallowlist.len(), 2);
     assert_eq!(cluster.ipallowlist[0].ip, "203.0.113.0/24");
-    client
-        .update_ip_whitelist(
-            &id,
-            IpWhiteListBody::builder().ipwhitelist(vec![entry("192.0.2.1")]),
-        )
+    let whitelist = json!({ "ipwhitelist": [{ "ip": "192.0.2.1", "description": "office" }] });
+    t.client
+        .update_ip_whitelist(&t.id, body::<IpWhiteListBody>(whitelist))
         .await
         .unwrap();
-    seen("UpdateIpWhitelist");
-    let cluster = client.get_cluster(&id).await.unwrap();
+    let cluster = t.client.get_cluster(&t.id).await.unwrap();
     assert_eq!(cluster.ipallowlist.len(), 1);
     assert_eq!(cluster.ipallowlist[0].ip, "192.0.2.1");
+}
 
-    // Connector secrets.
-    client
-        .create_secret(
-            &id,
-            CreateSecretBody::builder()
-                .secret_name("API_KEY")
-                .secret_value("one"),
-        )
+async fn connector_secrets(t: &Tour) {
+    let secret = json!({ "secretName": "API_KEY", "secretValue": "one" });
+    t.client
+        .create_secret(&t.id, body::<CreateSecretBody>(secret))
         .await
         .unwrap();
-    seen("CreateSecret");
-    client
-        .update_secret(
-            &id,
-            "API_KEY",
-            UpdateSecretBody::builder().secret_value("two"),
-        )
+    let update = json!({ "secretValue": "two" });
+    t.client
+        .update_secret(&t.id, "API_KEY", body::<UpdateSecretBody>(update))
         .await
         .unwrap();
-    seen("UpdateSecret");
-    let secrets = client.get_secrets(&id).await.unwrap();
-    seen("GetSecrets");
+    let secrets = t.client.get_secrets(&t.id).await.unwrap();
     assert_eq!(
         secrets.get("API_KEY").map(|s| s.expose_secret()),
         Some("two")
     );
+    t.client.delete_secret(&t.id, "API_KEY").await.unwrap();
+    assert!(t.client.get_secrets(&t.id).await.unwrap().is_empty());
+}
 
-    // Backups, the schedule, restore.
-    let backup = client.create_backup(&id).await.unwrap();
-    seen("CreateBackup");
+async fn backups_and_restores(t: &Tour) {
+    let backup = t.client.create_backup(&t.id).await.unwrap();
+    assert_eq!(backup.generation_uuid.as_deref(), Some(t.oldest.as_str()));
+    let backups = t.client.get_backups(&t.id).await.unwrap();
     assert_eq!(
-        backup.generation_uuid.as_deref(),
-        Some(oldest.uuid.as_str())
+        (backups[0].status.clone(), backups[0].zeebe_status.clone()),
+        (BackupStatus::Complete, BackupStatus::Complete)
     );
-    let backups = client.get_backups(&id).await.unwrap();
-    seen("GetBackups");
-    assert_eq!(backups.len(), 1);
-    assert_eq!(backups[0].status, BackupStatus::Complete);
-    assert_eq!(backups[0].zeebe_status, BackupStatus::Complete);
-    let schedule = client
-        .update_schedule(&id, BackupScheduleBody::builder().schedule("0 3 * * *"))
+    let schedule = json!({ "schedule": "0 3 * * *" });
+    let schedule = t
+        .client
+        .update_schedule(&t.id, body::<BackupScheduleBody>(schedule))
         .await
         .unwrap();
-    seen("UpdateSchedule");
     assert_eq!(schedule.schedule, "0 3 * * *");
     assert_eq!(
-        client.get_schedule(&id).await.unwrap().schedule,
+        t.client.get_schedule(&t.id).await.unwrap().schedule,
         "0 3 * * *"
     );
-    seen("GetSchedule");
-    client.delete_schedule(&id).await.unwrap();
-    seen("DeleteSchedule");
-    let restore = client.restore_from_backup(&id, &backup.uuid).await.unwrap();
-    seen("RestoreFromBackup");
+    t.client.delete_schedule(&t.id).await.unwrap();
+    let restore = t
+        .client
+        .restore_from_backup(&t.id, &backup.uuid)
+        .await
+        .unwrap();
     assert_eq!(restore.backup_id, backup.uuid);
-    let restore = client.get_restore(&id, &backup.uuid).await.unwrap();
-    seen("GetRestore");
+    let restore = t.client.get_restore(&t.id, &backup.uuid).await.unwrap();
     assert_eq!(restore.state, RestoreState::Completed);
     assert!(restore.completion_timestamp.is_some());
+    let deleted = t.client.delete_backup(&t.id, &backup.uuid).await.unwrap();
+    assert_eq!(deleted.uuid, backup.uuid);
+    assert!(t.client.get_backups(&t.id).await.unwrap().is_empty());
+}
 
-    // Monitoring and its clients.
-    client.activate_monitoring(&id).await.unwrap();
-    seen("ActivateMonitoring");
-    let monitoring_client = client
-        .create_monitoring_client(
-            &id,
-            CreateMonitoringClientBody::builder().username("prometheus"),
-        )
+async fn monitoring(t: &Tour) {
+    t.client.activate_monitoring(&t.id).await.unwrap();
+    let user = json!({ "username": "prometheus" });
+    let created = t
+        .client
+        .create_monitoring_client(&t.id, body::<CreateMonitoringClientBody>(user))
         .await
         .unwrap();
-    seen("CreateMonitoringClient");
-    assert!(!monitoring_client.password.expose_secret().is_empty());
-    let monitoring = client.get_monitoring_clients(&id).await.unwrap();
-    seen("GetMonitoringClients");
-    assert_eq!(monitoring.clients.len(), 1);
+    assert!(!created.password.expose_secret().is_empty());
+    let listed = t.client.get_monitoring_clients(&t.id).await.unwrap();
+    assert_eq!(listed.clients.len(), 1);
     assert!(matches!(
-        monitoring.status,
+        listed.status,
         GetMonitoringClientsResponseStatus::ByomStatus(_)
     ));
-    let rotated = client
-        .rotate_monitoring_client_password(&id, &monitoring_client.uuid)
+    let rotated = t
+        .client
+        .rotate_monitoring_client_password(&t.id, &created.uuid)
         .await
         .unwrap();
-    seen("RotateMonitoringClientPassword");
-    assert_ne!(rotated.password, monitoring_client.password);
-    client
-        .delete_monitoring_client(&id, &monitoring_client.uuid)
+    assert_ne!(rotated.password, created.password);
+    t.client
+        .delete_monitoring_client(&t.id, &created.uuid)
         .await
         .unwrap();
-    seen("DeleteMonitoringClient");
-    client.deactivate_monitoring(&id).await.unwrap();
-    seen("DeactivateMonitoring");
-    let monitoring = client.get_monitoring_clients(&id).await.unwrap();
+    t.client.deactivate_monitoring(&t.id).await.unwrap();
+    let listed = t.client.get_monitoring_clients(&t.id).await.unwrap();
     assert!(matches!(
-        monitoring.status,
+        listed.status,
         GetMonitoringClientsResponseStatus::EmptyObject(_)
     ));
+}
 
-    // Secure connectivity.
-    client
-        .activate_secure_connectivity(
-            &id,
-            ActivateSecureConnectivityBody::builder()
-                .allowed_principals(vec!["arn:aws:iam::123456789012:root".into()])
-                .allowed_regions(vec!["eu-central-1".into()]),
-        )
+async fn secure_connectivity(t: &Tour) {
+    let allowed = json!({
+        "allowedPrincipals": ["arn:aws:iam::123456789012:root"],
+        "allowedRegions": ["eu-central-1"],
+    });
+    t.client
+        .activate_secure_connectivity(&t.id, body::<ActivateSecureConnectivityBody>(allowed))
         .await
         .unwrap();
-    seen("ActivateSecureConnectivity");
-    let status = client.get_secure_connectivity_status(&id).await.unwrap();
-    seen("GetSecureConnectivityStatus");
+    let status = t
+        .client
+        .get_secure_connectivity_status(&t.id)
+        .await
+        .unwrap();
     match status.status {
         GetSecureConnectivityStatusResponseStatus::SecureConnectivityDto(dto) => {
-            assert_eq!(dto.spec.cluster.id, id);
+            assert_eq!(dto.spec.cluster.id, t.id);
             assert_eq!(dto.spec.allowed_regions, ["eu-central-1"]);
         }
         other => panic!("expected the connectivity resource, got {other:?}"),
     }
-    client.deactivate_secure_connectivity(&id).await.unwrap();
-    seen("DeactivateSecureConnectivity");
-
-    // Encryption keys (External cluster in an AWS region).
-    let cluster = client
-        .update_cluster_encryption(
-            &id,
-            UpdateClusterEncryptionBody::builder()
-                .primary_encryption_key_id("arn:aws:kms:eu-central-1:123456789012:key/primary")
-                .secondary_encryption_key_id(Some(
-                    "arn:aws:kms:us-east-1:123456789012:key/secondary".to_owned(),
-                )),
-        )
+    t.client
+        .deactivate_secure_connectivity(&t.id)
         .await
         .unwrap();
-    seen("UpdateClusterEncryption");
+}
+
+async fn encryption_upgrade_and_wake(t: &Tour) {
+    let keys = json!({
+        "primaryEncryptionKeyId": "arn:aws:kms:eu-central-1:123456789012:key/primary",
+        "secondaryEncryptionKeyId": "arn:aws:kms:us-east-1:123456789012:key/secondary",
+    });
+    let cluster = t
+        .client
+        .update_cluster_encryption(&t.id, body::<UpdateClusterEncryptionBody>(keys))
+        .await
+        .unwrap();
     let encryption = cluster.encryption.unwrap();
     assert_eq!(encryption.status, Some(EncryptionStatus::Ready));
     assert_eq!(
         encryption.primary_key_arn.as_deref(),
         Some("arn:aws:kms:eu-central-1:123456789012:key/primary")
     );
-
-    // Upgrade and wake.
-    let upgrade = client.upgrade_cluster(&id).await.unwrap();
-    seen("UpgradeCluster");
-    assert_eq!(upgrade.old_generation.id, oldest.uuid);
-    assert_eq!(upgrade.new_generation.id, stable.default_generation.uuid);
-    assert_eq!(upgrade.org_id, emulator.org_id());
-    assert!(emulator.suspend_cluster(&id));
+    let upgrade = t.client.upgrade_cluster(&t.id).await.unwrap();
     assert_eq!(
-        client.get_cluster(&id).await.unwrap().status.ready,
-        ClusterStatus::Suspended
+        (
+            upgrade.old_generation.id.as_str(),
+            upgrade.new_generation.id.as_str()
+        ),
+        (t.oldest.as_str(), t.newest.as_str())
     );
-    client.wake(&id).await.unwrap();
-    seen("Wake");
-    assert_eq!(
-        client.get_cluster(&id).await.unwrap().status.ready,
-        ClusterStatus::Healthy
-    );
+    assert_eq!(upgrade.org_id, t.emulator.org_id());
+    assert!(t.emulator.suspend_cluster(&t.id));
+    let status = || async { t.client.get_cluster(&t.id).await.unwrap().status.ready };
+    assert_eq!(status().await, ClusterStatus::Suspended);
+    t.client.wake(&t.id).await.unwrap();
+    assert_eq!(status().await, ClusterStatus::Healthy);
+}
 
-    // Members.
-    client
-        .update_members(
-            "new.person@example.com",
-            PostMemberBody::builder().org_roles(vec![AssignableOrganizationRoleType::Developer]),
-        )
+async fn members(t: &Tour) {
+    let roles = json!({ "orgRoles": ["developer"] });
+    t.client
+        .update_members("new.person@example.com", body::<PostMemberBody>(roles))
         .await
         .unwrap();
-    seen("UpdateMembers");
-    let members = client.get_members().await.unwrap();
-    seen("GetMembers");
+    let members = t.client.get_members().await.unwrap();
     let invited = members
         .iter()
         .find(|m| m.email == "new.person@example.com")
@@ -365,36 +345,22 @@ async fn every_operation_is_served_and_decodes() {
     assert!(members
         .iter()
         .any(|m| m.roles.contains(&OrganizationRole::Owner)));
-    client
+    t.client
         .delete_member("new.person@example.com")
         .await
         .unwrap();
-    seen("DeleteMember");
+    let members = t.client.get_members().await.unwrap();
+    assert!(members.iter().all(|m| m.email != "new.person@example.com"));
+}
 
-    // Deletions.
-    client.delete_secret(&id, "API_KEY").await.unwrap();
-    seen("DeleteSecret");
-    client
-        .delete_client(&id, &cluster_client.client_id)
+async fn failover(t: &Tour) {
+    let backup = t.client.create_backup(&t.id).await.unwrap();
+    let ids = json!({ "backupIds": [backup.uuid], "restoreBackupId": backup.uuid });
+    let failover = t
+        .client
+        .trigger_failover(&t.id, body::<TriggerFailoverBody>(ids))
         .await
         .unwrap();
-    seen("DeleteClient");
-    let second = client.create_backup(&id).await.unwrap();
-    let deleted = client.delete_backup(&id, &second.uuid).await.unwrap();
-    seen("DeleteBackup");
-    assert_eq!(deleted.uuid, second.uuid);
-
-    // Failover to the backup region.
-    let failover = client
-        .trigger_failover(
-            &id,
-            TriggerFailoverBody::builder()
-                .backup_ids(vec![backup.uuid.clone()])
-                .restore_backup_id(backup.uuid.clone()),
-        )
-        .await
-        .unwrap();
-    seen("TriggerFailover");
     assert!(matches!(
         failover.results.restore,
         FailoverResultResultsRestore::Ok
@@ -403,31 +369,28 @@ async fn every_operation_is_served_and_decodes() {
         failover.results.backup_clone,
         FailoverResultResultsBackupClone::Ok
     ));
-    let replacement = client.get_cluster(&failover.new_cluster_id).await.unwrap();
-    assert_eq!(replacement.region.uuid, backup_region.id);
-    assert_eq!(
-        client
-            .get_backups(&failover.new_cluster_id)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
-    assert_eq!(
-        client.get_cluster(&id).await.unwrap().status.ready,
-        ClusterStatus::Suspended
-    );
+    let new_id = &failover.new_cluster_id;
+    let replacement = t.client.get_cluster(new_id).await.unwrap();
+    assert_eq!(replacement.region.uuid, t.backup_region);
+    assert_eq!(t.client.get_backups(new_id).await.unwrap().len(), 1);
+    let original = t.client.get_cluster(&t.id).await.unwrap();
+    assert_eq!(original.status.ready, ClusterStatus::Suspended);
+}
 
-    // The activity log, as JSON and CSV.
-    let activity = client.get_json().await.unwrap();
-    seen("GetJson");
+async fn activity_log(t: &Tour) {
+    let secret = json!({ "secretName": "LOGGED", "secretValue": "never-logged" });
+    t.client
+        .create_secret(&t.id, body::<CreateSecretBody>(secret))
+        .await
+        .unwrap();
+    let activity = t.client.get_json().await.unwrap();
+    let created =
+        |a: &AuditDto| a.audit_type == AuditType::C && a.entity == "cluster" && a.entity_id == t.id;
+    assert!(activity.iter().any(created));
     assert!(activity
         .iter()
-        .any(|a| a.audit_type == AuditType::C && a.entity == "cluster" && a.entity_id == id));
-    assert!(activity.iter().all(|a| !a.audit_type.is_unknown()));
-    assert!(activity.iter().all(|a| a.org_id == emulator.org_id()));
-    let csv = client.get_csv().await.unwrap();
-    seen("GetCsv");
+        .all(|a| !a.audit_type.is_unknown() && a.org_id == t.emulator.org_id()));
+    let csv = t.client.get_csv().await.unwrap();
     let mut lines = csv.lines();
     assert!(lines
         .next()
@@ -435,433 +398,96 @@ async fn every_operation_is_served_and_decodes() {
         .starts_with("timestamp,service,orgId,userId,auditType"));
     assert_eq!(lines.count(), activity.len());
     assert!(
-        !csv.contains("two"),
-        "secret values never reach the activity log"
+        csv.contains("LOGGED") && !csv.contains("never-logged"),
+        "no secret value in the log"
     );
+}
 
-    client.delete_cluster(&id).await.unwrap();
-    seen("DeleteCluster");
-    let error = client.get_cluster(&id).await.unwrap_err();
-    assert_eq!(status_of(&error), Some(404));
+async fn deletion(t: &Tour) {
+    t.client.delete_cluster(&t.id).await.unwrap();
+    assert_eq!(status_of(t.client.get_cluster(&t.id).await), Some(404));
+}
 
-    let all: std::collections::BTreeSet<&str> = operation_ids().collect();
+#[tokio::test]
+async fn every_operation_is_served_and_decodes() {
+    let t = tour().await;
+    meta_and_clusters(&t).await;
+    cluster_clients(&t).await;
+    ip_allowlists(&t).await;
+    connector_secrets(&t).await;
+    backups_and_restores(&t).await;
+    monitoring(&t).await;
+    secure_connectivity(&t).await;
+    encryption_upgrade_and_wake(&t).await;
+    members(&t).await;
+    failover(&t).await;
+    activity_log(&t).await;
+    deletion(&t).await;
+    let all: Vec<&str> = operation_ids().collect();
     assert_eq!(all.len(), 43);
-    assert_eq!(called, all, "every operation was called once");
+    let uncalled: Vec<&str> = all
+        .into_iter()
+        .filter(|op| t.emulator.calls(op) == 0)
+        .collect();
+    assert!(uncalled.is_empty(), "never called: {uncalled:?}");
 }
 
 #[tokio::test]
-async fn create_cluster_accepts_exactly_what_parameters_list() {
-    let (emulator, client) = instant_session().await;
-    let parameters = client.get_parameters().await.unwrap();
-    let alpha = parameters
-        .channels
-        .iter()
-        .find(|c| c.name == "Alpha")
-        .unwrap();
-    let stable = parameters
-        .channels
-        .iter()
-        .find(|c| c.name == "Stable")
-        .unwrap();
-    let gcp = parameters
-        .regions
-        .iter()
-        .find(|r| r.provider == "gcp")
-        .unwrap();
-    let valid = || {
-        camunda_admin::types::builder::CreateClusterBody::from(cluster_body(&parameters, "ok"))
-            .channel_id(&stable.uuid)
-            .generation_id(&stable.default_generation.uuid)
-            .region_id(&gcp.uuid)
-    };
-    // Every combination of listed channel and allowed generation works.
-    for channel in &parameters.channels {
-        for generation in &channel.allowed_generations {
-            let body = valid()
-                .channel_id(&channel.uuid)
-                .generation_id(&generation.uuid);
-            client.create_cluster(body).await.unwrap();
-        }
-    }
-    let cases = [
-        valid().name("  "),
-        valid().name("x".repeat(51)),
-        valid().plan_type_id("nope"),
-        valid().region_id("nope"),
-        valid().channel_id("nope"),
-        // A generation of another channel.
-        valid().generation_id(alpha.default_generation.uuid.clone()),
-        valid().backup_region_id(Some("nope".to_owned())),
-        valid().encryption(Some(ClusterEncryptionKey::External)),
-        valid().hardware_packages(Some(0.5)),
-    ];
-    for body in cases {
-        let body = CreateClusterBody::try_from(body).expect("every field set");
-        let error = client.create_cluster(body.clone()).await.unwrap_err();
-        assert_eq!(status_of(&error), Some(400), "{body:?}: {error}");
-    }
-
-    // A body that is not JSON at all, straight over HTTP, is a 400 too.
-    let token = admin_token_again(&emulator).await;
-    let response = raw_post(
-        format!("{}/clusters", emulator.base_url()),
-        "application/json",
-        "{not json",
-    )
-    .bearer_auth(token)
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(response.status(), 400);
-}
-
-/// A second token for the same client, a second later on the emulator's
-/// clock (the token service allows one request per second).
-async fn admin_token_again(emulator: &Emulator) -> String {
-    emulator.advance_clock(Duration::from_secs(1));
-    admin_token(emulator).await
-}
-
-// Paused time: the client retries the documented 409 of CreateSecret with
-// back-off, which paused time skips.
-#[tokio::test(start_paused = true)]
-async fn documented_conflicts_and_missing_objects() {
-    // The emulator serves until the end of the test.
-    let (_emulator, client) = instant_session().await;
-    let id = create_cluster(&client, "c").await;
-
-    // Unknown clusters are 404 everywhere.
-    assert_eq!(
-        status_of(&client.get_cluster("nope").await.unwrap_err()),
-        Some(404)
-    );
-    assert_eq!(
-        status_of(&client.get_backups("nope").await.unwrap_err()),
-        Some(404)
-    );
-    assert_eq!(
-        status_of(&client.get_clients("nope").await.unwrap_err()),
-        Some(404)
-    );
-    assert_eq!(
-        status_of(&client.get_secrets("nope").await.unwrap_err()),
-        Some(404)
-    );
-    assert_eq!(
-        status_of(&client.wake("nope").await.unwrap_err()),
-        Some(404)
-    );
-    assert_eq!(
-        status_of(&client.delete_cluster("nope").await.unwrap_err()),
-        Some(404)
-    );
-    let failover = client
-        .trigger_failover(
-            "nope",
-            TriggerFailoverBody::builder()
-                .backup_ids(vec!["b".into()])
-                .restore_backup_id("b"),
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(status_of(&failover), Some(404));
-    assert!(
-        failover.as_api().unwrap().body.contains("no cluster"),
-        "{failover}"
-    );
-
-    // Secrets: 409 on a duplicate, 404 unknown, 400 on a bad name.
-    let secret = |name: &str| {
-        CreateSecretBody::try_from(
-            CreateSecretBody::builder()
-                .secret_name(name)
-                .secret_value("v"),
-        )
-        .expect("a valid value")
-    };
-    client
-        .create_secret(id.clone(), secret("TOKEN"))
-        .await
-        .unwrap();
-    let duplicate = client
-        .create_secret(id.clone(), secret("TOKEN"))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&duplicate, camunda_admin::Error::AlreadyExists { name, .. } if name == "TOKEN"),
-        "{duplicate:?}"
-    );
-    let missing = client
-        .update_secret(&id, "NOPE", UpdateSecretBody::builder().secret_value("v"))
-        .await
-        .unwrap_err();
-    assert_eq!(status_of(&missing), Some(404));
-    assert_eq!(
-        status_of(&client.delete_secret(&id, "NOPE").await.unwrap_err()),
-        Some(404)
-    );
-    let long = client
-        .create_secret(id.clone(), secret(&"X".repeat(50)))
-        .await
-        .unwrap_err();
-    assert_eq!(status_of(&long), Some(400));
-
-    // The schedule: 404 while none is set, deleting none is fine, bad cron 400.
-    assert_eq!(
-        status_of(&client.get_schedule(&id).await.unwrap_err()),
-        Some(404)
-    );
-    client.delete_schedule(&id).await.unwrap();
-    let every_minute = client
-        .update_schedule(&id, BackupScheduleBody::builder().schedule("* * * * *"))
-        .await
-        .unwrap_err();
-    assert_eq!(status_of(&every_minute), Some(400));
-
-    // Monitoring and secure connectivity: 409 when already in that state.
-    assert_eq!(
-        status_of(&client.deactivate_monitoring(&id).await.unwrap_err()),
-        Some(409)
-    );
-    client.activate_monitoring(&id).await.unwrap();
-    assert_eq!(
-        status_of(&client.activate_monitoring(&id).await.unwrap_err()),
-        Some(409)
-    );
-    assert_eq!(
-        status_of(
-            &client
-                .deactivate_secure_connectivity(&id)
-                .await
-                .unwrap_err()
-        ),
-        Some(409)
-    );
-
-    // Encryption on a Software cluster outside AWS: 403.
-    let encryption = client
-        .update_cluster_encryption(
-            &id,
-            UpdateClusterEncryptionBody::builder()
-                .primary_encryption_key_id("arn:aws:kms:eu-central-1:123456789012:key/k")
-                .secondary_encryption_key_id(None),
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(status_of(&encryption), Some(403));
-
-    // Failover without a backup region: 422, as plain text.
-    let failover = client
-        .trigger_failover(
-            &id,
-            TriggerFailoverBody::builder()
-                .backup_ids(vec!["b".into()])
-                .restore_backup_id("b"),
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(status_of(&failover), Some(422));
-
-    // Upgrading the newest generation: 400.
-    assert_eq!(
-        status_of(&client.upgrade_cluster(&id).await.unwrap_err()),
-        Some(400)
-    );
-
-    // Members: 404 unknown, 400 bad address or role, 403 for the owner.
-    assert_eq!(
-        status_of(
-            &client
-                .delete_member("nobody@example.com")
-                .await
-                .unwrap_err()
-        ),
-        Some(404)
-    );
-    let roles = |r: &str| {
-        PostMemberBody::try_from(
-            PostMemberBody::builder().org_roles(vec![AssignableOrganizationRoleType::from(r)]),
-        )
-        .expect("a valid value")
-    };
-    assert_eq!(
-        status_of(
-            &client
-                .update_members("not-an-email", roles("admin"))
-                .await
-                .unwrap_err()
-        ),
-        Some(400)
-    );
-    assert_eq!(
-        status_of(
-            &client
-                .update_members("x@example.com", roles("owner"))
-                .await
-                .unwrap_err()
-        ),
-        Some(400)
-    );
-    assert_eq!(
-        status_of(
-            &client
-                .update_members("owner@example.com", roles("admin"))
-                .await
-                .unwrap_err()
-        ),
-        Some(403)
-    );
-
-    // Clients: 404 unknown, 400 on a duplicate name.
-    assert_eq!(
-        status_of(&client.get_client(&id, "nope").await.unwrap_err()),
-        Some(404)
-    );
-    let body = CreateClusterClientBody::try_from(
-        CreateClusterClientBody::builder()
-            .client_name("w")
-            .permissions(vec![]),
-    )
-    .expect("a valid value");
-    let created = client
-        .create_client(id.clone(), body.clone())
-        .await
-        .unwrap();
-    assert_eq!(
-        created.permissions.len(),
-        5,
-        "no permissions asked means all of them"
-    );
-    assert_eq!(
-        status_of(
-            &client
-                .create_client(id.clone(), body.clone())
-                .await
-                .unwrap_err()
-        ),
-        Some(400)
-    );
-
-    // IP allowlist entries must be addresses or ranges.
-    let bad = client
-        .update_ip_allowlist(
-            &id,
-            IpAllowListBody::builder().ipallowlist(vec![IpAllowlistEntry::try_from(
-                IpAllowlistEntry::builder()
-                    .ip("example.com")
-                    .description("x"),
-            )
-            .expect("a valid value")]),
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(status_of(&bad), Some(400));
-}
-
-/// Every path and method of the vendored document, with `{clusterUuid}`
-/// filled in and other parameters made up.
-fn document_operations(cluster_id: &str) -> Vec<(reqwest::Method, String)> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/camunda-admin.json");
-    let document: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let mut operations = Vec::new();
-    for (template, item) in document["paths"].as_object().unwrap() {
-        for method in item.as_object().unwrap().keys() {
-            let Ok(method) = method.to_uppercase().parse::<reqwest::Method>() else {
-                continue;
-            };
-            let path = template
-                .replace("{clusterUuid}", cluster_id)
-                .replace("{email}", "someone%40example.com")
-                .replace("{secretName}", "NAME")
-                .replace(['{', '}'], "");
-            operations.push((method, path));
-        }
-    }
-    operations
+async fn clusters_are_read_and_updated() {
+    meta_and_clusters(&tour().await).await;
 }
 
 #[tokio::test]
-async fn malformed_requests_get_4xx_and_never_break_the_server() {
-    let emulator = instant_emulator().await;
-    let token = admin_token(&emulator).await;
-    let client = Client::with_static_token(&emulator.base_url(), token.clone()).unwrap();
-    let id = create_cluster(&client, "target").await;
-
-    let mut operations = document_operations(&id);
-    assert_eq!(operations.len(), 43);
-    // Delete the cluster last, so that the other calls reach their checks.
-    let cluster_path = format!("/clusters/{id}");
-    operations
-        .sort_by_key(|(method, path)| *method == reqwest::Method::DELETE && *path == cluster_path);
-    let bodies: [&[u8]; 9] = [
-        b"",
-        b"{",
-        b"null",
-        b"[]",
-        b"{}",
-        br#"{"name": 5, "schedule": [], "ipallowlist": {}, "orgRoles": "admin", "secretName": null}"#,
-        br#"{"ipallowlist":[{"ip":"300.1.1.1/99"}],"ipwhitelist":[{"ip":""}],"username":"","schedule":"*/0 * * * *"}"#,
-        br#"{"hardwarePackages": 1e308, "numberOfAllocatedHwPackages": -1, "name": "\u0000"}"#,
-        b"\xff\xfe\x00garbage",
-    ];
-    let http = reqwest::Client::new();
-    for (method, path) in &operations {
-        for body in bodies {
-            let response = http
-                .request(method.clone(), format!("{}{path}", emulator.base_url()))
-                .bearer_auth(&token)
-                .header("content-type", "application/json")
-                .body(body.to_vec())
-                .send()
-                .await
-                .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
-            let status = response.status();
-            assert!(
-                status.is_success() || status.is_client_error(),
-                "{method} {path} with {:?}: {status}",
-                String::from_utf8_lossy(body)
-            );
-        }
-    }
-    // Odd paths and methods.
-    for (method, path) in [
-        (reqwest::Method::GET, "/clusters/%FF%FE".to_owned()),
-        (reqwest::Method::GET, "/nothing/here".to_owned()),
-        (reqwest::Method::PATCH, "/members".to_owned()),
-        (reqwest::Method::GET, format!("/clusters/{id}/clients/%00")),
-        (reqwest::Method::POST, "/members/%E2%82".to_owned()),
-    ] {
-        let response = http
-            .request(method.clone(), format!("{}{path}", emulator.base_url()))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            response.status().is_client_error(),
-            "{method} {path}: {}",
-            response.status()
-        );
-    }
-    // Still serving.
-    client.get_clusters().await.unwrap();
+async fn cluster_clients_are_created_read_and_deleted() {
+    cluster_clients(&tour().await).await;
 }
 
 #[tokio::test]
-async fn the_activity_csv_is_served_as_text_csv() {
-    let emulator = instant_emulator().await;
-    let token = admin_token(&emulator).await;
-    let response = raw_get(&emulator, "/activity/csv", Some(&token)).await;
-    assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/csv"));
-    let text = response.text().await.unwrap();
-    assert_eq!(
-        text.lines().count(),
-        1,
-        "only the header row while nothing happened"
-    );
+async fn ip_allowlists_are_replaced_under_both_names() {
+    ip_allowlists(&tour().await).await;
+}
+
+#[tokio::test]
+async fn connector_secrets_are_created_updated_and_deleted() {
+    connector_secrets(&tour().await).await;
+}
+
+#[tokio::test]
+async fn backups_schedules_and_restores_complete() {
+    backups_and_restores(&tour().await).await;
+}
+
+#[tokio::test]
+async fn monitoring_and_its_clients_come_and_go() {
+    monitoring(&tour().await).await;
+}
+
+#[tokio::test]
+async fn secure_connectivity_is_activated_read_and_deactivated() {
+    secure_connectivity(&tour().await).await;
+}
+
+#[tokio::test]
+async fn encryption_keys_upgrades_and_wake_ups() {
+    encryption_upgrade_and_wake(&tour().await).await;
+}
+
+#[tokio::test]
+async fn members_are_invited_and_removed() {
+    members(&tour().await).await;
+}
+
+#[tokio::test]
+async fn a_dual_region_cluster_fails_over_to_its_backup_region() {
+    failover(&tour().await).await;
+}
+
+#[tokio::test]
+async fn the_activity_log_holds_every_change_but_no_secret_value() {
+    activity_log(&tour().await).await;
+}
+
+#[tokio::test]
+async fn a_deleted_cluster_is_gone() {
+    deletion(&tour().await).await;
 }

@@ -35,22 +35,10 @@ async fn emulator_with_token_lifetime(seconds: u64) -> Emulator {
 }
 
 fn base64url_decode(text: &str) -> Vec<u8> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0);
-    for c in text.bytes() {
-        let v = ALPHABET
-            .iter()
-            .position(|&a| a == c)
-            .expect("base64url character") as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    out
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text)
+        .expect("base64url")
 }
 
 #[tokio::test]
@@ -251,4 +239,61 @@ async fn tokens_expire_on_the_paused_tokio_clock() {
     assert_eq!(expired.status(), 401);
     let body: Value = expired.json().await.unwrap();
     assert!(body["message"].as_str().unwrap().contains("expired"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_token_rate_interval_is_configurable() {
+    let emulator =
+        start_emulator(Emulator::builder().token_rate_interval(Duration::from_secs(5))).await;
+    assert_eq!(token_status(&emulator, admin_grant(&emulator)).await, 200);
+    let limited = post_token_request(&emulator, admin_grant(&emulator)).await;
+    assert_eq!(limited.status(), 429);
+    assert_eq!(limited.headers()["retry-after"], "5");
+    tokio::time::advance(Duration::from_millis(4500)).await;
+    let limited = post_token_request(&emulator, admin_grant(&emulator)).await;
+    assert_eq!(
+        limited.headers()["retry-after"],
+        "1",
+        "what is left, rounded up"
+    );
+    tokio::time::advance(Duration::from_millis(500)).await;
+    assert_eq!(token_status(&emulator, admin_grant(&emulator)).await, 200);
+}
+
+/// A port of 127.0.0.1 that was free a moment ago.
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+// What a `camunda-admin emulator` command would set from its arguments:
+// port, admin and further credentials with scopes by name, token lifetime,
+// rate limit.
+#[tokio::test]
+async fn everything_a_command_line_sets_is_configurable() {
+    let port = free_port();
+    let scopes: Vec<Scope> = "cluster, Members"
+        .split(',')
+        .map(|name| name.parse().unwrap())
+        .collect();
+    let emulator = start_emulator(
+        Emulator::builder()
+            .port(port)
+            .admin_credential("admin", "admin-secret")
+            .credential("ci", "ci-secret", scopes)
+            .token_lifetime(Duration::from_secs(90))
+            .token_rate_limit(false),
+    )
+    .await;
+    assert_eq!(emulator.base_url(), format!("http://127.0.0.1:{port}"));
+    assert_eq!(emulator.admin_client_id(), "admin");
+    let response = post_token_request(&emulator, grant("ci", "ci-secret")).await;
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["expires_in"], 90);
+    assert_eq!(body["scope"], "cluster members");
+    assert_eq!(
+        token_status(&emulator, grant("admin", "admin-secret")).await,
+        200
+    );
+    assert!("owner".parse::<Scope>().is_err());
 }

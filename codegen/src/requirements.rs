@@ -43,6 +43,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
 /// code names, with the code that names them.
 pub const TYPES: &[(&str, &str)] = &[
     ("BackupDto", "src/wait.rs"),
+    ("BackupScheduleBody", "src/emulator/handlers/backups.rs"),
     ("BackupStatus", "src/wait.rs"),
     ("ClientPermission", "examples/quickstart.rs"),
     ("Cluster", "src/wait.rs"),
@@ -52,9 +53,17 @@ pub const TYPES: &[(&str, &str)] = &[
     ("CreateSecretBody", "examples/quickstart.rs"),
     ("IpAllowListBody", "examples/quickstart.rs"),
     ("IpAllowlistEntry", "examples/quickstart.rs"),
+    ("IpWhiteListBody", "src/emulator/handlers/ip_allowlist.rs"),
     ("Parameters", "src/lookup.rs"),
+    ("PostMemberBody", "src/emulator/handlers/members.rs"),
     ("RestoreDto", "src/wait.rs"),
     ("RestoreState", "src/wait.rs"),
+    ("TriggerFailoverBody", "src/emulator/handlers/failover.rs"),
+    ("UpdateClusterBody", "src/emulator/handlers/clusters.rs"),
+    (
+        "UpdateClusterEncryptionBody",
+        "src/emulator/handlers/clusters.rs",
+    ),
     ("UpdateSecretBody", "examples/quickstart.rs"),
 ];
 

@@ -87,7 +87,13 @@ fn the_august_2025_document_lacks_restores() {
     assert_eq!(missing.operations, vec!["GetRestore".to_owned()]);
     assert_eq!(
         missing.types,
-        vec!["RestoreDto".to_owned(), "RestoreState".to_owned()]
+        [
+            "BackupScheduleBody",
+            "RestoreDto",
+            "RestoreState",
+            "TriggerFailoverBody",
+            "UpdateClusterEncryptionBody"
+        ]
     );
     assert_eq!(
         missing.enum_values,

@@ -1,0 +1,363 @@
+//! What an emulator is started with: [`EmulatorConfig`], the credentials its
+//! token endpoint accepts and their [`Scope`]s, and the settings fixed at
+//! start.
+
+use std::{fmt, str::FromStr, time::Duration};
+
+use crate::SecretString;
+
+/// The default audience of admin tokens, as the real service uses.
+pub const DEFAULT_AUDIENCE: &str = "api.cloud.camunda.io";
+
+/// The scopes an admin credential can carry; each operation needs one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Scope {
+    /// Clusters: create, read, update, delete, monitoring, connectivity.
+    Cluster,
+    /// API clients of clusters.
+    ZeebeClient,
+    /// The Web Modeler API (no operation of this API needs it).
+    WebModelerApi,
+    /// IP allowlists of clusters.
+    IpAllowlist,
+    /// Connector secrets of clusters.
+    ConnectorSecrets,
+    /// Organization members.
+    Members,
+    /// Backups, backup schedules and restores.
+    Backups,
+}
+
+impl Scope {
+    /// Every scope, as an admin credential created with all of them has.
+    pub const ALL: [Scope; 7] = [
+        Scope::Cluster,
+        Scope::ZeebeClient,
+        Scope::WebModelerApi,
+        Scope::IpAllowlist,
+        Scope::ConnectorSecrets,
+        Scope::Members,
+        Scope::Backups,
+    ];
+
+    /// The scope's name as the Console shows it, such as `Zeebe Client`.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Scope::Cluster => "Cluster",
+            Scope::ZeebeClient => "Zeebe Client",
+            Scope::WebModelerApi => "Web Modeler API",
+            Scope::IpAllowlist => "IP allowlist",
+            Scope::ConnectorSecrets => "Connector Secrets",
+            Scope::Members => "Members",
+            Scope::Backups => "Backups",
+        }
+    }
+
+    /// The scope as it appears in a token's `scope` claim, such as
+    /// `zeebe-client`.
+    pub fn claim(self) -> &'static str {
+        match self {
+            Scope::Cluster => "cluster",
+            Scope::ZeebeClient => "zeebe-client",
+            Scope::WebModelerApi => "web-modeler-api",
+            Scope::IpAllowlist => "ip-allowlist",
+            Scope::ConnectorSecrets => "connector-secrets",
+            Scope::Members => "members",
+            Scope::Backups => "backups",
+        }
+    }
+
+    /// The scope with this display name or claim, ignoring case (`Zeebe
+    /// Client`, `zeebe-client`), as a command line would take it.
+    pub fn from_name(name: &str) -> Option<Scope> {
+        let name = name.trim();
+        Scope::ALL.into_iter().find(|scope| {
+            scope.display_name().eq_ignore_ascii_case(name)
+                || scope.claim().eq_ignore_ascii_case(name)
+        })
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.display_name())
+    }
+}
+
+impl FromStr for Scope {
+    type Err = EmulatorError;
+
+    /// See [`Scope::from_name`].
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Scope::from_name(name).ok_or_else(|| EmulatorError::UnknownScope(name.to_owned()))
+    }
+}
+
+/// An admin API credential the token endpoint accepts.
+#[derive(Debug, Clone)]
+pub(crate) struct Credential {
+    pub(crate) client_id: String,
+    pub(crate) client_secret: SecretString,
+    pub(crate) scopes: Vec<Scope>,
+}
+
+impl Credential {
+    /// A credential with the given scopes.
+    pub(crate) fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<SecretString>,
+        scopes: impl IntoIterator<Item = Scope>,
+    ) -> Self {
+        let mut scopes: Vec<Scope> = scopes.into_iter().collect();
+        scopes.sort_unstable();
+        scopes.dedup();
+        Self {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            scopes,
+        }
+    }
+}
+
+/// How often one client id may ask for a token, as the service allows.
+const TOKEN_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Settings of an emulator; start one with [`EmulatorConfig::start`].
+///
+/// Obtained from [`Emulator::builder`](super::Emulator::builder) or
+/// `EmulatorConfig::default()`. Every setting a command line would offer is
+/// here: the port, the delays, the credentials, the token lifetime and the
+/// token rate limit.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    pub(crate) port: u16,
+    pub(crate) audience: String,
+    pub(crate) token_lifetime: Duration,
+    pub(crate) cluster_ready_delay: Duration,
+    pub(crate) backup_delay: Duration,
+    pub(crate) restore_delay: Duration,
+    pub(crate) token_interval: Duration,
+    pub(crate) admin: Option<(String, SecretString)>,
+    pub(crate) credentials: Vec<Credential>,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            audience: DEFAULT_AUDIENCE.to_owned(),
+            token_lifetime: Duration::from_secs(24 * 60 * 60),
+            cluster_ready_delay: Duration::from_secs(3),
+            backup_delay: Duration::from_secs(2),
+            restore_delay: Duration::from_secs(2),
+            token_interval: TOKEN_INTERVAL,
+            admin: None,
+            credentials: Vec::new(),
+        }
+    }
+}
+
+impl EmulatorConfig {
+    /// Listen on this port of 127.0.0.1 instead of a free one (0).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The audience tokens are issued for (default `api.cloud.camunda.io`).
+    /// A token request naming another audience gets 400.
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audience = audience.into();
+        self
+    }
+
+    /// How long issued tokens are valid (default 24 hours, as the service).
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = lifetime;
+        self
+    }
+
+    /// How long a created cluster stays `Creating` before it is `Healthy`
+    /// (default 3 s); the same delay applies to upgrades and wake-ups.
+    pub fn cluster_ready_delay(mut self, delay: Duration) -> Self {
+        self.cluster_ready_delay = delay;
+        self
+    }
+
+    /// How long a backup stays `In progress` (default 2 s).
+    pub fn backup_delay(mut self, delay: Duration) -> Self {
+        self.backup_delay = delay;
+        self
+    }
+
+    /// How long a restore stays `IN_PROGRESS` (default 2 s).
+    pub fn restore_delay(mut self, delay: Duration) -> Self {
+        self.restore_delay = delay;
+        self
+    }
+
+    /// Whether the token endpoint allows only one request per second per
+    /// client id, as the service does (default on). Off is the same as
+    /// `token_rate_interval(Duration::ZERO)`.
+    pub fn token_rate_limit(mut self, enabled: bool) -> Self {
+        self.token_interval = if enabled {
+            TOKEN_INTERVAL
+        } else {
+            Duration::ZERO
+        };
+        self
+    }
+
+    /// The least time between two token requests of one client id (default
+    /// 1 s, as the service); a request sooner gets 429 with `Retry-After`.
+    /// `Duration::ZERO` turns the limit off.
+    pub fn token_rate_interval(mut self, interval: Duration) -> Self {
+        self.token_interval = interval;
+        self
+    }
+
+    /// Use this client id and secret for the admin credential (all scopes)
+    /// instead of random ones.
+    pub fn admin_credential(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<SecretString>,
+    ) -> Self {
+        self.admin = Some((client_id.into(), client_secret.into()));
+        self
+    }
+
+    /// Accept one more credential, whose tokens carry only `scopes`.
+    pub fn credential(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<SecretString>,
+        scopes: impl IntoIterator<Item = Scope>,
+    ) -> Self {
+        self.credentials
+            .push(Credential::new(client_id, client_secret, scopes));
+        self
+    }
+}
+
+/// Why the emulator could not start, or a test helper was misused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmulatorError {
+    /// The listening socket could not be opened.
+    #[error("the emulator cannot listen on 127.0.0.1: {0}")]
+    Bind(#[source] std::io::Error),
+    /// Two credentials have the same client id.
+    #[error("the client id {0:?} is configured twice")]
+    DuplicateCredential(String),
+    /// A fault was injected for an operation id the API does not have.
+    #[error("no operation is called {0:?} (use the document's operationId, such as GetCluster, or \"Token\")")]
+    UnknownOperation(String),
+    /// A fault was injected with a status that is not an HTTP error status.
+    #[error("{0} is not an HTTP error status (400 to 599)")]
+    InvalidStatus(u16),
+    /// A scope name that names no [`Scope`].
+    #[error("no scope is called {0:?} (use a name such as \"Cluster\" or \"zeebe-client\")")]
+    UnknownScope(String),
+}
+
+/// Settings fixed at start.
+#[derive(Debug)]
+pub(crate) struct Settings {
+    pub(crate) base_url: String,
+    pub(crate) token_url: String,
+    pub(crate) audience: String,
+    pub(crate) org_id: String,
+    pub(crate) token_lifetime: Duration,
+    pub(crate) cluster_ready_delay: Duration,
+    pub(crate) backup_delay: Duration,
+    pub(crate) restore_delay: Duration,
+    pub(crate) token_interval: Duration,
+    /// The admin credential first.
+    pub(crate) credentials: Vec<Credential>,
+}
+
+/// The admin credential first, then the configured ones; refuses a client
+/// id configured twice.
+pub(crate) fn all_credentials(
+    admin: Credential,
+    configured: Vec<Credential>,
+) -> Result<Vec<Credential>, EmulatorError> {
+    let mut credentials = vec![admin];
+    for credential in configured {
+        if credentials
+            .iter()
+            .any(|c| c.client_id == credential.client_id)
+        {
+            return Err(EmulatorError::DuplicateCredential(credential.client_id));
+        }
+        credentials.push(credential);
+    }
+    Ok(credentials)
+}
+
+impl Settings {
+    /// The settings of `config` for an emulator at `base_url`.
+    pub(crate) fn new(
+        config: EmulatorConfig,
+        credentials: Vec<Credential>,
+        (base_url, token_path): (String, &str),
+        org_id: String,
+    ) -> Self {
+        Self {
+            token_url: format!("{base_url}{token_path}"),
+            base_url,
+            audience: config.audience,
+            org_id,
+            token_lifetime: config.token_lifetime,
+            cluster_ready_delay: config.cluster_ready_delay,
+            backup_delay: config.backup_delay,
+            restore_delay: config.restore_delay,
+            token_interval: config.token_interval,
+            credentials,
+        }
+    }
+
+    /// The credential with this id and secret.
+    pub(crate) fn credential(&self, client_id: &str, secret: &str) -> Option<&Credential> {
+        self.credentials.iter().find(|c| {
+            c.client_id == client_id && constant_time_eq(c.client_secret.expose_secret(), secret)
+        })
+    }
+}
+
+/// Compare secrets without an early exit on the first difference.
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_are_found_by_display_name_or_claim() {
+        for scope in Scope::ALL {
+            assert_eq!(Scope::from_name(scope.display_name()), Some(scope));
+            assert_eq!(scope.claim().parse::<Scope>().ok(), Some(scope));
+        }
+        assert_eq!(Scope::from_name(" zeebe client "), Some(Scope::ZeebeClient));
+        assert!(matches!(
+            "owner".parse::<Scope>(),
+            Err(EmulatorError::UnknownScope(name)) if name == "owner"
+        ));
+    }
+
+    #[test]
+    fn a_client_id_configured_twice_is_refused() {
+        let config = EmulatorConfig::default().credential("admin", "x", [Scope::Members]);
+        let admin = Credential::new("admin", "y", Scope::ALL);
+        let result = all_credentials(admin, config.credentials);
+        assert!(matches!(result, Err(EmulatorError::DuplicateCredential(id)) if id == "admin"));
+    }
+}
