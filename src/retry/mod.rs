@@ -16,8 +16,8 @@
 //!   The other documented statuses (412 on `GetClient`, 409 on updating or
 //!   deleting a secret) are resent as they are.
 //!
-//! How often and how long is [`RetryPolicy`]'s business; pauses follow
-//! [`timing`].
+//! How often and how long is [`RetryPolicy`]'s business. Pauses follow the
+//! server's `Retry-After` (plus at most 10 % jitter), else its backoff.
 
 pub(crate) mod timing;
 

@@ -68,6 +68,7 @@ pub fn method_docs(op: &Operation) -> Vec<String> {
     }
     lines.push(String::new());
     lines.push(scope_phrase(&op.scope));
+    lines.push(String::new());
     lines.push(format!(
         "`{} {}` (operation `{}`).",
         op.http_method, op.path, op.id
@@ -88,7 +89,8 @@ pub fn method_docs(op: &Operation) -> Vec<String> {
     lines
 }
 
-/// A Markdown table: which scope each group of operations needs.
+/// The rows of a Markdown table, one per scope with the methods that
+/// need it (the crate docs write the header).
 pub fn scope_table(ops: &[Operation]) -> String {
     let mut by_scope: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
     for op in ops {
@@ -97,7 +99,7 @@ pub fn scope_table(ops: &[Operation]) -> String {
             .or_default()
             .push(format!("[`{0}`](crate::Client::{0})", op.rust_name));
     }
-    let mut out = String::from("| scope | operations |\n| --- | --- |\n");
+    let mut out = String::new();
     for (scope, methods) in by_scope {
         let scope = match scope {
             "none" => "none (no token)",
