@@ -27,6 +27,11 @@ usage:
       say which changes the corrections hide from the generated code.
       Exit 0: no drift, 1: drift (report printed), 2: source unreadable or invalid.
 
+  cargo xtask additive-variant --out FILE [--spec FILE]
+      Write a copy of the vendored document with additive changes (a new optional
+      field in a request and an answer, an enum value, an operation, an optional
+      query parameter): CI builds tests/compat-user against it.
+
   URL|FILE  JSON or YAML; defaults to https://console.cloud.camunda.io/customer-api/openapi/swagger.json
   --json    print the report (or the error) as JSON
   --spec    the vendored document (default: openapi/camunda-admin.json)
@@ -49,6 +54,13 @@ pub enum Command {
         /// Print JSON.
         json: bool,
     },
+    /// `additive-variant`.
+    AdditiveVariant {
+        /// The vendored document.
+        vendored: PathBuf,
+        /// Where the variant goes.
+        out: PathBuf,
+    },
     /// `help`, `--help`, `-h`.
     Help,
 }
@@ -63,6 +75,9 @@ where
     let task = args.next().ok_or_else(|| "no task given".to_owned())?;
     if matches!(task.as_str(), "help" | "--help" | "-h") {
         return Ok(Command::Help);
+    }
+    if task == "additive-variant" {
+        return parse_additive(args);
     }
     let source_flag = match task.as_str() {
         "update-spec" => "--from",
@@ -121,6 +136,39 @@ where
     })
 }
 
+fn parse_additive(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
+    let mut vendored = tasks::default_vendored_path();
+    let mut out = None;
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--out" => out = Some(PathBuf::from(value)),
+            "--spec" => vendored = PathBuf::from(value),
+            other => return Err(format!("unknown argument `{other}` for additive-variant")),
+        }
+    }
+    let out = out.ok_or_else(|| "additive-variant needs --out FILE".to_owned())?;
+    Ok(Command::AdditiveVariant { vendored, out })
+}
+
+fn write_additive(
+    vendored: &std::path::Path,
+    out_path: &std::path::Path,
+) -> Result<String, String> {
+    let text = std::fs::read_to_string(vendored)
+        .map_err(|e| format!("cannot read {}: {e}", vendored.display()))?;
+    let doc: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{} is not JSON: {e}", vendored.display()))?;
+    let variant = crate::additive::additive_variant(&doc);
+    std::fs::write(out_path, crate::json_format::to_stable_string(&variant))
+        .map_err(|e| format!("cannot write {}: {e}", out_path.display()))?;
+    let mut report = format!("wrote {} with:\n", out_path.display());
+    for change in crate::additive::CHANGES {
+        report.push_str(&format!("- {change}\n"));
+    }
+    Ok(report)
+}
+
 /// Run a command line; reports go to `out`, errors to `err`. Returns the
 /// exit code ([`EXIT_OK`], [`EXIT_DRIFT`] or [`EXIT_ERROR`]).
 pub fn run<I, S>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> i32
@@ -143,6 +191,21 @@ pub fn execute(command: &Command, out: &mut dyn Write, err: &mut dyn Write) -> i
         Command::Help => {
             let _ = write!(out, "{USAGE}");
             return EXIT_OK;
+        }
+        Command::AdditiveVariant {
+            vendored,
+            out: path,
+        } => {
+            return match write_additive(vendored, path) {
+                Ok(report) => {
+                    print(out, &report);
+                    EXIT_OK
+                }
+                Err(message) => {
+                    let _ = writeln!(err, "error: {message}");
+                    EXIT_ERROR
+                }
+            };
         }
         Command::Check { options, json } => tasks::check_spec(options).and_then(|report| {
             let text = if *json {

@@ -14,6 +14,7 @@
 
 use camunda_admin_codegen::corrections;
 
+pub mod additive;
 pub mod cli;
 pub mod drift;
 pub mod hidden;
