@@ -63,7 +63,7 @@ pub enum Error {
     /// A name given for a region, plan, channel or generation matched no
     /// choice of `/clusters/parameters`, or several.
     #[error(transparent)]
-    Lookup(#[from] crate::lookup::LookupError),
+    Lookup(#[from] LookupError),
     /// The answer's body is larger than the client reads
     /// ([`crate::ClientBuilder::max_response_bytes`]); reading stopped there.
     #[error("the answer to {operation} is larger than {limit} bytes; reading stopped there")]
@@ -252,4 +252,36 @@ pub(crate) fn cut_body(text: &str) -> String {
         out.push('…');
     }
     out
+}
+
+/// A name that matched no choice, or more than one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub struct LookupError {
+    /// What was looked up: `region`, `plan`, `channel` or `generation`.
+    pub what: &'static str,
+    /// The name given.
+    pub name: String,
+    /// Whether several choices matched (else none did).
+    pub ambiguous: bool,
+    /// The choices to pick from: the matching ones when ambiguous, else all
+    /// of them, as `name (uuid)`.
+    pub choices: Vec<String>,
+}
+
+impl std::fmt::Display for LookupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let how = if self.ambiguous {
+            "matches several"
+        } else {
+            "matches no"
+        };
+        write!(
+            f,
+            "{:?} {how} {}; choose one of: {}",
+            self.name,
+            self.what,
+            self.choices.join(", ")
+        )
+    }
 }

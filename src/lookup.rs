@@ -9,6 +9,7 @@
 
 use std::fmt;
 
+pub use crate::error::LookupError;
 use crate::{
     error::Error,
     types::{
@@ -17,38 +18,6 @@ use crate::{
     },
     Client,
 };
-
-/// A name that matched no choice, or more than one.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub struct LookupError {
-    /// What was looked up: `region`, `plan`, `channel` or `generation`.
-    pub what: &'static str,
-    /// The name given.
-    pub name: String,
-    /// Whether several choices matched (else none did).
-    pub ambiguous: bool,
-    /// The choices to pick from: the matching ones when ambiguous, else all
-    /// of them, as `name (uuid)`.
-    pub choices: Vec<String>,
-}
-
-impl fmt::Display for LookupError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let how = if self.ambiguous {
-            "matches several"
-        } else {
-            "matches no"
-        };
-        write!(
-            f,
-            "{:?} {how} {}; choose one of: {}",
-            self.name,
-            self.what,
-            self.choices.join(", ")
-        )
-    }
-}
 
 /// What a choice offers to be found by.
 trait Choice {
