@@ -88,6 +88,8 @@
 //! setters of the request.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
+// Input must never reach a panic on a library path; tests may unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 // The client first: its hand-written constructors come before the
 // generated methods on its page.
