@@ -16,7 +16,7 @@
 
 use std::time::Duration;
 
-use camunda_admin::{emulator::Emulator, types, Client, Error, WaitOptions};
+use camunda_admin::{emulator::Emulator, types, Client, Error, NewCluster, WaitOptions};
 
 #[tokio::main]
 async fn main() {
@@ -128,14 +128,13 @@ async fn tour(client: &Client, target: Target) -> Result<(), Box<dyn std::error:
     ) else {
         return Err("the parameters list no region, plan or channel".into());
     };
-    let body: types::CreateClusterBody = serde_json::from_value(serde_json::json!({
-        "name": "quickstart",
-        "planTypeId": plan.uuid,
-        "regionId": region.uuid,
-        "channelId": channel.uuid,
-        "generationId": channel.default_generation.uuid,
-    }))?;
-    let cluster_id = client.create_cluster(body.clone()).await?.cluster_id;
+    // By the names the Console shows; the generation is the channel's default.
+    let cluster = NewCluster::new("quickstart")
+        .region(&region.name)
+        .plan(&plan.name)
+        .channel(&channel.name);
+    println!("  {} in {} on {}", plan.name, region.name, channel.name);
+    let cluster_id = client.create_cluster_by_names(cluster).await?.cluster_id;
     println!("created cluster {cluster_id}; waiting until it is Healthy");
     let cluster = client
         .wait_for_cluster_healthy(
@@ -178,8 +177,7 @@ async fn tour(client: &Client, target: Target) -> Result<(), Box<dyn std::error:
                 types::IpAllowlistEntry::builder()
                     .ip("203.0.113.0/24")
                     .description("office"),
-            )
-            .expect("a valid value")]),
+            )?]),
         )
         .await?;
     println!("allowlist set to 203.0.113.0/24 (office)");
