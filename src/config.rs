@@ -73,6 +73,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     http_client: Option<reqwest::Client>,
     policy: TokenPolicy,
+    max_token_response_bytes: Option<usize>,
     retry: RetryPolicy,
 }
 
@@ -186,6 +187,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Read at most this many bytes of a token answer (default 64 KiB); a
+    /// larger token answer fails with [`crate::AuthError::TokenResponseTooLarge`].
+    pub fn max_token_response_bytes(mut self, limit: usize) -> Self {
+        self.max_token_response_bytes = Some(limit);
+        self
+    }
+
     /// How API calls are retried (default [`RetryPolicy::default`]).
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
@@ -249,6 +257,9 @@ impl ClientBuilder {
                 Auth::OAuth(Arc::new(OAuth {
                     credentials: credentials.clone(),
                     http: if self.http_client.is_some() { self.http(false)? } else { http.clone() },
+                    max_token_response_bytes: self
+                        .max_token_response_bytes
+                        .unwrap_or(crate::auth::oauth_exchange::DEFAULT_MAX_TOKEN_RESPONSE_BYTES),
                     store: self.store(),
                     policy: self.policy.clone(),
                     slot: slot_for(&key, &credentials.client_secret),

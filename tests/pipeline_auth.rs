@@ -410,7 +410,7 @@ async fn a_client_with_a_wrong_secret_never_reuses_another_clients_token() {
 }
 
 #[tokio::test]
-async fn a_400_for_a_wrong_audience_is_a_configuration_error_and_not_remembered() {
+async fn a_400_for_a_wrong_audience_is_a_refused_request_and_not_remembered() {
     let server = MockServer::start_async().await;
     let token = on(&server, POST, "/oauth/token", |then| {
         then.status(400)
@@ -424,11 +424,16 @@ async fn a_400_for_a_wrong_audience_is_a_configuration_error_and_not_remembered(
     for _ in 0..2 {
         let error = client.get_clusters().await.expect_err("refused");
         match &error {
-            Error::Auth(AuthError::InvalidTokenResponse(reason)) => {
-                assert!(reason.contains("audience"), "{reason}")
-            }
-            other => panic!("expected a configuration-like auth error, got {other:?}"),
+            Error::Auth(AuthError::TokenRequestRefused {
+                status: 400,
+                oauth_error: Some("invalid_request"),
+            }) => assert!(error.to_string().contains("audience"), "{error}"),
+            other => panic!("expected a refused token request, got {other:?}"),
         }
+        assert!(
+            !error.to_string().contains("unknown audience"),
+            "the description is reduced to the code: {error}"
+        );
     }
     // Not remembered as bad credentials: each call asked again (paced).
     token.assert_calls_async(2).await;

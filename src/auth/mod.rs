@@ -2,7 +2,7 @@
 //! credentials with the shared token cache (`token_cache.rs`) and the disk
 //! store (`token_store.rs`).
 
-mod oauth_exchange;
+pub(crate) mod oauth_exchange;
 pub(crate) mod token_cache;
 pub mod token_store;
 
@@ -54,6 +54,8 @@ pub(crate) enum Auth {
 pub(crate) struct OAuth {
     pub credentials: Credentials,
     pub http: reqwest::Client,
+    /// The cap on a token answer's body.
+    pub max_token_response_bytes: usize,
     pub store: Option<Arc<dyn TokenStore>>,
     pub policy: TokenPolicy,
     pub slot: Arc<TokenSlot>,
@@ -142,16 +144,19 @@ impl token_cache::Exchange for OAuth {
     ) -> std::pin::Pin<
         Box<
             dyn std::future::Future<
-                    Output = Result<token_cache::IssuedToken, token_cache::ExchangeError>,
+                    Output = Result<token_cache::ReceivedToken, token_cache::ExchangeError>,
                 > + Send
                 + 'a,
         >,
     > {
-        Box::pin(oauth_exchange::exchange(
-            &self.http,
-            &key.token_url,
-            &key.audience,
-            &self.credentials,
-        ))
+        Box::pin(async move {
+            let endpoint = oauth_exchange::Endpoint {
+                http: &self.http,
+                token_url: &key.token_url,
+                audience: &key.audience,
+                max_response_bytes: self.max_token_response_bytes,
+            };
+            oauth_exchange::exchange(&endpoint, &self.credentials).await
+        })
     }
 }

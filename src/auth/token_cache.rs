@@ -26,7 +26,7 @@ use std::{
 use reqwest::header::HeaderValue;
 use tokio::time::Instant;
 
-pub(crate) use super::oauth_exchange::{ExchangeError, IssuedToken};
+pub(crate) use super::oauth_exchange::{ExchangeError, ReceivedToken};
 use super::token_store::{secret_digest, StoredFailure, StoredToken, TokenKey, TokenStore};
 use crate::{
     error::AuthError,
@@ -131,7 +131,7 @@ pub(crate) trait Exchange: Send + Sync {
     fn exchange<'a>(
         &'a self,
         key: &'a TokenKey,
-    ) -> Pin<Box<dyn Future<Output = Result<IssuedToken, ExchangeError>> + Send + 'a>>;
+    ) -> Pin<Box<dyn Future<Output = Result<ReceivedToken, ExchangeError>> + Send + 'a>>;
 }
 
 /// Everything a slot needs to fetch a token, owned by a client.
@@ -384,13 +384,11 @@ impl TokenSlot {
             // not let the next one reach the service within the second.
             state.last_request = Some(arrived);
             match result {
-                Ok(IssuedToken {
+                Ok(ReceivedToken {
                     access_token,
                     expires_in,
                 }) => {
-                    let lifetime = expires_in
-                        .unwrap_or(source.policy.default_lifetime)
-                        .min(MAX_LIFETIME);
+                    let lifetime = usable_lifetime(expires_in, source.policy.default_lifetime);
                     let token = cached(
                         access_token,
                         arrived,
@@ -412,12 +410,27 @@ impl TokenSlot {
                     tracing::debug!(client_id = %self.key.client_id, lifetime_s = lifetime.as_secs(), "token received");
                     return Ok(secret);
                 }
-                Err(ExchangeError::Rejected { status }) => {
+                Err(ExchangeError::Refused { status }) => {
                     tracing::warn!(client_id = %self.key.client_id, status, "the token service refused the credentials");
                     return Err(FetchFailure::Refused(status));
                 }
                 Err(ExchangeError::Invalid(reason)) => {
                     return Err(FetchFailure::Other(AuthError::InvalidTokenResponse(reason)));
+                }
+                Err(ExchangeError::RequestRefused {
+                    status,
+                    oauth_error,
+                }) => {
+                    tracing::warn!(client_id = %self.key.client_id, status, oauth_error, "the token service refused the token request");
+                    return Err(FetchFailure::Other(AuthError::TokenRequestRefused {
+                        status,
+                        oauth_error,
+                    }));
+                }
+                Err(ExchangeError::TooLarge { limit }) => {
+                    return Err(FetchFailure::Other(AuthError::TokenResponseTooLarge {
+                        limit,
+                    }));
                 }
                 Err(ExchangeError::Unavailable {
                     status,
@@ -455,6 +468,24 @@ fn cached(token: SecretString, now: Instant, lifetime: Duration, margin: Duratio
         refresh_at: now + refresh_after,
         expires_at: now + lifetime,
     }
+}
+
+/// The shortest lifetime a token is used for: a service that states less
+/// (even 0) must not turn every call into a token request.
+pub(crate) const MIN_LIFETIME: Duration = Duration::from_secs(30);
+
+/// The lifetime to plan with for a token the service says lives `stated`.
+fn usable_lifetime(stated: Option<Duration>, default: Duration) -> Duration {
+    let lifetime = stated.unwrap_or(default).min(MAX_LIFETIME);
+    if lifetime < MIN_LIFETIME {
+        tracing::warn!(
+            stated_s = lifetime.as_secs(),
+            used_s = MIN_LIFETIME.as_secs(),
+            "the token service stated a very short token lifetime; using the floor"
+        );
+        return MIN_LIFETIME;
+    }
+    lifetime
 }
 
 /// The `Authorization` value for `token`, or `None` if the token has bytes

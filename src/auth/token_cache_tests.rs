@@ -11,13 +11,13 @@ use super::*;
 /// A token service that answers from a script and records when it was asked.
 #[derive(Default)]
 struct ScriptedService {
-    answers: Mutex<VecDeque<Result<IssuedToken, ExchangeError>>>,
+    answers: Mutex<VecDeque<Result<ReceivedToken, ExchangeError>>>,
     asked_at: Mutex<Vec<Instant>>,
     issued: std::sync::atomic::AtomicU32,
 }
 
 impl ScriptedService {
-    fn new(answers: Vec<Result<IssuedToken, ExchangeError>>) -> Arc<Self> {
+    fn new(answers: Vec<Result<ReceivedToken, ExchangeError>>) -> Arc<Self> {
         Arc::new(Self {
             answers: Mutex::new(answers.into()),
             ..Default::default()
@@ -33,7 +33,7 @@ impl Exchange for ScriptedService {
     fn exchange<'a>(
         &'a self,
         _key: &'a TokenKey,
-    ) -> Pin<Box<dyn Future<Output = Result<IssuedToken, ExchangeError>> + Send + 'a>> {
+    ) -> Pin<Box<dyn Future<Output = Result<ReceivedToken, ExchangeError>> + Send + 'a>> {
         Box::pin(async move {
             self.asked_at.lock().expect("lock").push(Instant::now());
             // A token service takes a moment to answer.
@@ -49,8 +49,8 @@ impl Exchange for ScriptedService {
     }
 }
 
-fn token(value: &str, lifetime_s: u64) -> IssuedToken {
-    IssuedToken {
+fn token(value: &str, lifetime_s: u64) -> ReceivedToken {
+    ReceivedToken {
         access_token: SecretString::new(value),
         expires_in: Some(Duration::from_secs(lifetime_s)),
     }
@@ -80,7 +80,7 @@ struct Fixture {
 }
 
 impl Fixture {
-    fn new(name: &str, answers: Vec<Result<IssuedToken, ExchangeError>>) -> Self {
+    fn new(name: &str, answers: Vec<Result<ReceivedToken, ExchangeError>>) -> Self {
         Self {
             slot: Arc::new(TokenSlot::new(key(name), &SecretString::new("the-secret"))),
             service: ScriptedService::new(answers),
@@ -200,10 +200,7 @@ async fn an_unavailable_service_fails_typed_at_the_deadline() {
 
 #[tokio::test(start_paused = true)]
 async fn refused_credentials_fail_fast_during_the_cooldown() {
-    let mut fixture = Fixture::new(
-        "refused",
-        vec![Err(ExchangeError::Rejected { status: 401 })],
-    );
+    let mut fixture = Fixture::new("refused", vec![Err(ExchangeError::Refused { status: 401 })]);
     fixture.policy.refusal_cooldown = Duration::from_secs(60);
 
     let first = fixture.token().await.expect_err("refused");
@@ -231,7 +228,7 @@ async fn refused_credentials_fail_fast_during_the_cooldown() {
 async fn a_corrected_secret_is_tried_at_once() {
     let mut fixture = Fixture::new(
         "corrected",
-        vec![Err(ExchangeError::Rejected { status: 401 })],
+        vec![Err(ExchangeError::Refused { status: 401 })],
     );
     fixture.token().await.expect_err("refused");
     fixture.secret = SecretString::new("the-right-secret");
@@ -382,7 +379,7 @@ async fn absurd_lifetimes_and_retry_afters_do_not_panic() {
             retry_after: Some(Duration::from_secs(u64::MAX)),
             reason: "HTTP 429".into(),
         }),
-        Ok(IssuedToken {
+        Ok(ReceivedToken {
             access_token: SecretString::new("forever"),
             expires_in: Some(Duration::MAX),
         }),
@@ -394,4 +391,77 @@ async fn absurd_lifetimes_and_retry_afters_do_not_panic() {
         fixture.token().await.expect("token").expose_secret(),
         "forever"
     );
+}
+
+/// Answers 429 with `Retry-After: 1` until `window` has passed since it was
+/// made, then a token; records when it was asked.
+struct RateLimitedWindow {
+    opens_at: Instant,
+    asked_at: Mutex<Vec<Instant>>,
+}
+
+impl Exchange for RateLimitedWindow {
+    fn exchange<'a>(
+        &'a self,
+        _key: &'a TokenKey,
+    ) -> Pin<Box<dyn Future<Output = Result<ReceivedToken, ExchangeError>> + Send + 'a>> {
+        Box::pin(async move {
+            self.asked_at.lock().expect("lock").push(Instant::now());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            if Instant::now() < self.opens_at {
+                Err(unavailable(429, Some(1)))
+            } else {
+                Ok(token("after-the-window", 3600))
+            }
+        })
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_one_second_for_five_seconds_succeeds_soon_after_the_window() {
+    let started = Instant::now();
+    let window = Duration::from_secs(5);
+    let service = RateLimitedWindow {
+        opens_at: started + window,
+        asked_at: Mutex::new(Vec::new()),
+    };
+    let slot = TokenSlot::new(key("window"), &SecretString::new("the-secret"));
+    let policy = TokenPolicy::default();
+    let source = TokenSource {
+        exchange: &service,
+        secret: &SecretString::new("the-secret"),
+        store: None,
+        policy: &policy,
+    };
+    let token = slot.token(&source).await.expect("a token after the window");
+    assert_eq!(token.expose_secret(), "after-the-window");
+    let done = started.elapsed();
+    assert!(done >= window, "{done:?}");
+    assert!(
+        done <= window + Duration::from_millis(1200),
+        "success {:?} after the window closed",
+        done - window
+    );
+    let asked = service.asked_at.lock().expect("lock").clone();
+    for pair in asked.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= Duration::from_secs(1),
+            "{:?}",
+            pair[1] - pair[0]
+        );
+    }
+    assert!(asked.len() <= 7, "{} requests in {done:?}", asked.len());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_lifetime_under_the_floor_is_used_as_the_floor() {
+    let fixture = Fixture::new("floor", vec![Ok(token("short", 0))]);
+    fixture.token().await.expect("token");
+    // Half of the 30 s floor later, the token is still served from memory.
+    tokio::time::advance(Duration::from_secs(14)).await;
+    assert_eq!(
+        fixture.token().await.expect("token").expose_secret(),
+        "short"
+    );
+    assert_eq!(fixture.service.asked().len(), 1);
 }
