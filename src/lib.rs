@@ -30,7 +30,10 @@ mod secret;
 pub mod wait;
 
 pub use auth::{
-    token_store::{DiskTokenStore, StoredFailure, StoredToken, TokenKey, TokenStore},
+    token_store::{
+        DiskTokenStore, Lease, LeaseAttempt, StoreKey, StoredEntry, StoredFailure, StoredToken,
+        TokenKey, TokenStore,
+    },
     Credentials,
 };
 pub use client::Client;

@@ -3,10 +3,15 @@
 
 use std::{
     collections::VecDeque,
+    future::Future,
+    pin::Pin,
     sync::{Arc, Mutex},
+    time::Duration,
 };
 
 use super::*;
+use crate::auth::memory_store::MemoryStore;
+use crate::auth::token_store::StoredEntry;
 
 /// A token service that answers from a script and records when it was asked.
 #[derive(Default)]
@@ -65,38 +70,62 @@ fn unavailable(status: u16, retry_after_s: Option<u64>) -> ExchangeError {
 }
 
 fn key(name: &str) -> TokenKey {
-    TokenKey {
-        token_url: format!("https://login.example/{name}"),
-        client_id: "client".into(),
-        audience: "api".into(),
-    }
+    TokenKey::new(format!("https://login.example/{name}"), "client", "api")
+}
+
+fn slot(name: &str, secret: &str) -> Arc<TokenSlot> {
+    Arc::new(TokenSlot::new(StoreKey::derive(
+        key(name),
+        &SecretString::new(secret),
+    )))
 }
 
 struct Fixture {
     slot: Arc<TokenSlot>,
     service: Arc<ScriptedService>,
-    secret: SecretString,
+    store: Option<Arc<MemoryStore>>,
     policy: TokenPolicy,
 }
 
 impl Fixture {
     fn new(name: &str, answers: Vec<Result<ReceivedToken, ExchangeError>>) -> Self {
         Self {
-            slot: Arc::new(TokenSlot::new(key(name), &SecretString::new("the-secret"))),
+            slot: slot(name, "the-secret"),
             service: ScriptedService::new(answers),
-            secret: SecretString::new("the-secret"),
+            store: None,
             policy: TokenPolicy::default(),
         }
     }
 
+    /// The same, with a shared store.
+    fn with_store(name: &str, answers: Vec<Result<ReceivedToken, ExchangeError>>) -> Self {
+        Self {
+            store: Some(Arc::new(MemoryStore::default())),
+            ..Self::new(name, answers)
+        }
+    }
+
+    fn store(&self) -> &MemoryStore {
+        self.store.as_deref().expect("a fixture with a store")
+    }
+
+    /// What the store holds for this fixture's key.
+    fn stored(&self) -> StoredEntry {
+        self.store().entry(self.slot.store_key())
+    }
+
+    /// Another process stores `token`.
+    fn put_token(&self, token: StoredToken) {
+        self.store().put_token(self.slot.store_key(), token);
+    }
+
     async fn token(&self) -> Result<SecretString, AuthError> {
-        let source = TokenSource {
+        let context = FetchContext {
             exchange: self.service.as_ref(),
-            secret: &self.secret,
-            store: None,
+            store: self.store.as_deref().map(|s| s as &dyn TokenStore),
             policy: &self.policy,
         };
-        self.slot.token(&source).await
+        self.slot.token(&context).await
     }
 }
 
@@ -226,17 +255,25 @@ async fn refused_credentials_fail_fast_during_the_cooldown() {
 
 #[tokio::test(start_paused = true)]
 async fn a_corrected_secret_is_tried_at_once() {
-    let mut fixture = Fixture::new(
+    let wrong = Fixture::with_store(
         "corrected",
         vec![Err(ExchangeError::Refused { status: 401 })],
     );
-    fixture.token().await.expect_err("refused");
-    fixture.secret = SecretString::new("the-right-secret");
-    fixture
+    wrong.token().await.expect_err("refused");
+    // Same key and store (another process), the right secret: not refused.
+    let right = Fixture {
+        slot: slot("corrected", "the-right-secret"),
+        ..Fixture::new("corrected", vec![])
+    };
+    let right = Fixture {
+        store: wrong.store.clone(),
+        ..right
+    };
+    right
         .token()
         .await
         .expect("the corrected secret is used without waiting");
-    assert_eq!(fixture.service.asked().len(), 2);
+    assert_eq!(right.service.asked().len(), 1);
 }
 
 #[tokio::test(start_paused = true)]
@@ -264,10 +301,10 @@ async fn a_failed_refresh_keeps_the_old_token_until_it_expires() {
 async fn an_invalidated_token_is_replaced_by_exactly_one_request() {
     let fixture = Fixture::new("invalidate", vec![]);
     let first = fixture.token().await.expect("token");
-    fixture.slot.invalidate(&first, None);
+    fixture.slot.invalidate(&first);
     // A stale invalidation (of a token already replaced) changes nothing.
     let second = fixture.token().await.expect("token");
-    fixture.slot.invalidate(&first, None);
+    fixture.slot.invalidate(&first);
     assert_eq!(fixture.token().await.expect("token"), second);
     assert_ne!(first, second);
     assert_eq!(fixture.service.asked().len(), 2);
@@ -276,20 +313,20 @@ async fn an_invalidated_token_is_replaced_by_exactly_one_request() {
 #[test]
 fn short_lived_tokens_refresh_in_their_second_half() {
     let now = Instant::now();
-    let t = cached(
+    let t = HeldToken::arriving(
         SecretString::new("t"),
         now,
         Duration::from_secs(60),
         Duration::from_secs(300),
     );
-    assert_eq!(t.refresh_at - now, Duration::from_secs(30));
-    let t = cached(
+    assert_eq!(t.refresh_at() - now, Duration::from_secs(30));
+    let t = HeldToken::arriving(
         SecretString::new("t"),
         now,
         Duration::from_secs(86_400),
         Duration::from_secs(300),
     );
-    assert_eq!(t.refresh_at - now, Duration::from_secs(86_100));
+    assert_eq!(t.refresh_at() - now, Duration::from_secs(86_100));
 }
 
 #[tokio::test(start_paused = true)]
@@ -425,15 +462,17 @@ async fn retry_after_one_second_for_five_seconds_succeeds_soon_after_the_window(
         opens_at: started + window,
         asked_at: Mutex::new(Vec::new()),
     };
-    let slot = TokenSlot::new(key("window"), &SecretString::new("the-secret"));
+    let slot = slot("window", "the-secret");
     let policy = TokenPolicy::default();
-    let source = TokenSource {
+    let context = FetchContext {
         exchange: &service,
-        secret: &SecretString::new("the-secret"),
         store: None,
         policy: &policy,
     };
-    let token = slot.token(&source).await.expect("a token after the window");
+    let token = slot
+        .token(&context)
+        .await
+        .expect("a token after the window");
     assert_eq!(token.expose_secret(), "after-the-window");
     let done = started.elapsed();
     assert!(done >= window, "{done:?}");
@@ -464,4 +503,165 @@ async fn a_lifetime_under_the_floor_is_used_as_the_floor() {
         "short"
     );
     assert_eq!(fixture.service.asked().len(), 1);
+}
+
+fn stored(token: &str, lifetime: Duration) -> StoredToken {
+    StoredToken::new(SecretString::new(token), SystemTime::now() + lifetime)
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_store_is_read_again_before_every_retry() {
+    let answers = (0..100).map(|_| Err(unavailable(503, None))).collect();
+    let fixture = Arc::new(Fixture::with_store("reread", answers));
+    let caller = {
+        let fixture = fixture.clone();
+        tokio::spawn(async move { fixture.token().await })
+    };
+    // Two failed attempts, then another process stores a token.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(!fixture.service.asked().is_empty());
+    fixture.put_token(stored("from-another-process", Duration::from_secs(3600)));
+    let token = caller.await.expect("task").expect("the stored token");
+    assert_eq!(token.expose_secret(), "from-another-process");
+    let asked = fixture.service.asked().len();
+    assert!(
+        asked <= 2,
+        "no request after the store had a token: {asked}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_lease_held_elsewhere_is_waited_for_and_its_token_taken() {
+    let fixture = Arc::new(Fixture::with_store("lease-wait", vec![]));
+    fixture.store().hold_elsewhere(true);
+    let caller = {
+        let fixture = fixture.clone();
+        tokio::spawn(async move { fixture.token().await })
+    };
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(!caller.is_finished(), "waiting for the other process");
+    fixture.put_token(stored("theirs", Duration::from_secs(3600)));
+    fixture.store().hold_elsewhere(false);
+    let token = caller.await.expect("task").expect("their token");
+    assert_eq!(token.expose_secret(), "theirs");
+    assert!(
+        fixture.service.asked().is_empty(),
+        "this process asked nobody"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_lease_wait_is_bounded_by_the_token_deadline() {
+    let mut fixture = Fixture::with_store("lease-deadline", vec![]);
+    fixture.policy.fetch_deadline = Duration::from_secs(10);
+    fixture.store().hold_elsewhere(true);
+    let started = Instant::now();
+    let error = fixture.token().await.expect_err("the lease never came");
+    assert!(
+        matches!(error, AuthError::TokenServiceUnavailable { .. }),
+        "{error:?}"
+    );
+    assert!(started.elapsed() >= Duration::from_secs(10));
+    assert!(
+        started.elapsed() <= Duration::from_millis(10_100),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(fixture.service.asked().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn another_processes_not_before_time_is_honoured() {
+    let fixture = Fixture::with_store("not-before", vec![]);
+    fixture.store().put_not_before(
+        fixture.slot.store_key(),
+        SystemTime::now() + Duration::from_secs(5),
+    );
+    let started = Instant::now();
+    fixture.token().await.expect("token");
+    let asked = fixture.service.asked();
+    assert_eq!(asked.len(), 1);
+    assert!(
+        asked[0] - started >= Duration::from_secs(5),
+        "{:?}",
+        asked[0] - started
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_and_each_request_are_shared_as_not_before_times() {
+    let fixture = Arc::new(Fixture::with_store(
+        "share",
+        vec![Err(unavailable(429, Some(8)))],
+    ));
+    let caller = {
+        let fixture = fixture.clone();
+        tokio::spawn(async move { fixture.token().await })
+    };
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let shared = fixture.stored().not_before.expect("a not-before time");
+    let ahead = shared
+        .duration_since(SystemTime::now())
+        .expect("in the future");
+    assert!(
+        ahead >= Duration::from_secs(7),
+        "Retry-After shared: {ahead:?}"
+    );
+    caller.await.expect("task").expect("token");
+    assert_eq!(fixture.service.asked().len(), 2);
+    assert!(fixture.stored().token.is_some(), "the token is stored");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refusal_is_stored_and_a_stored_refusal_stops_another_slot() {
+    let first = Fixture::with_store("refusal", vec![Err(ExchangeError::Refused { status: 401 })]);
+    first.token().await.expect_err("refused");
+    assert_eq!(first.stored().refusal.map(|r| r.status), Some(401));
+    let second = Fixture {
+        slot: slot("refusal", "the-secret"),
+        store: first.store.clone(),
+        ..Fixture::new("refusal", vec![])
+    };
+    let error = second.token().await.expect_err("refused elsewhere");
+    assert!(matches!(
+        error,
+        AuthError::InvalidCredentials { status: 401, .. }
+    ));
+    assert!(second.service.asked().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_request_and_a_bad_answer_are_not_stored() {
+    let fixture = Fixture::with_store(
+        "not-stored",
+        vec![Err(ExchangeError::RequestRefused {
+            status: 400,
+            oauth_error: Some("invalid_scope"),
+        })],
+    );
+    let error = fixture.token().await.expect_err("refused request");
+    assert!(
+        matches!(error, AuthError::TokenRequestRefused { status: 400, .. }),
+        "{error:?}"
+    );
+    assert!(fixture.stored().refusal.is_none());
+    assert_eq!(fixture.service.asked().len(), 1, "not retried");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stored_copy_of_a_rejected_token_is_skipped() {
+    let fixture = Fixture::with_store(
+        "rejected",
+        vec![Ok(token("revoked", 3600)), Ok(token("fresh", 3600))],
+    );
+    let first = fixture.token().await.expect("token");
+    assert_eq!(first.expose_secret(), "revoked");
+    fixture.slot.invalidate(&first);
+    let second = fixture.token().await.expect("token");
+    assert_eq!(
+        second.expose_secret(),
+        "fresh",
+        "not the stored revoked token"
+    );
+    assert_eq!(fixture.service.asked().len(), 2);
 }
