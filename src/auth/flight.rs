@@ -172,7 +172,11 @@ impl<'f, 'c> Flight<'f, 'c> {
                     retry_after,
                     reason,
                 }) => (status, retry_after, reason),
-                Err(other) => return Err(self.final_answer(other).await),
+                Err(other) => {
+                    self.share_not_before(self.ctx.policy.min_request_interval)
+                        .await;
+                    return Err(self.final_answer(other).await);
+                }
             };
             self.last_status = status;
             let pause = pause_before_retry(retry_after, || backoff(attempt));
@@ -207,14 +211,23 @@ impl<'f, 'c> Flight<'f, 'c> {
                 status: self.last_status,
             }));
         }
+        let wait = at.saturating_duration_since(Instant::now());
+        if !wait.is_zero() {
+            tracing::debug!(client_id = %self.client_id(), wait_ms = wait.as_millis() as u64, "waiting for the next allowed token request");
+        }
         tokio::time::sleep_until(at).await;
         Ok(())
     }
 
     /// One token request. Before it goes out, processes sharing the store
-    /// learn not to ask within the next interval (even if this one dies).
+    /// learn not to ask within the next interval, even if this one dies
+    /// before its answer; a loaded machine may take a while to put the
+    /// request on the wire, hence the slack. Every answer then sets the
+    /// shared time from its own arrival.
     async fn ask(&mut self, attempt: u32) -> Result<ReceivedToken, ExchangeError> {
-        self.share_not_before(self.ctx.policy.min_request_interval)
+        const IN_FLIGHT: Duration = Duration::from_secs(1);
+        let interval = self.ctx.policy.min_request_interval;
+        self.share_not_before(interval.saturating_add(IN_FLIGHT))
             .await;
         self.slot.count_request();
         tracing::debug!(client_id = %self.client_id(), attempt, "requesting a token");

@@ -266,7 +266,9 @@ fn write_private(dir: &Path, path: &Path, contents: &[u8]) -> std::io::Result<()
         .tempfile_in(dir)?;
     owner::make_private(file.as_file())?;
     file.write_all(contents)?;
-    file.as_file().sync_all()?;
+    // No fsync: other processes see the file at once through the page
+    // cache, and a file cut short by a power loss does not open (sealed):
+    // a miss. A slow disk must not delay the "not before" time it carries.
     // rename(2) replaces whatever is at `path` (a symlink included) without
     // following it.
     file.persist(path).map_err(|e| e.error)?;
