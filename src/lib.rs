@@ -29,6 +29,8 @@ pub mod retry;
 mod secret;
 pub mod wait;
 
+#[cfg(feature = "redis")]
+pub use auth::token_store::RedisTokenStore;
 pub use auth::{
     token_store::{
         DiskTokenStore, Lease, LeaseAttempt, StoreKey, StoredEntry, StoredFailure, StoredToken,

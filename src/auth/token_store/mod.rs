@@ -14,6 +14,8 @@
 //! [`LeaseAttempt::Unavailable`] (the caller proceeds unlocked).
 
 mod disk;
+#[cfg(feature = "redis")]
+mod redis;
 mod sealing;
 
 use std::{
@@ -24,6 +26,8 @@ use std::{
 use futures_util::future::BoxFuture;
 
 pub use disk::DiskTokenStore;
+#[cfg(feature = "redis")]
+pub use redis::RedisTokenStore;
 pub use sealing::StoreKey;
 
 use crate::SecretString;
