@@ -319,3 +319,33 @@ async fn a_token_sealed_with_another_secret_is_a_miss() {
     assert_eq!(setup.token_requests().await, 1);
     assert!(setup.key().open_token(&blob).is_none());
 }
+
+#[tokio::test]
+async fn a_plain_token_file_of_an_older_version_is_removed() {
+    let folder = folder();
+    let setup = Setup::new("legacy").await;
+    // The old name: a digest of token URL, client id and audience.
+    let digest = {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for part in [
+            setup.server.url("/oauth/token"),
+            "legacy".to_owned(),
+            DEFAULT_AUDIENCE.to_owned(),
+        ] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        hasher.finalize()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let legacy = folder
+        .dir
+        .join(format!("camunda-admin-token-{digest}.json"));
+    fs::write(&legacy, br#"{"access_token":"plain-old-token"}"#).expect("write");
+    chmod(&legacy, 0o600);
+    setup.token_in_a_new_process(&folder.dir).await;
+    assert!(!legacy.exists(), "no plain token left at rest");
+}

@@ -150,6 +150,32 @@ impl DiskTokenStore {
         }
     }
 
+    /// Versions before sealing wrote the token in plain JSON under a digest
+    /// of the key alone: such a file is removed once a sealed one exists.
+    fn remove_legacy_files(&self, key: &StoreKey) {
+        use sha2::{Digest, Sha256};
+        let token_key = key.token_key();
+        let mut hasher = Sha256::new();
+        for part in [
+            &token_key.token_url,
+            &token_key.client_id,
+            &token_key.audience,
+        ] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        let digest: String = hasher.finalize()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        for kind in ["token", "refused"] {
+            let path = self.dir.join(format!("camunda-admin-{kind}-{digest}.json"));
+            if fs::symlink_metadata(&path).is_ok() {
+                let _ = fs::remove_file(path);
+            }
+        }
+    }
+
     /// Run `work` on a clone of the store and of `key` on the blocking pool.
     fn blocking<'a, T: Send + 'static>(
         &self,
@@ -178,6 +204,7 @@ impl TokenStore for DiskTokenStore {
         let blob = key.seal_token(token);
         self.blocking(key, (), move |store, key| {
             store.write_blob(key, File::Token, &blob);
+            store.remove_legacy_files(key);
         })
     }
 
