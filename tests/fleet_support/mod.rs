@@ -7,6 +7,7 @@
 //! comes within one second of the previous one, as the emulator does, and
 //! counts it as a violation; it can also answer 429 to its first N requests
 //! (a storm) and leave its first request unanswered (a holder to kill).
+//! `FLEET_TRACE=1` shows the children's debug events on stderr.
 
 // Each user compiles this module on its own and uses a part of it.
 #![allow(dead_code)]
@@ -46,6 +47,7 @@ struct State {
     last: Option<Instant>,
     storm_left: usize,
     hang_first: bool,
+    no_rate_limit: bool,
 }
 
 /// How the token endpoint behaves.
@@ -55,6 +57,9 @@ pub struct Behaviour {
     pub storm: usize,
     /// Never answer the first request.
     pub hang_first: bool,
+    /// Hand out tokens even to requests within a second of the previous
+    /// one (still counted as violations): a service without a rate limit.
+    pub no_rate_limit: bool,
 }
 
 /// A loopback token endpoint, running until dropped.
@@ -82,6 +87,7 @@ impl TokenServer {
         let state = Arc::new(Mutex::new(State {
             storm_left: behaviour.storm,
             hang_first: behaviour.hang_first,
+            no_rate_limit: behaviour.no_rate_limit,
             ..State::default()
         }));
         let started = Instant::now();
@@ -134,7 +140,9 @@ fn decide(state: &Mutex<State>, started: Instant) -> Answer {
     }
     if too_soon {
         state.counts.violations += 1;
-        return Answer::TooSoon;
+        if !state.no_rate_limit {
+            return Answer::TooSoon;
+        }
     }
     if state.storm_left > 0 {
         state.storm_left -= 1;
