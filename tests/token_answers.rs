@@ -313,3 +313,39 @@ async fn a_408_is_unavailable_and_retried() {
     // The backoff (1 s) would pass the deadline: one request, then the error.
     slow.assert_calls_async(1).await;
 }
+
+#[tokio::test]
+async fn a_200_that_is_not_a_token_names_the_field_not_the_content() {
+    for (body, expected) in [
+        (
+            r#"{"access_token": 7, "note": "SECRET-LOOKING"}"#,
+            "at access_token",
+        ),
+        (
+            r#"{"access_token": "t", "expires_in": "SECRET-LOOKING"}"#,
+            "at expires_in",
+        ),
+        (r#"{"note": "SECRET-LOOKING"}"#, "no access_token"),
+        (r#"{"access_token": ""}"#, "empty access_token"),
+        ("SECRET-LOOKING", "not JSON"),
+    ] {
+        let server = MockServer::start_async().await;
+        token_endpoint(&server, |then| {
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(body)
+        })
+        .await;
+        let client = builder(&server.url("/oauth/token"))
+            .build()
+            .expect("client");
+        let error = client.access_token().await.expect_err("not a token");
+        match &error {
+            Error::Auth(AuthError::InvalidTokenResponse(reason)) => {
+                assert!(reason.contains(expected), "{body}: {reason}");
+                assert!(!reason.contains("SECRET-LOOKING"), "{reason}");
+            }
+            other => panic!("{body}: expected InvalidTokenResponse, got {other:?}"),
+        }
+    }
+}

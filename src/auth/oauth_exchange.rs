@@ -181,9 +181,11 @@ fn classify(error: TokenError, last: LastAnswer) -> ExchangeError {
 fn unreadable_token(error: &TokenError) -> String {
     match error {
         RequestTokenError::Parse(e, _) => {
+            // serde_path_to_error shows a field as `access_token`, the root as `.`.
+            let path = e.path().to_string();
             let field = ["access_token", "expires_in", "token_type"]
                 .into_iter()
-                .find(|field| e.path().to_string().starts_with(&format!(".{field}")));
+                .find(|field| path == *field || path.starts_with(&format!("{field}.")));
             let inner = e.inner();
             let what = match inner.classify() {
                 serde_json::error::Category::Data => "JSON of an unexpected shape",

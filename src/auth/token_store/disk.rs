@@ -14,16 +14,16 @@ use std::{
     fs,
     io::{Read, Write},
     path::{Path, PathBuf},
-    sync::{
-        atomic::{AtomicBool, Ordering},
-        Arc,
-    },
+    sync::Arc,
     time::SystemTime,
 };
 
 use futures_util::future::BoxFuture;
 
-use super::{Lease, LeaseAttempt, StoreKey, StoredEntry, StoredFailure, StoredToken, TokenStore};
+use super::{
+    open_stored_token, Lease, LeaseAttempt, StoreKey, StoredEntry, StoredFailure, StoredToken,
+    TokenStore, WarnOnce,
+};
 
 /// No file of the store is larger than this; a larger one is not ours.
 const MAX_FILE_BYTES: u64 = 64 * 1024;
@@ -41,8 +41,9 @@ pub struct DiskTokenStore {
 /// Each problem is reported once per store, not once per call.
 #[derive(Debug, Default)]
 struct Warnings {
-    unsafe_dir: AtomicBool,
-    no_lock: AtomicBool,
+    unsafe_dir: WarnOnce,
+    no_lock: WarnOnce,
+    unopenable: WarnOnce,
 }
 
 #[derive(Clone, Copy)]
@@ -84,7 +85,7 @@ impl DiskTokenStore {
             Ok(()) => true,
             Err(FolderProblem::Missing) => false,
             Err(FolderProblem::Unsafe(reason)) => {
-                if !self.warned.unsafe_dir.swap(true, Ordering::Relaxed) {
+                if self.warned.unsafe_dir.first() {
                     tracing::warn!(dir = %self.dir.display(), reason, "the token cache folder is not private; keeping tokens in memory only");
                 }
                 false
@@ -110,12 +111,9 @@ impl DiskTokenStore {
         if !self.folder_ok(false) {
             return entry;
         }
-        if let Some(blob) = self.read_blob(key, File::Token) {
-            entry.token = key.open_token(&blob);
-            if entry.token.is_none() {
-                tracing::warn!(dir = %self.dir.display(), "a stored token does not open with this client's secret; ignored");
-            }
-        }
+        entry.token = self
+            .read_blob(key, File::Token)
+            .and_then(|blob| open_stored_token(key, &blob, &self.warned.unopenable, "disk"));
         entry.refusal = self
             .read_blob(key, File::Refusal)
             .and_then(|blob| key.open_failure(&blob));
@@ -132,7 +130,7 @@ impl DiskTokenStore {
         let file = match open_lock_file(&self.path(key, File::Lock)) {
             Ok(file) => file,
             Err(error) => {
-                if !self.warned.no_lock.swap(true, Ordering::Relaxed) {
+                if self.warned.no_lock.first() {
                     tracing::warn!(%error, dir = %self.dir.display(), "cannot use a lock file in the token cache folder; fetching without the cross-process lock");
                 }
                 return LeaseAttempt::Unavailable;
@@ -142,7 +140,7 @@ impl DiskTokenStore {
             Ok(()) => LeaseAttempt::Acquired(Lease::new(file)),
             Err(fs::TryLockError::WouldBlock) => LeaseAttempt::HeldElsewhere,
             Err(fs::TryLockError::Error(error)) => {
-                if !self.warned.no_lock.swap(true, Ordering::Relaxed) {
+                if self.warned.no_lock.first() {
                     tracing::warn!(%error, dir = %self.dir.display(), "the token cache folder does not support locks; fetching without the cross-process lock");
                 }
                 LeaseAttempt::Unavailable

@@ -20,6 +20,7 @@ mod sealing;
 
 use std::{
     any::Any,
+    sync::atomic::{AtomicBool, Ordering},
     time::{Duration, SystemTime},
 };
 
@@ -202,4 +203,40 @@ pub trait TokenStore: Send + Sync + std::fmt::Debug {
         drop(lease);
         Box::pin(async {})
     }
+}
+
+/// A problem reported once per store, not once per call (a lease wait
+/// reads the store every few milliseconds).
+#[derive(Debug, Default)]
+pub(crate) struct WarnOnce(AtomicBool);
+
+impl WarnOnce {
+    /// True the first time only.
+    pub(crate) fn first(&self) -> bool {
+        !self.0.swap(true, Ordering::Relaxed)
+    }
+
+    /// Report the problem again next time (it went away).
+    pub(crate) fn reset(&self) -> bool {
+        self.0.swap(false, Ordering::Relaxed)
+    }
+}
+
+/// The token sealed in `blob`, or a miss, with one warning per store when
+/// stored tokens do not open (another secret wrote them, or they were
+/// tampered with).
+pub(crate) fn open_stored_token(
+    key: &StoreKey,
+    blob: &[u8],
+    warned: &WarnOnce,
+    place: &'static str,
+) -> Option<StoredToken> {
+    let token = key.open_token(blob);
+    if token.is_none() && warned.first() {
+        tracing::warn!(
+            place,
+            "a stored token does not open with this client's secret; ignored"
+        );
+    }
+    token
 }

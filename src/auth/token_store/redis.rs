@@ -15,10 +15,7 @@
 //! clients keep their tokens in memory and fetch without a lease.
 
 use std::{
-    sync::{
-        atomic::{AtomicBool, Ordering},
-        Mutex, PoisonError,
-    },
+    sync::{Mutex, PoisonError},
     time::{Duration, SystemTime},
 };
 
@@ -27,7 +24,10 @@ use futures_util::future::BoxFuture;
 use redis::aio::MultiplexedConnection;
 use tokio::time::Instant;
 
-use super::{Lease, LeaseAttempt, StoreKey, StoredEntry, StoredFailure, StoredToken, TokenStore};
+use super::{
+    open_stored_token, Lease, LeaseAttempt, StoreKey, StoredEntry, StoredFailure, StoredToken,
+    TokenStore, WarnOnce,
+};
 use crate::Error;
 
 /// How long the store stands aside after Redis failed or was slow.
@@ -58,7 +58,8 @@ pub struct RedisTokenStore {
     operation_timeout: Duration,
     lease_lifetime: Duration,
     standing_aside_until: Mutex<Option<Instant>>,
-    warned: AtomicBool,
+    warned_down: WarnOnce,
+    warned_unopenable: WarnOnce,
 }
 
 impl std::fmt::Debug for RedisTokenStore {
@@ -84,7 +85,12 @@ impl RedisTokenStore {
     pub fn new(url: &str) -> Result<Self, Error> {
         // redis-rs's message may repeat the URL, password included: not used.
         let client = redis::Client::open(url)
-            .map_err(|_| Error::Config("the Redis URL is not a valid redis:// URL".into()))?;
+            .map_err(|_| {
+                Error::Config(
+                    "the Redis URL is not a usable redis:// URL (rediss:// needs TLS, which this build does not include)"
+                        .into(),
+                )
+            })?;
         Ok(Self {
             client,
             connection: tokio::sync::Mutex::new(None),
@@ -92,7 +98,8 @@ impl RedisTokenStore {
             operation_timeout: Duration::from_millis(250),
             lease_lifetime: Duration::from_secs(10),
             standing_aside_until: Mutex::new(None),
-            warned: AtomicBool::new(false),
+            warned_down: WarnOnce::default(),
+            warned_unopenable: WarnOnce::default(),
         })
     }
 
@@ -135,7 +142,7 @@ impl RedisTokenStore {
         };
         match tokio::time::timeout(self.operation_timeout, attempt).await {
             Ok(Ok(value)) => {
-                if self.warned.swap(false, Ordering::Relaxed) {
+                if self.warned_down.reset() {
                     tracing::info!("the Redis token store answers again");
                 }
                 Some(value)
@@ -178,7 +185,7 @@ impl RedisTokenStore {
             // Reconnect next time: the connection may be dead.
             *connection = None;
         }
-        if !self.warned.swap(true, Ordering::Relaxed) {
+        if self.warned_down.first() {
             tracing::warn!(
                 problem,
                 "the Redis token store is unavailable; keeping tokens in memory"
@@ -246,14 +253,10 @@ impl TokenStore for RedisTokenStore {
                 .unwrap_or_default();
             let mut entry = StoredEntry::default();
             let mut blobs = blobs.into_iter();
-            if let Some(Some(blob)) = blobs.next() {
-                entry.token = key.open_token(&blob);
-                if entry.token.is_none() {
-                    tracing::warn!(
-                        "a token in Redis does not open with this client's secret; ignored"
-                    );
-                }
-            }
+            entry.token = blobs
+                .next()
+                .flatten()
+                .and_then(|b| open_stored_token(key, &b, &self.warned_unopenable, "redis"));
             entry.refusal = blobs.next().flatten().and_then(|b| key.open_failure(&b));
             entry.not_before = blobs.next().flatten().and_then(|b| key.open_not_before(&b));
             entry
