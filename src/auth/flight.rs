@@ -31,8 +31,9 @@ use crate::{
 pub(crate) enum Failure {
     /// The credentials were refused (here or, per the store, elsewhere).
     Refused { status: u16, cooldown: Duration },
-    /// A refresh found another process holding the lease.
-    RefreshElsewhere,
+    /// A refresh could not go out now: another process holds the lease,
+    /// or the token service may not be asked yet.
+    RefreshNotNow,
     /// Anything else, as the caller will see it.
     Other(AuthError),
 }
@@ -143,7 +144,7 @@ impl<'f, 'c> Flight<'f, 'c> {
                 _ => return Ok(Leased::Unlocked),
             }
             if self.mode == FetchMode::OneTry {
-                return Err(Failure::RefreshElsewhere);
+                return Err(Failure::RefreshNotNow);
             }
             let left = self.deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -200,11 +201,15 @@ impl<'f, 'c> Flight<'f, 'c> {
     }
 
     /// Sleep until this slot may ask (pacing and the shared "not before"),
-    /// or fail if that is past the deadline.
+    /// or fail if that is past the deadline; a refresh does not sleep.
     async fn wait_for_turn(&mut self) -> Result<(), Failure> {
         let at = self
             .state
             .next_request_at(self.ctx.policy.min_request_interval, self.not_before);
+        // A caller with a valid token does not wait for a refresh.
+        if self.mode == FetchMode::OneTry && at > Instant::now() {
+            return Err(Failure::RefreshNotNow);
+        }
         if at > self.deadline {
             return Err(Failure::Other(AuthError::TokenServiceUnavailable {
                 reason: "the token service may not be asked again before the deadline".into(),

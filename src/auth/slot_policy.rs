@@ -179,8 +179,8 @@ impl SlotPolicy {
         ));
     }
 
-    /// Another process is refreshing: look again in a moment.
-    pub(crate) fn refresh_elsewhere(&mut self, interval: Duration) {
+    /// The refresh could not go out now: look again in a moment.
+    pub(crate) fn refresh_later(&mut self, interval: Duration) {
         self.refresh_retry_at = Some(instant_after(Instant::now(), interval));
     }
 }

@@ -152,7 +152,7 @@ impl TokenSlot {
         outcome: Result<SecretString, Failure>,
         policy: &TokenPolicy,
     ) -> Result<SecretString, AuthError> {
-        let (error, elsewhere) = match outcome {
+        let (error, not_now) = match outcome {
             Ok(token) => {
                 state.succeeded();
                 return Ok(token);
@@ -163,13 +163,13 @@ impl TokenSlot {
                 state.failed(error.clone());
                 return Err(error);
             }
-            Err(Failure::RefreshElsewhere) => (lease_wait_failure(), true),
+            Err(Failure::RefreshNotNow) => (refresh_not_now(), true),
             Err(Failure::Other(error)) => (error, false),
         };
         // The old token keeps working until it expires; try again later.
         if let Some(token) = self.cell.still_valid() {
-            match elsewhere {
-                true => state.refresh_elsewhere(policy.min_request_interval),
+            match not_now {
+                true => state.refresh_later(policy.min_request_interval),
                 false => state.refresh_failed(),
             }
             return Ok(token);
@@ -225,10 +225,10 @@ impl TokenSlot {
     }
 }
 
-/// A refresh found another process refreshing, and the old token expired.
-fn lease_wait_failure() -> AuthError {
+/// A refresh could not go out, and meanwhile the old token expired.
+fn refresh_not_now() -> AuthError {
     AuthError::TokenServiceUnavailable {
-        reason: "another process is fetching the token".into(),
+        reason: "the token could not be refreshed yet (another process is fetching it, or the token service asked to wait)".into(),
         status: None,
     }
 }

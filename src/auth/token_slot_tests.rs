@@ -665,3 +665,43 @@ async fn a_stored_copy_of_a_rejected_token_is_skipped() {
     );
     assert_eq!(fixture.service.asked().len(), 2);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_refresh_does_not_wait_for_a_not_before_time_or_a_busy_lease() {
+    let fixture = Fixture::with_store("refresh-not-now", vec![Ok(token("old", 600))]);
+    fixture.token().await.expect("token");
+    tokio::time::advance(Duration::from_secs(400)).await;
+    // Paused tokio time leaves the wall clock behind: age the stored copy
+    // by hand, as 400 s would have.
+    fixture.put_token(StoredToken::new("old".into(), std::time::UNIX_EPOCH));
+    // Another process asked the service to wait for 30 s.
+    fixture.store().put_not_before(
+        fixture.slot.store_key(),
+        SystemTime::now() + Duration::from_secs(30),
+    );
+    let before = Instant::now();
+    assert_eq!(fixture.token().await.expect("old").expose_secret(), "old");
+    assert_eq!(
+        before.elapsed(),
+        Duration::ZERO,
+        "no wait while the old token works"
+    );
+    // Later, the wait is over but another process holds the lease.
+    tokio::time::advance(Duration::from_secs(2)).await;
+    fixture
+        .store()
+        .put_not_before(fixture.slot.store_key(), std::time::UNIX_EPOCH);
+    fixture.store().hold_elsewhere(true);
+    let before = Instant::now();
+    assert_eq!(fixture.token().await.expect("old").expose_secret(), "old");
+    assert_eq!(before.elapsed(), Duration::ZERO);
+    assert_eq!(fixture.service.asked().len(), 1);
+    // Once the lease is free, the refresh goes out.
+    fixture.store().hold_elsewhere(false);
+    tokio::time::advance(Duration::from_secs(2)).await;
+    assert_eq!(
+        fixture.token().await.expect("new").expose_secret(),
+        "token-0"
+    );
+    assert_eq!(fixture.service.asked().len(), 2);
+}
