@@ -165,7 +165,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Keep tokens in a store of your own instead of the disk.
+    /// Keep tokens in another store instead of the disk: the Redis store
+    /// (feature `redis`, `RedisTokenStore`) or one of your own. A client
+    /// has one store; tokens then live in memory and in that store.
     pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
         self.disk_cache = DiskCache::Store(store);
         self

@@ -286,7 +286,7 @@ async fn credential_error_codes_are_refusals_remembered_on_disk() {
 }
 
 #[tokio::test]
-async fn a_408_is_unavailable_and_retried() {
+async fn a_408_is_an_unavailable_service_and_worth_retrying() {
     let server = MockServer::start_async().await;
     let slow = mock_with(
         &server,
