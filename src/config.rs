@@ -16,9 +16,11 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use crate::{
     auth::{
-        token_cache::{slot_for, TokenPolicy},
+        oauth_exchange::DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
+        registry::slot_for,
+        slot_policy::TokenPolicy,
         token_store::{DiskTokenStore, TokenKey, TokenStore},
-        Auth, Credentials, OAuth,
+        Auth, Credentials, OAuthClient, StaticToken,
     },
     error::Error,
     pipeline::Pipeline,
@@ -73,6 +75,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     http_client: Option<reqwest::Client>,
     policy: TokenPolicy,
+    max_token_response_bytes: Option<usize>,
     retry: RetryPolicy,
     max_response_bytes: Option<usize>,
 }
@@ -163,7 +166,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Keep tokens in a store of your own instead of the disk.
+    /// Keep tokens in another store instead of the disk: the Redis store
+    /// (feature `redis`, `RedisTokenStore`) or one of your own. A client
+    /// has one store; tokens then live in memory and in that store.
     pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
         self.disk_cache = DiskCache::Store(store);
         self
@@ -184,6 +189,13 @@ impl ClientBuilder {
     /// After refused credentials, fail without asking for this long (default 60 s).
     pub fn refusal_cooldown(mut self, cooldown: Duration) -> Self {
         self.policy.refusal_cooldown = cooldown;
+        self
+    }
+
+    /// Read at most this many bytes of a token answer (default 64 KiB); a
+    /// larger token answer fails with [`crate::AuthError::TokenResponseTooLarge`].
+    pub fn max_token_response_bytes(mut self, limit: usize) -> Self {
+        self.max_token_response_bytes = Some(limit);
         self
     }
 
@@ -237,34 +249,15 @@ impl ClientBuilder {
             .http_client
             .clone()
             .map(Ok)
-            .unwrap_or_else(|| self.http(true))?;
+            .unwrap_or_else(|| self.own_http_client())?;
 
         let auth = match (&self.static_token, &self.credentials) {
-            (Some(token), _) => {
-                if crate::auth::token_cache::bearer_header(token).is_none() {
-                    return Err(Error::Config(
-                        "the static token holds characters an HTTP header cannot carry".into(),
-                    ));
-                }
-                Auth::fixed(token.clone())
-            }
-            (None, Some(credentials)) => {
-                let token_url = self.token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL);
-                check_url("token URL", token_url)?;
-                let key = TokenKey {
-                    token_url: token_url.to_owned(),
-                    client_id: credentials.client_id.clone(),
-                    audience: self.audience.clone().unwrap_or_else(|| DEFAULT_AUDIENCE.to_owned()),
-                };
-                Auth::OAuth(Arc::new(OAuth {
-                    credentials: credentials.clone(),
-                    http: if self.http_client.is_some() { self.http(false)? } else { http.clone() },
-                    store: self.store(),
-                    policy: self.policy.clone(),
-                    slot: slot_for(&key, &credentials.client_secret),
-                    key,
-                }))
-            }
+            (Some(token), _) => Auth::Static(StaticToken::new(token.clone()).ok_or_else(|| {
+                Error::Config(
+                    "the static token holds characters an HTTP header cannot carry".into(),
+                )
+            })?),
+            (None, Some(credentials)) => Auth::OAuth(Arc::new(self.oauth_client(credentials, &http)?)),
             (None, None) => {
                 return Err(Error::Config(
                     "no credentials: call credentials() or static_token(), or set CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET".into(),
@@ -284,7 +277,35 @@ impl ClientBuilder {
         )
     }
 
-    fn http(&self, _for_api: bool) -> Result<reqwest::Client, Error> {
+    fn oauth_client(
+        &self,
+        credentials: &Credentials,
+        api_http: &reqwest::Client,
+    ) -> Result<OAuthClient, Error> {
+        let token_url = self.token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL);
+        check_url("token URL", token_url)?;
+        let key = TokenKey::new(
+            token_url,
+            credentials.client_id.clone(),
+            self.audience.as_deref().unwrap_or(DEFAULT_AUDIENCE),
+        );
+        Ok(OAuthClient {
+            credentials: credentials.clone(),
+            // A user's own client may follow redirects: tokens get ours.
+            http: match self.http_client {
+                Some(_) => self.own_http_client()?,
+                None => api_http.clone(),
+            },
+            max_token_response_bytes: self
+                .max_token_response_bytes
+                .unwrap_or(DEFAULT_MAX_TOKEN_RESPONSE_BYTES),
+            store: self.store(),
+            policy: self.policy.clone(),
+            slot: slot_for(&key, &credentials.client_secret),
+        })
+    }
+
+    fn own_http_client(&self) -> Result<reqwest::Client, Error> {
         let user_agent = self
             .user_agent
             .clone()

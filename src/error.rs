@@ -181,6 +181,22 @@ pub enum AuthError {
     /// The token service answered 2xx with something that is not a token.
     #[error("the token service answered with something that is not a token: {0}")]
     InvalidTokenResponse(String),
+    /// The token service refused the request itself (a 4xx that does not
+    /// blame the credentials: `invalid_request`, `invalid_scope`, a proxy's
+    /// page). Not remembered and not retried.
+    #[error("the token service refused the token request (HTTP {status}{}); check the token URL and the audience", oauth_suffix(.oauth_error))]
+    TokenRequestRefused {
+        /// The status the token service answered.
+        status: u16,
+        /// The standard OAuth error code of the answer, if it had one.
+        oauth_error: Option<&'static str>,
+    },
+    /// The token answer was larger than the configured limit.
+    #[error("the token answer is larger than {limit} bytes (see ClientBuilder::max_token_response_bytes)")]
+    TokenResponseTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// The API refused the token (401), a fresh one too where the client
     /// can fetch one.
     #[error("the API refused the access token for {operation} (HTTP 401)")]
@@ -201,6 +217,9 @@ impl Error {
             }
             Error::Auth(AuthError::TokenServiceUnavailable { status, .. }) => {
                 status.and_then(|s| StatusCode::from_u16(s).ok())
+            }
+            Error::Auth(AuthError::TokenRequestRefused { status, .. }) => {
+                StatusCode::from_u16(*status).ok()
             }
             Error::Auth(AuthError::TokenRejected { .. }) => Some(StatusCode::UNAUTHORIZED),
             Error::MaybeCreated { status, .. } => StatusCode::from_u16(*status).ok(),
@@ -243,6 +262,10 @@ impl Error {
             _ => None,
         }
     }
+}
+
+fn oauth_suffix(code: &Option<&'static str>) -> String {
+    code.map(|code| format!(", {code}")).unwrap_or_default()
 }
 
 /// Cut `text` to at most [`MAX_BODY_CHARS`] characters.

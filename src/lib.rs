@@ -111,8 +111,13 @@ mod secret;
 mod undeclared;
 pub mod wait;
 
+#[cfg(feature = "redis")]
+pub use auth::token_store::RedisTokenStore;
 pub use auth::{
-    token_store::{DiskTokenStore, StoredFailure, StoredToken, TokenKey, TokenStore},
+    token_store::{
+        DiskTokenStore, Lease, LeaseAttempt, StoreKey, StoredEntry, StoredFailure, StoredToken,
+        TokenKey, TokenStore,
+    },
     Credentials,
 };
 pub use client::Client;

@@ -157,14 +157,19 @@ async fn a_corrupt_cache_file_is_ignored_and_replaced() {
     let dir = tempdir("corrupt");
     let token = token_endpoint(&server, API_TOKEN).await;
     on(&server, GET, "/members", empty_list).await;
-    let key = camunda_admin::TokenKey {
-        token_url: server.url("/oauth/token"),
-        client_id: "corrupt-client".into(),
-        audience: camunda_admin::DEFAULT_AUDIENCE.into(),
-    };
+    let key = camunda_admin::StoreKey::derive(
+        camunda_admin::TokenKey::new(
+            server.url("/oauth/token"),
+            "corrupt-client",
+            camunda_admin::DEFAULT_AUDIENCE,
+        ),
+        &"s3cr3t".into(),
+    );
     std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join(format!("camunda-admin-token-{}.json", key.digest()));
+    set_mode(&dir, 0o700);
+    let path = dir.join(format!("camunda-admin-{}.token", key.id()));
     std::fs::write(&path, b"{\"token_url\": \"trunc").expect("write");
+    set_mode(&path, 0o600);
 
     let client = disk_client(&server, "corrupt-client", "s3cr3t", &dir);
     client
@@ -172,11 +177,17 @@ async fn a_corrupt_cache_file_is_ignored_and_replaced() {
         .await
         .expect("a corrupt file is not fatal");
     token.assert_calls_async(1).await;
-    let replaced = std::fs::read_to_string(&path).expect("rewritten");
-    assert!(
-        replaced.contains(API_TOKEN),
-        "the file now holds the new token"
-    );
+    let replaced = std::fs::read(&path).expect("rewritten");
+    let opened = key
+        .open_token(&replaced)
+        .expect("the file now holds a sealed token");
+    assert_eq!(opened.access_token.expose_secret(), API_TOKEN);
+}
+
+#[cfg(unix)]
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
 }
 
 #[tokio::test]
@@ -345,25 +356,28 @@ fn assert_private_and_secret_free(dir: &std::path::Path, secrets: &[&str]) {
         .expect("dir")
         .map(|e| e.expect("entry").path())
         .collect();
+    let names: Vec<_> = files
+        .iter()
+        .map(|f| f.file_name().expect("name").to_string_lossy().into_owned())
+        .collect();
     assert_eq!(
-        files.len(),
+        names.iter().filter(|n| n.ends_with(".token")).count(),
         1,
-        "one token file, no temporary left: {files:?}"
+        "one token file: {names:?}"
     );
-    for file in files {
-        let mode = std::fs::metadata(&file).expect("file").permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600, "token file mode");
-        let name = file
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
-        let text = std::fs::read_to_string(&file).expect("read");
-        assert!(
-            !text.contains(secrets[0]),
-            "the client secret is never written"
-        );
-        assert!(!name.contains(secrets[1]), "no id in a file name");
+    assert!(
+        names.iter().all(|n| !n.ends_with(".tmp")),
+        "no temporary left: {names:?}"
+    );
+    for (file, name) in files.iter().zip(&names) {
+        let mode = std::fs::metadata(file).expect("file").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{name} mode");
+        let bytes = std::fs::read(file).expect("read");
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in [secrets[0], secrets[1], API_TOKEN] {
+            assert!(!text.contains(secret), "{name} holds {secret}");
+            assert!(!name.contains(secret), "{name} names {secret}");
+        }
     }
 }
 
@@ -410,7 +424,7 @@ async fn a_client_with_a_wrong_secret_never_reuses_another_clients_token() {
 }
 
 #[tokio::test]
-async fn a_400_for_a_wrong_audience_is_a_configuration_error_and_not_remembered() {
+async fn a_400_for_a_wrong_audience_is_a_refused_request_and_not_remembered() {
     let server = MockServer::start_async().await;
     let token = on(&server, POST, "/oauth/token", |then| {
         then.status(400)
@@ -424,11 +438,16 @@ async fn a_400_for_a_wrong_audience_is_a_configuration_error_and_not_remembered(
     for _ in 0..2 {
         let error = client.get_clusters().await.expect_err("refused");
         match &error {
-            Error::Auth(AuthError::InvalidTokenResponse(reason)) => {
-                assert!(reason.contains("audience"), "{reason}")
-            }
-            other => panic!("expected a configuration-like auth error, got {other:?}"),
+            Error::Auth(AuthError::TokenRequestRefused {
+                status: 400,
+                oauth_error: Some("invalid_request"),
+            }) => assert!(error.to_string().contains("audience"), "{error}"),
+            other => panic!("expected a refused token request, got {other:?}"),
         }
+        assert!(
+            !error.to_string().contains("unknown audience"),
+            "the description is reduced to the code: {error}"
+        );
     }
     // Not remembered as bad credentials: each call asked again (paced).
     token.assert_calls_async(2).await;

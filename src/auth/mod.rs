@@ -1,19 +1,37 @@
 //! How requests are authenticated: a static bearer token, or OAuth2 client
-//! credentials with the shared token cache (`token_cache.rs`) and the disk
-//! store (`token_store.rs`).
+//! credentials exchanged for tokens kept in memory and in a store.
+//!
+//! - `oauth_exchange.rs`: one token request and the classification of its answer;
+//! - `expiring_cell.rs`: the single-flight expiring cell that holds a token;
+//! - `slot_policy.rs`: pacing, refusal memory and backoff of one slot;
+//! - `token_slot.rs` and `flight.rs`: a slot, and one flight of it across
+//!   the processes sharing a store;
+//! - `registry.rs`: the process-wide slots;
+//! - [`token_store`]: the store trait, the disk store, the Redis store.
 
-mod oauth_exchange;
-pub(crate) mod token_cache;
+mod expiring_cell;
+mod flight;
+#[cfg(test)]
+mod memory_store;
+pub(crate) mod oauth_exchange;
+pub(crate) mod registry;
+pub(crate) mod slot_policy;
+pub(crate) mod token_slot;
 pub mod token_store;
 
 use std::sync::Arc;
 
+use futures_util::future::BoxFuture;
+use reqwest::header::HeaderValue;
+
 use crate::{error::AuthError, SecretString};
-use token_cache::{TokenPolicy, TokenSlot, TokenSource};
+use slot_policy::TokenPolicy;
+use token_slot::{ExchangeError, FetchContext, ReceivedToken, TokenSlot};
 use token_store::{TokenKey, TokenStore};
 
 /// An OAuth client id and secret. `Debug` shows the id only.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Credentials {
     /// The client id (not a secret).
     pub client_id: String,
@@ -40,66 +58,73 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-/// The source of bearer tokens of a client.
+/// How a client authenticates.
 #[derive(Clone)]
 pub(crate) enum Auth {
-    /// A token obtained elsewhere, used as is.
-    /// The token and its prebuilt header value.
-    Static(SecretString, Option<reqwest::header::HeaderValue>),
+    /// A token obtained elsewhere, sent as is.
+    Static(StaticToken),
     /// Client credentials exchanged for cached tokens.
-    OAuth(Arc<OAuth>),
+    OAuth(Arc<OAuthClient>),
+}
+
+/// A token obtained elsewhere, with its `Authorization` value built once.
+#[derive(Clone)]
+pub(crate) struct StaticToken {
+    token: SecretString,
+    header: HeaderValue,
+}
+
+impl StaticToken {
+    /// `None` when the token holds bytes an HTTP header cannot carry.
+    pub(crate) fn new(token: SecretString) -> Option<Self> {
+        let header = expiring_cell::bearer_header(&token)?;
+        Some(Self { token, header })
+    }
 }
 
 /// Client-credentials authentication of one client (and its clones).
-pub(crate) struct OAuth {
+pub(crate) struct OAuthClient {
     pub credentials: Credentials,
     pub http: reqwest::Client,
+    /// The cap on a token answer's body.
+    pub max_token_response_bytes: usize,
     pub store: Option<Arc<dyn TokenStore>>,
     pub policy: TokenPolicy,
     pub slot: Arc<TokenSlot>,
-    pub key: TokenKey,
 }
 
 impl std::fmt::Debug for Auth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Auth::Static(..) => f.write_str("StaticToken(***)"),
-            Auth::OAuth(oauth) => f
-                .debug_struct("OAuth")
-                .field("token_url", &oauth.key.token_url)
-                .field("audience", &oauth.key.audience)
-                .field("credentials", &oauth.credentials)
-                .field("store", &oauth.store)
-                .field("refresh_margin", &oauth.policy.refresh_margin)
-                .finish(),
+            Auth::OAuth(oauth) => {
+                let key = oauth.slot.store_key().token_key();
+                f.debug_struct("OAuth")
+                    .field("token_url", &key.token_url)
+                    .field("audience", &key.audience)
+                    .field("credentials", &oauth.credentials)
+                    .field("store", &oauth.store)
+                    .field("refresh_margin", &oauth.policy.refresh_margin)
+                    .finish()
+            }
         }
     }
 }
 
 impl Auth {
-    /// Authentication with a token obtained elsewhere.
-    pub(crate) fn fixed(token: SecretString) -> Self {
-        let header = token_cache::bearer_header(&token);
-        Auth::Static(token, header)
-    }
-
     /// A bearer token for the next request.
     pub(crate) async fn bearer(&self) -> Result<SecretString, AuthError> {
         match self {
-            Auth::Static(token, _) => Ok(token.clone()),
-            Auth::OAuth(oauth) => oauth.slot.token(&oauth.source()).await,
+            Auth::Static(fixed) => Ok(fixed.token.clone()),
+            Auth::OAuth(oauth) => oauth.slot.token(&oauth.context()).await,
         }
     }
 
     /// The `Authorization` header value for the next request.
-    pub(crate) async fn header(&self) -> Result<reqwest::header::HeaderValue, AuthError> {
+    pub(crate) async fn header(&self) -> Result<HeaderValue, AuthError> {
         match self {
-            Auth::Static(_, header) => header.clone().ok_or_else(|| {
-                AuthError::InvalidTokenResponse(
-                    "the static token cannot be sent in a header".into(),
-                )
-            }),
-            Auth::OAuth(oauth) => oauth.slot.header(&oauth.source()).await,
+            Auth::Static(fixed) => Ok(fixed.header.clone()),
+            Auth::OAuth(oauth) => oauth.slot.header(&oauth.context()).await,
         }
     }
 
@@ -109,7 +134,7 @@ impl Auth {
         match self {
             Auth::Static(..) => false,
             Auth::OAuth(oauth) => {
-                oauth.slot.invalidate(token, oauth.store.as_deref());
+                oauth.slot.invalidate(token);
                 true
             }
         }
@@ -119,7 +144,7 @@ impl Auth {
     /// static token), to remove from anything a server echoes.
     pub(crate) fn secrets(&self) -> Vec<SecretString> {
         match self {
-            Auth::Static(token, _) => vec![token.clone()],
+            Auth::Static(fixed) => vec![fixed.token.clone()],
             Auth::OAuth(oauth) => vec![oauth.credentials.client_secret.clone()],
         }
     }
@@ -133,34 +158,29 @@ impl Auth {
     }
 }
 
-impl OAuth {
-    fn source(&self) -> TokenSource<'_> {
-        TokenSource {
+impl OAuthClient {
+    fn context(&self) -> FetchContext<'_> {
+        FetchContext {
             exchange: self,
-            secret: &self.credentials.client_secret,
             store: self.store.as_deref(),
             policy: &self.policy,
         }
     }
 }
 
-impl token_cache::Exchange for OAuth {
+impl token_slot::Exchange for OAuthClient {
     fn exchange<'a>(
         &'a self,
         key: &'a TokenKey,
-    ) -> std::pin::Pin<
-        Box<
-            dyn std::future::Future<
-                    Output = Result<token_cache::IssuedToken, token_cache::ExchangeError>,
-                > + Send
-                + 'a,
-        >,
-    > {
-        Box::pin(oauth_exchange::exchange(
-            &self.http,
-            &key.token_url,
-            &key.audience,
-            &self.credentials,
-        ))
+    ) -> BoxFuture<'a, Result<ReceivedToken, ExchangeError>> {
+        Box::pin(async move {
+            let endpoint = oauth_exchange::Endpoint {
+                http: &self.http,
+                token_url: &key.token_url,
+                audience: &key.audience,
+                max_response_bytes: self.max_token_response_bytes,
+            };
+            oauth_exchange::exchange(&endpoint, &self.credentials).await
+        })
     }
 }

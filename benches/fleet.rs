@@ -1,0 +1,72 @@
+//! Many processes, one cache folder, one rate-limited token endpoint: how
+//! many token requests they make and how long until all have a token.
+//!
+//! The bench re-runs its own binary N times (N = 20 and 100) as children
+//! that start together on one empty folder and each fetch a token. The
+//! loopback endpoint answers 429 (`Retry-After: 1`) to any request within a
+//! second of the previous one, as Camunda's token service does; a second
+//! round uses an endpoint without a rate limit (it still counts requests
+//! within a second as violations). Printed per N and endpoint: requests,
+//! tokens handed out, violations, children that succeeded, and the wall
+//! time from the start signal to the last exit.
+//!
+//! Run: `cargo bench --bench fleet` (`-- 20` for one size only).
+
+#[path = "../tests/fleet_support/mod.rs"]
+mod fleet_support;
+
+use std::time::Instant;
+
+use fleet_support::{
+    outcomes, release, run_child, spawn_children, Behaviour, ChildStore, TokenServer, CHILD_VAR,
+};
+
+fn main() {
+    if std::env::var_os(CHILD_VAR).is_some() {
+        run_child();
+        return;
+    }
+    let sizes: Vec<usize> = match std::env::args().skip(1).find_map(|a| a.parse().ok()) {
+        Some(n) => vec![n],
+        None => vec![20, 100],
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    for n in &sizes {
+        runtime.block_on(run(*n, false));
+    }
+    for n in &sizes {
+        runtime.block_on(run(*n, true));
+    }
+}
+
+async fn run(n: usize, no_rate_limit: bool) {
+    let server = TokenServer::start(Behaviour {
+        no_rate_limit,
+        ..Behaviour::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("dir");
+    let exe = std::env::current_exe().expect("the bench binary");
+    let store = ChildStore::Folder(dir.path().to_owned());
+    let mut children = spawn_children(&exe, &[], n, &server.url, &store);
+    let started = Instant::now();
+    release(&mut children);
+    let outcomes = tokio::task::spawn_blocking(move || outcomes(children))
+        .await
+        .expect("children");
+    let elapsed = started.elapsed();
+    let counts = server.counts();
+    let succeeded = outcomes.iter().filter(|o| o.starts_with("OK ")).count();
+    println!(
+        "{n} processes, one folder, {}: {} token requests ({} tokens, {} within a second of the previous), {succeeded}/{n} succeeded, {:.2} s",
+        if no_rate_limit { "no rate limit" } else { "1 request/s" },
+        counts.requests,
+        counts.tokens,
+        counts.violations,
+        elapsed.as_secs_f64()
+    );
+}
