@@ -147,8 +147,14 @@ fn operation_args(command: Command, spec: &'static CommandSpec) -> Command {
     command
 }
 
+/// The arg id of a path parameter: apart from every flag's id (a path
+/// parameter `clientId` must not read as the global `--client-id`).
+pub fn path_id(param: &ParamSpec) -> String {
+    format!("path.{}", param.flag)
+}
+
 fn path_arg(param: &'static ParamSpec, index: usize) -> Arg {
-    Arg::new(param.flag)
+    Arg::new(path_id(param))
         .index(index + 1)
         .required(true)
         .value_name(param.flag.to_uppercase().replace('-', "_"))

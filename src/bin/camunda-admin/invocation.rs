@@ -23,7 +23,10 @@ pub fn from_matches(
     let path = spec
         .path_params
         .iter()
-        .map(|p| text(p.flag).ok_or_else(|| CliError::usage(format!("{} is missing", p.name))))
+        .map(|p| {
+            text(&commands::path_id(p))
+                .ok_or_else(|| CliError::usage(format!("{} is missing", p.name)))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let query = spec
         .query_params
