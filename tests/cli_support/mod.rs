@@ -27,6 +27,11 @@ pub struct Run {
 }
 
 impl Run {
+    /// Run `command` to its end.
+    pub fn of_command(command: &mut Command) -> Self {
+        Self::of(command.output().expect("the binary runs"))
+    }
+
     fn of(output: Output) -> Self {
         Self {
             code: output.status.code().unwrap_or(-1),
