@@ -75,3 +75,41 @@ fn the_readme_lifecycle_runs_against_the_emulator_subcommand() {
     let tokens = dir.path().join(".camunda");
     assert!(tokens.is_dir(), "tokens went to the disk cache");
 }
+
+#[test]
+fn the_emulator_subcommand_listens_where_asked_and_stops_on_ctrl_c() {
+    use std::io::{BufRead, BufReader};
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let mut child = cli_support::bare()
+        .args(["emulator", "--port", &port.to_string()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the emulator starts");
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let exports: Vec<String> = BufReader::new(stdout)
+        .lines()
+        .take(5)
+        .map(|l| l.expect("a line"))
+        .collect();
+    assert_eq!(
+        exports[0],
+        format!("export CAMUNDA_CONSOLE_BASE_URL='http://127.0.0.1:{port}'")
+    );
+    assert!(
+        exports.iter().all(|l| l.starts_with("export CAMUNDA_")),
+        "{exports:?}"
+    );
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let output = child.wait_with_output().expect("the emulator ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "a clean stop: {output:?}");
+    assert!(stderr.contains("emulator stopped"), "{stderr}");
+}
