@@ -60,7 +60,7 @@ fn every_operation_of_the_document_is_a_command() {
         ["meta", "ip-ranges"],
         ["activity", "--csv"],
     ] {
-        assert!(names.contains(&expected.to_vec()), "no {expected:?}");
+        assert!(names.contains(expected.as_slice()), "no {expected:?}");
     }
 }
 
