@@ -373,6 +373,16 @@ fn is_loopback(url: &reqwest::Url) -> bool {
     }
 }
 
+impl ClientBuilder {
+    /// A builder filled like [`ClientBuilder::from_env`], from the
+    /// variables that `lookup` answers. A command line answers from its
+    /// flags first and the environment after, so the reading of each
+    /// variable stays here.
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        Self::from_lookup(lookup)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,295 @@
+//! The clap command tree, built at run time from the generated table:
+//! group = subcommand, verb = its subcommand (`""` is the group itself,
+//! `--csv` a flag of the group), path parameters positionals in template
+//! order, query parameters and body fields flags. Help texts are the
+//! document's own.
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+
+use crate::{
+    extras::{self, Extra},
+    names,
+    table::{CommandSpec, FieldSpec, ParamSpec, COMMANDS},
+};
+
+/// The arg id of `--body`.
+pub const BODY: &str = "body";
+
+/// Flags the command line uses itself; a body field of that name gets the
+/// prefix `field-` instead.
+const RESERVED: &[&str] = &[
+    "body",
+    "help",
+    "version",
+    "output",
+    "verbose",
+    "base-url",
+    "token-url",
+    "client-id",
+    "client-secret-file",
+    "audience",
+    "cache-dir",
+    "no-disk-cache",
+    "wait",
+    "timeout",
+    "poll-interval",
+    "show-values",
+    "region",
+    "plan",
+    "channel",
+    "generation",
+];
+
+/// The flag of a body field or query parameter, clear of [`RESERVED`].
+pub fn flag_of(flag: &'static str) -> String {
+    if RESERVED.contains(&flag) {
+        format!("field-{flag}")
+    } else {
+        flag.to_owned()
+    }
+}
+
+/// The flag naming the file a secret field is read from.
+pub fn secret_file_flag(field: &FieldSpec) -> String {
+    format!("{}-file", flag_of(field.flag))
+}
+
+/// The flag naming the variable a secret field is read from.
+pub fn secret_env_flag(field: &FieldSpec) -> String {
+    format!("{}-env", flag_of(field.flag))
+}
+
+/// The groups in the order of the table.
+fn groups() -> Vec<&'static str> {
+    let mut groups: Vec<&'static str> = Vec::new();
+    for spec in COMMANDS {
+        if !groups.contains(&spec.group) {
+            groups.push(spec.group);
+        }
+    }
+    groups
+}
+
+/// Is `verb` run by a flag of its group (`activity --csv`)?
+fn is_flag_verb(verb: &str) -> bool {
+    verb.starts_with("--")
+}
+
+/// One subcommand per group of the table.
+pub fn operation_groups() -> Vec<Command> {
+    groups().into_iter().map(group_command).collect()
+}
+
+fn group_command(group: &'static str) -> Command {
+    let specs: Vec<&'static CommandSpec> = COMMANDS.iter().filter(|c| c.group == group).collect();
+    let own = specs.iter().find(|c| c.verb.is_empty());
+    let mut command = match own {
+        Some(spec) => operation_args(Command::new(group), spec),
+        None => Command::new(group)
+            .about(format!("{group}: {}", verb_list(&specs)))
+            .subcommand_required(true),
+    };
+    for spec in specs.iter().filter(|c| is_flag_verb(c.verb)) {
+        let flag = spec.verb.trim_start_matches('-');
+        command = command.arg(
+            Arg::new(flag)
+                .long(flag)
+                .action(ArgAction::SetTrue)
+                .help(spec.summary)
+                .long_help(long_help(spec)),
+        );
+    }
+    for spec in specs
+        .iter()
+        .filter(|c| !c.verb.is_empty() && !is_flag_verb(c.verb))
+    {
+        command = command.subcommand(operation_args(Command::new(spec.verb), spec));
+    }
+    command
+}
+
+fn verb_list(specs: &[&CommandSpec]) -> String {
+    let verbs: Vec<&str> = specs.iter().map(|c| c.verb).collect();
+    verbs.join(", ")
+}
+
+fn long_help(spec: &CommandSpec) -> String {
+    format!("{}\n\n{}", spec.summary, spec.description)
+}
+
+/// The arguments of one operation on `command`.
+fn operation_args(command: Command, spec: &'static CommandSpec) -> Command {
+    let mut command = command
+        .about(spec.summary)
+        .long_about(long_help(spec))
+        .after_long_help(format!(
+            "Operation {}: {} {} (scope: {}).",
+            spec.id, spec.http_method, spec.path, spec.scope
+        ));
+    for (index, param) in spec.path_params.iter().enumerate() {
+        command = command.arg(path_arg(param, index));
+    }
+    for param in spec.query_params {
+        command = command.arg(query_arg(param));
+    }
+    if let Some(body) = &spec.body {
+        command =
+            command.arg(Arg::new(BODY).long(BODY).value_name("FILE").help(
+                "The JSON request body from FILE, or stdin with -; flags override its fields",
+            ));
+        for field in body.fields {
+            command = field_args(command, field);
+        }
+    }
+    for extra in extras::of(spec.id) {
+        command = extra_args(command, *extra, spec);
+    }
+    command
+}
+
+/// The arg id of a path parameter: apart from every flag's id (a path
+/// parameter `clientId` must not read as the global `--client-id`).
+pub fn path_id(param: &ParamSpec) -> String {
+    format!("path.{}", param.flag)
+}
+
+fn path_arg(param: &'static ParamSpec, index: usize) -> Arg {
+    Arg::new(path_id(param))
+        .index(index + 1)
+        .required(true)
+        .value_name(param.flag.to_uppercase().replace('-', "_"))
+        .help(non_empty(param.help, param.name))
+}
+
+fn query_arg(param: &'static ParamSpec) -> Arg {
+    let flag = flag_of(param.flag);
+    Arg::new(flag.clone())
+        .long(flag)
+        .required(param.required)
+        .help(non_empty(param.help, param.name))
+}
+
+fn non_empty(help: &'static str, name: &'static str) -> String {
+    if help.is_empty() {
+        format!("The {name} parameter")
+    } else {
+        help.to_owned()
+    }
+}
+
+/// `--flag VALUE` for a plain field; `--flag-file` / `--flag-env` for a
+/// secret one, whose value never stands on the command line.
+fn field_args(command: Command, field: &'static FieldSpec) -> Command {
+    let help = non_empty(field.help, field.name);
+    let required = if field.required {
+        " (required, here or in --body)"
+    } else {
+        ""
+    };
+    if field.secret {
+        let file = secret_file_flag(field);
+        let env = secret_env_flag(field);
+        return command
+            .arg(
+                Arg::new(file.clone())
+                    .long(file)
+                    .value_name("PATH")
+                    .conflicts_with(env.clone())
+                    .help(format!("{help}{required}: read from PATH (- for stdin)")),
+            )
+            .arg(
+                Arg::new(env.clone())
+                    .long(env)
+                    .value_name("VAR")
+                    .help(format!("{help}{required}: read from the variable VAR")),
+            );
+    }
+    let flag = flag_of(field.flag);
+    let mut arg = Arg::new(flag.clone())
+        .long(flag)
+        .help(format!("{help}{required}"));
+    arg = match field.json_type {
+        "array" => arg
+            .action(ArgAction::Append)
+            .value_name("ITEM")
+            .long_help(format!(
+                "{help}{required}. Repeat the flag for each item; an item that is JSON (an object, say) is taken as JSON"
+            )),
+        "boolean" => arg.value_name("true|false").value_parser(clap::value_parser!(bool)),
+        "number" | "integer" => arg.value_name("NUMBER"),
+        "object" => arg.value_name("JSON"),
+        _ => arg.value_name("VALUE"),
+    };
+    command.arg(arg)
+}
+
+fn extra_args(command: Command, extra: Extra, spec: &CommandSpec) -> Command {
+    match extra {
+        Extra::Wait => command
+            .arg(
+                Arg::new("wait")
+                    .long("wait")
+                    .action(ArgAction::SetTrue)
+                    .help(extras::wait_help()),
+            )
+            .arg(
+                Arg::new("timeout")
+                    .long("timeout")
+                    .value_name("DURATION")
+                    .default_value("15m")
+                    .value_parser(humantime::parse_duration)
+                    .help("How long --wait waits (10m, 90s, ...)"),
+            )
+            .arg(
+                Arg::new("poll-interval")
+                    .long("poll-interval")
+                    .value_name("DURATION")
+                    .default_value("10s")
+                    .value_parser(humantime::parse_duration)
+                    .help("How often --wait looks"),
+            ),
+        Extra::Names => names::NAMES
+            .into_iter()
+            .fold(command, |command, (what, field)| {
+                let mut arg = Arg::new(what)
+                    .long(what)
+                    .value_name("NAME|ID")
+                    .help(format!(
+                        "The {what} by name or id, looked up in `clusters parameters`"
+                    ));
+                if let Some(id_flag) = body_flag(spec, field) {
+                    arg = arg.conflicts_with(id_flag);
+                }
+                command.arg(arg)
+            }),
+        Extra::ShowValues => command.arg(
+            Arg::new("show-values")
+                .long("show-values")
+                .action(ArgAction::SetTrue)
+                .help("Print the secrets' values too (else their names only)"),
+        ),
+    }
+}
+
+/// The flag of the plain body field `name` of `spec`, if it has one.
+fn body_flag(spec: &CommandSpec, name: &str) -> Option<String> {
+    let fields = spec.body.as_ref()?.fields;
+    let field = fields.iter().find(|f| f.name == name && !f.secret)?;
+    Some(flag_of(field.flag))
+}
+
+/// The operation `matches` asks for, and the matches of its command.
+pub fn chosen<'m>(
+    group: &str,
+    matches: &'m ArgMatches,
+) -> Option<(&'static CommandSpec, &'m ArgMatches)> {
+    let in_group = || COMMANDS.iter().filter(move |c| c.group == group);
+    if let Some((verb, leaf)) = matches.subcommand() {
+        return in_group().find(|c| c.verb == verb).map(|c| (c, leaf));
+    }
+    let by_flag = in_group()
+        .find(|c| is_flag_verb(c.verb) && matches.get_flag(c.verb.trim_start_matches('-')));
+    by_flag
+        .or_else(|| in_group().find(|c| c.verb.is_empty()))
+        .map(|c| (c, matches))
+}

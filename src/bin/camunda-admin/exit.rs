@@ -1,0 +1,126 @@
+//! Exit codes by kind of failure, and the one line printed on stderr.
+//!
+//! | code | kind |
+//! | --- | --- |
+//! | 0 | success |
+//! | 1 | other failure (output could not be written, the emulator could not start) |
+//! | 2 | usage: bad arguments, unreadable input, a name that matches no choice or several |
+//! | 3 | configuration: missing or invalid `CAMUNDA_*` settings |
+//! | 4 | authentication: credentials refused, no token, token rejected |
+//! | 5 | API 4xx: the API refused the request (not found, conflict, forbidden, ...) |
+//! | 6 | API 5xx: the API failed, or a create may have happened |
+//! | 7 | transport: no answer from the API |
+//! | 8 | decode: an answer that does not parse, or is too large |
+//! | 9 | wait failed: the awaited thing ended in a state that will not turn good |
+//! | 10 | wait timed out |
+
+use std::{error::Error as _, fmt, process::ExitCode};
+
+use camunda_admin::Error;
+
+use crate::table::DispatchError;
+
+/// The kinds of failure, each with its exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Anything not listed below.
+    Other = 1,
+    /// Bad arguments or input.
+    Usage = 2,
+    /// Unusable configuration.
+    Config = 3,
+    /// Authentication failed.
+    Auth = 4,
+    /// The API answered 4xx.
+    Api4xx = 5,
+    /// The API answered 5xx.
+    Api5xx = 6,
+    /// No answer.
+    Transport = 7,
+    /// An answer that does not decode.
+    Decode = 8,
+    /// A wait ended in a bad state.
+    WaitFailed = 9,
+    /// A wait timed out.
+    WaitTimedOut = 10,
+}
+
+/// A failure of the command line: its kind and one line of text.
+#[derive(Debug)]
+pub struct CliError {
+    /// What kind of failure, and so the exit code.
+    pub kind: Kind,
+    message: String,
+}
+
+impl CliError {
+    /// A failure of `kind`.
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// A usage error.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Kind::Usage, message)
+    }
+
+    /// The exit code of this failure.
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(self.kind as u8)
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // One line, whatever the sources said.
+        let line: Vec<&str> = self.message.split_whitespace().collect();
+        f.write_str(&line.join(" "))
+    }
+}
+
+/// The kind of an SDK error.
+pub fn kind_of(error: &Error) -> Kind {
+    match error {
+        Error::Auth(_) => Kind::Auth,
+        Error::Api(e) if e.status.is_server_error() => Kind::Api5xx,
+        Error::Api(_) | Error::AlreadyExists { .. } => Kind::Api4xx,
+        Error::MaybeCreated { status, .. } if *status < 500 => Kind::Api4xx,
+        Error::MaybeCreated { .. } => Kind::Api5xx,
+        Error::Decode { .. } | Error::BodyTooLarge { .. } => Kind::Decode,
+        Error::Transport { .. } => Kind::Transport,
+        Error::InvalidRequest { .. } | Error::Lookup(_) => Kind::Usage,
+        Error::Config(_) => Kind::Config,
+        Error::WaitFailed { .. } => Kind::WaitFailed,
+        Error::WaitTimedOut { .. } => Kind::WaitTimedOut,
+        _ => Kind::Other,
+    }
+}
+
+impl From<Error> for CliError {
+    fn from(error: Error) -> Self {
+        // The SDK's messages hold no secret; their sources (reqwest's
+        // "error sending request ...") say why a call got no answer.
+        let mut message = error.to_string();
+        let mut source = error.source();
+        while let Some(cause) = source {
+            let text = cause.to_string();
+            if !message.contains(&text) {
+                message = format!("{message}: {text}");
+            }
+            source = cause.source();
+        }
+        CliError::new(kind_of(&error), message)
+    }
+}
+
+impl From<DispatchError> for CliError {
+    fn from(error: DispatchError) -> Self {
+        match error {
+            DispatchError::Api(e) => e.into(),
+            DispatchError::Input(message) => CliError::usage(message),
+        }
+    }
+}
