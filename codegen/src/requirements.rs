@@ -75,7 +75,11 @@ pub const ENUM_VALUES: &[(&str, &str, &str)] = &[
     ("ClientPermission", "Operate", "examples/quickstart.rs"),
     ("ClientPermission", "Zeebe", "examples/quickstart.rs"),
     ("ClusterStatus", "Healthy", "src/wait.rs"),
-    ("ClusterStatus", "Suspended", "src/bin/camunda-admin/waits.rs"),
+    (
+        "ClusterStatus",
+        "Suspended",
+        "src/bin/camunda-admin/waits.rs",
+    ),
     ("ClusterStatus", "WaitingForInput", "src/wait.rs"),
     ("RestoreState", "ABORTED", "src/wait.rs"),
     ("RestoreState", "COMPLETED", "src/wait.rs"),

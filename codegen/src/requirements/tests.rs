@@ -53,13 +53,13 @@ fn a_document_without_them_names_each_missing_item() {
     assert_eq!(missing.types, vec!["RestoreDto".to_owned()]);
     assert_eq!(
         missing.enum_values,
-        vec!["ClusterStatus.WaitingForInput".to_owned()]
+        ["ClusterStatus.Suspended", "ClusterStatus.WaitingForInput"]
     );
     let message = missing.to_string();
     assert!(
         message.starts_with(
             "the document old.json lacks what camunda-admin's hand-written code needs: \
-             operations GetRestore; types RestoreDto; enum values ClusterStatus.WaitingForInput; \
+             operations GetRestore; types RestoreDto; enum values ClusterStatus.Suspended, ClusterStatus.WaitingForInput; \
              build from a newer document"
         ),
         "{message}"
