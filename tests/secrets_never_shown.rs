@@ -65,6 +65,34 @@ async fn secrets_stay_out_of_debug_errors_and_trace_logs() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let server = MockServer::start_async().await;
+    mock_answers_holding_secrets(&server).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .token_url(server.url("/oauth/token"))
+        .credentials("client-id", CLIENT_SECRET)
+        .no_disk_cache()
+        .retry(camunda_admin::RetryPolicy::disabled())
+        .build()
+        .expect("client");
+    assert_configurations_hide_secrets(&client, &server);
+    assert_answers_hide_secrets(&client).await;
+    assert_errors_hide_secrets(&client).await;
+    refused_credentials_error_names_the_variable_not_the_secret().await;
+
+    let logs = captured.text();
+    assert!(
+        logs.contains("call succeeded") && logs.contains("operation=\"CreateClient\""),
+        "the capture works: {logs}"
+    );
+    assert!(
+        logs.contains("requesting a token"),
+        "token fetches are logged"
+    );
+    assert_no_secret("TRACE log", &logs);
+}
+
+/// The token service and answers that each hold a secret.
+async fn mock_answers_holding_secrets(server: &MockServer) {
     server
         .mock_async(|when, then| {
             when.method(POST).path("/oauth/token").form_urlencoded_tuple("client_secret", CLIENT_SECRET);
@@ -109,15 +137,16 @@ async fn secrets_stay_out_of_debug_errors_and_trace_logs() {
             then.status(409).body("another change is in progress");
         })
         .await;
+}
 
-    let client = Client::builder()
-        .base_url(server.base_url())
-        .token_url(server.url("/oauth/token"))
-        .credentials("client-id", CLIENT_SECRET)
-        .no_disk_cache()
-        .retry(camunda_admin::RetryPolicy::disabled())
-        .build()
-        .expect("client");
+fn client_body() -> types::builder::CreateClusterClientBody {
+    types::CreateClusterClientBody::builder()
+        .client_name("ci")
+        .permissions(vec![])
+}
+
+/// Clients, builders and credentials never show their secrets.
+fn assert_configurations_hide_secrets(client: &Client, server: &MockServer) {
     assert_no_secret("Client Debug", &format!("{client:?}"));
     let builder = Client::builder().credentials("client-id", CLIENT_SECRET);
     assert_no_secret("ClientBuilder Debug", &format!("{builder:?}"));
@@ -128,15 +157,12 @@ async fn secrets_stay_out_of_debug_errors_and_trace_logs() {
     let static_client =
         Client::with_static_token(&server.base_url(), ACCESS_TOKEN).expect("client");
     assert_no_secret("static Client Debug", &format!("{static_client:?}"));
+}
 
-    let body = types::CreateClusterClientBody::try_from(
-        types::CreateClusterClientBody::builder()
-            .client_name("ci")
-            .permissions(vec![]),
-    )
-    .expect("a valid value");
+/// Answers holding secrets: readable by the caller, hidden in Debug.
+async fn assert_answers_hide_secrets(client: &Client) {
     let created = client
-        .create_client("c1", body.clone())
+        .create_client("c1", client_body())
         .await
         .expect("created");
     assert_eq!(
@@ -161,7 +187,10 @@ async fn secrets_stay_out_of_debug_errors_and_trace_logs() {
         .await
         .expect("monitoring client");
     assert_no_secret("monitoring client Debug", &format!("{monitoring:?}"));
+}
 
+/// Errors of calls whose request or answer holds a secret.
+async fn assert_errors_hide_secrets(client: &Client) {
     let update = types::UpdateSecretBody::try_from(
         types::UpdateSecretBody::builder().secret_value(CONNECTOR_VALUE),
     )
@@ -175,7 +204,7 @@ async fn secrets_stay_out_of_debug_errors_and_trace_logs() {
     assert_no_secret("API error", &format!("{error} {error:?}"));
 
     let error = client
-        .create_client("c2", body.clone())
+        .create_client("c2", client_body())
         .await
         .expect_err("does not decode");
     assert!(
@@ -189,19 +218,6 @@ async fn secrets_stay_out_of_debug_errors_and_trace_logs() {
         "{error:?}"
     );
     assert_no_secret("decode error", &format!("{error} {error:?}"));
-
-    refused_credentials_error_names_the_variable_not_the_secret().await;
-
-    let logs = captured.text();
-    assert!(
-        logs.contains("call succeeded") && logs.contains("operation=\"CreateClient\""),
-        "the capture works: {logs}"
-    );
-    assert!(
-        logs.contains("requesting a token"),
-        "token fetches are logged"
-    );
-    assert_no_secret("TRACE log", &logs);
 }
 
 async fn refused_credentials_error_names_the_variable_not_the_secret() {
