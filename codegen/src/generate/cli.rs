@@ -224,21 +224,24 @@ fn dispatch_arm(op: &Operation, generated: &Generated<'_>) -> Result<TokenStream
         .collect();
     for param in op.query_params.iter().filter(|p| p.required) {
         let name = &param.name;
-        args.push(quote! { invocation.required_query(#name)? });
+        let ty = generated.setter_type(op, &param.rust_name)?;
+        args.push(quote! { invocation.required_query::<#ty>(#name)? });
     }
     if op.body.is_some() {
         let ty = generated.setter_type(op, "body")?;
         args.push(quote! { invocation.body::<#ty>()? });
     }
-    let optional = op.query_params.iter().filter(|p| !p.required).map(|param| {
+    let mut optional = Vec::new();
+    for param in op.query_params.iter().filter(|p| !p.required) {
         let name = &param.name;
         let setter = format_ident!("{}", param.rust_name);
-        quote! {
-            if let Some(value) = invocation.optional_query(#name)? {
+        let ty = generated.setter_type(op, &param.rust_name)?;
+        optional.push(quote! {
+            if let Some(value) = invocation.optional_query::<#ty>(#name)? {
                 request = request.#setter(value);
             }
-        }
-    });
+        });
+    }
     let finish = match &generated.success {
         Success::Empty => quote! { request.await?; Ok(Outcome::Empty) },
         Success::Text => quote! { Ok(Outcome::Text(request.await?)) },

@@ -60,14 +60,16 @@ pub async fn run(matches: &ArgMatches) -> Result<(), CliError> {
         .start()
         .await
         .map_err(|e| CliError::new(Kind::Other, e.to_string()))?;
+    // Listen before telling anyone we are up: a script that reads the
+    // exports and stops us at once must find the handlers in place.
+    let stop = StopSignal::listen()
+        .map_err(|e| CliError::new(Kind::Other, format!("cannot wait for a signal: {e}")))?;
     print_exports(&emulator)?;
     eprintln!(
         "camunda-admin: emulator at {}; Ctrl-C or SIGTERM stops it",
         emulator.base_url()
     );
-    stop_signal()
-        .await
-        .map_err(|e| CliError::new(Kind::Other, format!("cannot wait for a signal: {e}")))?;
+    stop.wait().await;
     emulator.shutdown().await;
     eprintln!("camunda-admin: emulator stopped");
     Ok(())
@@ -109,19 +111,44 @@ fn shell_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', r"'\''"))
 }
 
+/// SIGINT (Ctrl-C) and SIGTERM, listened for from the moment it exists.
 #[cfg(unix)]
-async fn stop_signal() -> std::io::Result<()> {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut terminate = signal(SignalKind::terminate())?;
-    tokio::select! {
-        result = tokio::signal::ctrl_c() => result,
-        _ = terminate.recv() => Ok(()),
+struct StopSignal {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl StopSignal {
+    fn listen() -> std::io::Result<Self> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    async fn wait(mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
     }
 }
 
+/// Ctrl-C, where there are no Unix signals.
 #[cfg(not(unix))]
-async fn stop_signal() -> std::io::Result<()> {
-    tokio::signal::ctrl_c().await
+struct StopSignal;
+
+#[cfg(not(unix))]
+impl StopSignal {
+    fn listen() -> std::io::Result<Self> {
+        Ok(Self)
+    }
+
+    async fn wait(self) {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 #[cfg(test)]

@@ -117,20 +117,30 @@ impl Invocation {
             .ok_or_else(|| DispatchError::Input(format!("path parameter {} is missing", i + 1)))
     }
 
-    /// A required query parameter. A string: query values arrive as text,
-    /// and a concrete type lets the setter's `impl Into<_>` infer.
-    pub fn required_query(&self, name: &str) -> Result<String, DispatchError> {
+    /// A required query parameter, read as the operation's type for it (the
+    /// generated dispatcher names the type, so the setter's `impl Into<_>`
+    /// infers).
+    pub fn required_query<T>(&self, name: &str) -> Result<T, DispatchError>
+    where
+        T: std::str::FromStr,
+        T::Err: std::fmt::Display,
+    {
         self.optional_query(name)?
             .ok_or_else(|| DispatchError::Input(format!("the query parameter {name} is missing")))
     }
 
-    /// An optional query parameter.
-    pub fn optional_query(&self, name: &str) -> Result<Option<String>, DispatchError> {
-        Ok(self
-            .query
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.clone()))
+    /// An optional query parameter, read as the operation's type for it.
+    pub fn optional_query<T>(&self, name: &str) -> Result<Option<T>, DispatchError>
+    where
+        T: std::str::FromStr,
+        T::Err: std::fmt::Display,
+    {
+        let Some((_, text)) = self.query.iter().find(|(n, _)| *n == name) else {
+            return Ok(None);
+        };
+        text.parse()
+            .map(Some)
+            .map_err(|e| DispatchError::Input(format!("the query parameter {name}: {e}")))
     }
 
     /// The body as the operation's request type.
