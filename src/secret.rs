@@ -47,6 +47,8 @@ impl From<&str> for SecretString {
     }
 }
 
+#[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl schemars::JsonSchema for SecretString {
     fn schema_name() -> String {
         "SecretString".to_owned()

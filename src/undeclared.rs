@@ -38,6 +38,8 @@ impl fmt::Debug for Undeclared {
     }
 }
 
+#[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl schemars::JsonSchema for Undeclared {
     fn schema_name() -> String {
         "Undeclared".to_owned()

@@ -18,8 +18,11 @@ use crate::{
 /// earlier than this before the call began (the server's clock may differ).
 const CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
 
-/// What a read needs to know of the create being retried.
-pub(crate) struct Subject {
+/// What a read needs to know of the create being retried; nothing for the
+/// other operations, which never read before a resend.
+pub(crate) struct Subject(Option<Create>);
+
+struct Create {
     started: DateTime<Utc>,
     /// The first path parameter (the cluster of a secret).
     cluster: Option<String>,
@@ -34,20 +37,25 @@ impl Subject {
         body: Option<&B>,
     ) -> Self {
         let field = match operation.id {
-            "CreateCluster" => Some("name"),
-            "CreateSecret" => Some("secretName"),
-            _ => None,
+            "CreateCluster" => "name",
+            "CreateSecret" => "secretName",
+            _ => return Self(None),
         };
         // Only the two creates with a read pay for serializing the body.
-        let name = field.and_then(|field| {
-            let body = serde_json::to_value(body?).ok()?;
+        let name = body.and_then(|body| {
+            let body = serde_json::to_value(body).ok()?;
             body.get(field)?.as_str().map(str::to_owned)
         });
-        Self {
+        Self(Some(Create {
             started: Utc::now(),
             cluster: path.first().cloned(),
             name,
-        }
+        }))
+    }
+
+    /// Whether a failed attempt may lead to a read and a resend.
+    pub(crate) fn may_read_before_resend(&self) -> bool {
+        self.0.is_some()
     }
 }
 
@@ -69,7 +77,7 @@ pub(crate) fn resend_after_read<'a>(
     error: &'a Error,
 ) -> Pin<Box<dyn Future<Output = Outcome> + Send + 'a>> {
     Box::pin(async move {
-        let Error::Api(api) = error else {
+        let (Error::Api(api), Some(create)) = (error, &subject.0) else {
             return Outcome::Keep;
         };
         let Some(operation) = crate::operation::by_id(api.operation) else {
@@ -79,10 +87,10 @@ pub(crate) fn resend_after_read<'a>(
         let retry_after = api.retry_after;
         match verdict(operation, Failure::Status(status)) {
             Verdict::ReadFirst(ReadFirst::ClusterNamed) => {
-                cluster_created(client, subject, operation, status, retry_after).await
+                cluster_created(client, create, operation, status, retry_after).await
             }
             Verdict::ReadFirst(ReadFirst::SecretNamed) => {
-                secret_taken(client, subject, operation, retry_after).await
+                secret_taken(client, create, operation, retry_after).await
             }
             Verdict::Resend | Verdict::Final => Outcome::Keep,
         }
@@ -91,7 +99,7 @@ pub(crate) fn resend_after_read<'a>(
 
 async fn cluster_created(
     client: &Client,
-    subject: &Subject,
+    subject: &Create,
     operation: &'static Operation,
     status: u16,
     retry_after: Option<Duration>,
@@ -121,7 +129,7 @@ async fn cluster_created(
 
 async fn secret_taken(
     client: &Client,
-    subject: &Subject,
+    subject: &Create,
     operation: &'static Operation,
     retry_after: Option<Duration>,
 ) -> Outcome {

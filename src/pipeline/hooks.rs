@@ -45,16 +45,19 @@ impl ClientHooks<Pipeline> for crate::api::Client {
         let mut refreshed = false;
         loop {
             let again = request.try_clone();
-            call.note_attempt(request.headers().get(AUTHORIZATION));
+            let sent = request.headers().get(AUTHORIZATION).cloned();
+            call.count_attempt();
             let result = self.client().execute(request).await;
-            // Bodies are JSON bytes, always clonable; a stream is sent once.
-            let Some(mut again) = again else {
-                return finish(&call, result);
-            };
             let failure = match &result {
                 Ok(response) if response.status().is_success() => return finish(&call, result),
                 Ok(response) => Failure::Status(response.status().as_u16()),
                 Err(error) => Failure::of(error),
+            };
+            // What a failed attempt sent may come back in its error body.
+            call.note_failed_attempt(sent);
+            // Bodies are JSON bytes, always clonable; a stream is sent once.
+            let Some(mut again) = again else {
+                return result;
             };
             if failure == Failure::Status(401) && call.operation.authenticated && !refreshed {
                 refreshed = true;

@@ -34,6 +34,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 pub(crate) use crate::operation::Operation;
+pub(crate) use create_checks::Subject;
 pub(crate) use path::{check_path_params, encode_path_segment};
 pub(crate) use translate::ErrorBody;
 
@@ -59,7 +60,8 @@ pub(crate) struct CallShared {
     started: Instant,
     attempts: AtomicU32,
     auth_error: Mutex<Option<AuthError>>,
-    /// The `Authorization` values sent, to remove them from echoed errors.
+    /// The `Authorization` values of failed attempts, to remove them from
+    /// echoed errors.
     sent: Mutex<Vec<HeaderValue>>,
     pub(crate) max_response_bytes: usize,
     /// The caller reads the body as a stream: no total cap.
@@ -113,13 +115,16 @@ impl CallShared {
             .take()
     }
 
-    fn note_attempt(&self, authorization: Option<&HeaderValue>) {
+    fn count_attempt(&self) {
         self.attempts.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn note_failed_attempt(&self, authorization: Option<HeaderValue>) {
         if let Some(value) = authorization {
             self.sent
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .push(value.clone());
+                .push(value);
         }
     }
 
@@ -173,37 +178,39 @@ pub(crate) fn prepare<B>(
 }
 
 impl Client {
-    /// Run one generated request (`send` makes it anew for each resend) in
-    /// a call scope, read before resending a create, translate errors.
-    pub(crate) async fn call<T, E, B, F, Fut>(
+    /// Run one generated request in a call scope: `send` turns `request`
+    /// into the generated call; a resend after a read (see
+    /// [`create_checks`]) sends a copy, so only creates pay for a clone.
+    pub(crate) async fn call<T, E, R, F, Fut>(
         &self,
         operation: &'static Operation,
-        path: &[String],
-        body: Option<&B>,
+        subject: Subject,
+        request: R,
         send: F,
     ) -> Result<ResponseValue<T>>
     where
         E: ErrorBody,
-        B: serde::Serialize + Sync,
-        F: Fn() -> Fut + Sync,
+        R: Clone + Send,
+        F: Fn(R) -> Fut + Sync,
         Fut: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>
             + Send,
     {
-        self.call_with(operation, false, path, body, send).await
+        self.call_with(operation, false, subject, request, send)
+            .await
     }
 
-    async fn call_with<T, E, B, F, Fut>(
+    async fn call_with<T, E, R, F, Fut>(
         &self,
         operation: &'static Operation,
         streams_body: bool,
-        path: &[String],
-        body: Option<&B>,
+        subject: Subject,
+        request: R,
         send: F,
     ) -> Result<ResponseValue<T>>
     where
         E: ErrorBody,
-        B: serde::Serialize + Sync,
-        F: Fn() -> Fut + Sync,
+        R: Clone + Send,
+        F: Fn(R) -> Fut + Sync,
         Fut: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>
             + Send,
     {
@@ -222,9 +229,11 @@ impl Client {
             pipeline.max_response_bytes,
             streams_body,
         ));
-        let check = create_checks::Subject::new(operation, path, body);
         let result = CALL
-            .scope(call.clone(), self.send_until_final(&call, &check, send))
+            .scope(
+                call.clone(),
+                self.send_until_final(&call, &subject, request, send),
+            )
             .instrument(span.clone())
             .await;
         let status = match &result {
@@ -245,25 +254,30 @@ impl Client {
 
     /// Send; when the answer calls for a read before a resend, read, and
     /// resend only if the read shows nothing was created.
-    async fn send_until_final<T, E, F, Fut>(
+    async fn send_until_final<T, E, R, F, Fut>(
         &self,
         call: &CallShared,
-        check: &create_checks::Subject,
+        subject: &Subject,
+        request: R,
         send: F,
     ) -> Result<ResponseValue<T>>
     where
         E: ErrorBody,
-        F: Fn() -> Fut,
+        R: Clone,
+        F: Fn(R) -> Fut,
         Fut: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     {
-        let secrets = self.pipeline().auth.secrets();
-        let secrets: Vec<&str> = secrets.iter().map(|s| s.expose_secret()).collect();
+        let mut spare = subject.may_read_before_resend().then(|| request.clone());
+        let mut result = send(request).await;
         loop {
-            let error = match send().await {
+            let error = match result {
                 Ok(value) => return Ok(value),
-                Err(error) => translate::translate(call, error, &secrets).await,
+                Err(error) => self.translate(call, error).await,
             };
-            let retry_after = match create_checks::resend_after_read(self, check, &error).await {
+            let Some(next) = spare.take() else {
+                return Err(error);
+            };
+            let retry_after = match create_checks::resend_after_read(self, subject, &error).await {
                 create_checks::Outcome::Resend { retry_after } => retry_after,
                 create_checks::Outcome::Keep => return Err(error),
                 create_checks::Outcome::Replace(other) => return Err(other),
@@ -274,7 +288,21 @@ impl Client {
             {
                 return Err(error);
             }
+            spare = Some(next.clone());
+            result = send(next).await;
         }
+    }
+
+    /// The crate's error for a failed attempt, with the client's own
+    /// secrets removed from whatever the server sent back.
+    async fn translate<E: ErrorBody>(
+        &self,
+        call: &CallShared,
+        error: progenitor_client::Error<E>,
+    ) -> Error {
+        let secrets = self.pipeline().auth.secrets();
+        let secrets: Vec<&str> = secrets.iter().map(|s| s.expose_secret()).collect();
+        translate::translate(call, error, &secrets).await
     }
 
     pub(crate) fn pipeline(&self) -> &Pipeline {
@@ -301,9 +329,10 @@ impl Client {
             operation: "GetCsv",
             reason: "this build's document has no GetCsv operation".to_owned(),
         })?;
+        let subject = Subject::new(operation, &[], None::<&()>);
         let inner = self.api.get_csv();
         let value = self
-            .call_with(operation, true, &[], None::<&()>, || inner.clone().send())
+            .call_with(operation, true, subject, inner, |inner| inner.send())
             .await?;
         Ok(body::lines(operation, value))
     }

@@ -222,21 +222,28 @@ impl PublicMethod<'_> {
     fn send(&self) -> TokenStream {
         let index = self.index;
         let ret = self.return_type();
-        let (fields, prepare, body_arg, request) = match &self.op.body {
+        let (fields, prepare, call) = match &self.op.body {
             Some(_) => (
                 quote! { client, inner, path, body },
-                quote! { let body = crate::pipeline::prepare(operation, &path, body)?; },
-                quote! { Some(&body) },
-                quote! { || inner.clone().body(body.clone()).send() },
+                quote! {
+                    let body = crate::pipeline::prepare(operation, &path, body)?;
+                    let subject = crate::pipeline::Subject::new(operation, &path, Some(&body));
+                },
+                quote! {
+                    client
+                        .call(operation, subject, (inner, body), |(inner, body)| inner.body(body).send())
+                        .await?
+                },
             ),
             None => (
                 quote! { client, inner, path },
-                quote! { crate::pipeline::prepare(operation, &path, Ok(()))?; },
-                quote! { None::<&()> },
-                quote! { || inner.clone().send() },
+                quote! {
+                    crate::pipeline::prepare(operation, &path, Ok(()))?;
+                    let subject = crate::pipeline::Subject::new(operation, &path, None::<&()>);
+                },
+                quote! { client.call(operation, subject, inner, |inner| inner.send()).await? },
             ),
         };
-        let call = quote! { client.call(operation, &path, #body_arg, #request).await? };
         let finish = match &self.generated.success {
             Success::Empty => quote! { #call; Ok(()) },
             Success::Text => quote! { let value = #call; client.read_text(operation, value).await },

@@ -135,7 +135,6 @@ fn run_progenitor<'a>(
         .with_interface(progenitor::InterfaceStyle::Builder)
         .with_hooks(progenitor::HooksMode::Expected)
         .with_inner_type(quote! { crate::pipeline::Pipeline })
-        .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
         .with_map_type("::std::collections::BTreeMap")
         .with_conversion(

@@ -134,6 +134,7 @@ impl OpenEnum<'_> {
         let name = self.name;
         let values = self.values;
         quote! {
+            #[cfg(feature = "schemars")]
             impl schemars::JsonSchema for #ident {
                 fn schema_name() -> String {
                     #name.to_owned()

@@ -3,6 +3,9 @@
 //! - Every type of `types` is `#[non_exhaustive]`: users build request
 //!   bodies with the builders and read answers by field, so a field or
 //!   variant Camunda adds later never breaks their code.
+//! - Every type of `types` derives `schemars::JsonSchema` only with the
+//!   crate's feature `schemars`: most users never need the schemas, and
+//!   the derive is a good part of the crate's compile time.
 //! - A struct's builder starts with an empty map of undeclared fields
 //!   (typify would demand a value for it, as for any required field).
 //! - Path parameters are encoded by the crate's own `encode_path`, which
@@ -35,14 +38,21 @@ fn mark_types(module: &mut syn::ItemMod) {
     };
     for item in items {
         match item {
-            syn::Item::Struct(s) => s.attrs.push(parse_quote!(#[non_exhaustive])),
-            syn::Item::Enum(e) => e.attrs.push(parse_quote!(#[non_exhaustive])),
+            syn::Item::Struct(s) => s.attrs.extend(type_attributes()),
+            syn::Item::Enum(e) => e.attrs.extend(type_attributes()),
             syn::Item::Mod(builder) if builder.ident == "builder" => {
                 EmptyExtraByDefault.visit_item_mod_mut(builder)
             }
             _ => {}
         }
     }
+}
+
+fn type_attributes() -> [syn::Attribute; 2] {
+    [
+        parse_quote!(#[non_exhaustive]),
+        parse_quote!(#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]),
+    ]
 }
 
 /// In builders' `Default`, `extra: Err("no value supplied for extra")`
@@ -107,6 +117,11 @@ mod tests {
         apply(&mut file);
         let text = quote!(#file).to_string();
         assert_eq!(text.matches("# [non_exhaustive]").count(), 2, "{text}");
+        assert_eq!(
+            text.matches("derive (schemars :: JsonSchema)").count(),
+            2,
+            "{text}"
+        );
         assert!(
             text.contains("extra : Ok (Default :: default ())"),
             "{text}"

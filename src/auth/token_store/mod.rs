@@ -217,6 +217,7 @@ impl WarnOnce {
     }
 
     /// Report the problem again next time (it went away).
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))] // the Redis store's recovery
     pub(crate) fn reset(&self) -> bool {
         self.0.swap(false, Ordering::Relaxed)
     }
