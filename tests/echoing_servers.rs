@@ -4,11 +4,11 @@
 
 use std::sync::{Arc, Mutex};
 
+mod common;
+
 use camunda_admin::{types, Client, RetryPolicy};
-use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
-    net::TcpListener,
-};
+use common::read_request;
+use tokio::{io::AsyncWriteExt, net::TcpListener};
 use tracing_subscriber::fmt::MakeWriter;
 
 const CLIENT_SECRET: &str = "cl13nt-s3cr3t+/=";
@@ -43,31 +43,6 @@ async fn echo_server() -> String {
         }
     });
     url
-}
-
-async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        let n = socket.read(&mut buf).await.unwrap_or(0);
-        data.extend_from_slice(&buf[..n]);
-        let text = String::from_utf8_lossy(&data).into_owned();
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length = text[..end]
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .strip_prefix("content-length:")
-                        .map(|v| v.trim().parse().unwrap_or(0))
-                })
-                .unwrap_or(0usize);
-            if data.len() >= end + 4 + length || n == 0 {
-                return text;
-            }
-        } else if n == 0 {
-            return text;
-        }
-    }
 }
 
 /// Captures log lines at TRACE.

@@ -11,18 +11,9 @@ mod fleet_support;
 use std::{path::Path, time::Duration};
 
 use fleet_support::{
-    outcomes, release, run_child, spawn_children, Behaviour, ChildStore, Counts, TokenServer,
-    CHILD_VAR, CLIENT_ID, CLIENT_SECRET, TOKEN_PREFIX,
+    exe, outcomes, release, run_child, spawn_children, Behaviour, ChildStore, Counts, TokenServer,
+    CHILD_ARGS, CHILD_VAR, CLIENT_ID, CLIENT_SECRET, TOKEN_PREFIX,
 };
-
-const CHILD_ARGS: &[&str] = &[
-    "--ignored",
-    "--exact",
-    "fleet_child",
-    "--nocapture",
-    "--test-threads",
-    "1",
-];
 
 #[test]
 #[ignore = "a child process of the fleet tests, started by them"]
@@ -30,10 +21,6 @@ fn fleet_child() {
     if std::env::var(CHILD_VAR).is_ok() {
         run_child();
     }
-}
-
-fn exe() -> std::path::PathBuf {
-    std::env::current_exe().expect("the test binary")
 }
 
 /// `n` children on `dir` against `server`, started together.

@@ -14,19 +14,10 @@ use std::{sync::Arc, time::Duration};
 
 use camunda_admin::{Client, RedisTokenStore, StoreKey, TokenKey, DEFAULT_AUDIENCE};
 use fleet_support::{
-    outcomes, release, run_child, spawn_children, Behaviour, ChildStore, RedisServer, TokenServer,
-    CHILD_VAR, CLIENT_ID, CLIENT_SECRET, TOKEN_PREFIX,
+    exe, outcomes, release, run_child, spawn_children, Behaviour, ChildStore, RedisServer,
+    TokenServer, CHILD_ARGS, CHILD_VAR, CLIENT_ID, CLIENT_SECRET, TOKEN_PREFIX,
 };
 use httpmock::prelude::*;
-
-const CHILD_ARGS: &[&str] = &[
-    "--ignored",
-    "--exact",
-    "fleet_child",
-    "--nocapture",
-    "--test-threads",
-    "1",
-];
 
 #[test]
 #[ignore = "a child process of the fleet tests, started by them"]
@@ -34,10 +25,6 @@ fn fleet_child() {
     if std::env::var(CHILD_VAR).is_ok() {
         run_child();
     }
-}
-
-fn exe() -> std::path::PathBuf {
-    std::env::current_exe().expect("the test binary")
 }
 
 /// Every key is namespaced and names only a digest; no key or value holds

@@ -14,8 +14,11 @@ use std::{
     time::Duration,
 };
 
+mod common;
+
 use camunda_admin::{Client, Error};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use common::read_request;
+use tokio::io::AsyncWriteExt;
 
 const CLIENT_SECRET: &str = "ECHO-CLIENT-SECRET-1f0e3dad";
 const ACCESS_TOKEN: &str = "ECHO-ACCESS-TOKEN-98f13708";
@@ -75,33 +78,6 @@ async fn echo_endpoint(script: Script) -> String {
         }
     });
     url
-}
-
-async fn read_request(stream: &mut tokio::net::TcpStream) -> String {
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        let n = stream.read(&mut buf).await.unwrap_or(0);
-        if n == 0 {
-            break;
-        }
-        data.extend_from_slice(&buf[..n]);
-        let text = String::from_utf8_lossy(&data);
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length = text[..end]
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .strip_prefix("content-length:")
-                        .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                })
-                .unwrap_or(0);
-            if data.len() >= end + 4 + length {
-                break;
-            }
-        }
-    }
-    String::from_utf8_lossy(&data).into_owned()
 }
 
 fn assert_clean(what: &str, text: &str) {

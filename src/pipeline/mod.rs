@@ -180,26 +180,9 @@ pub(crate) fn prepare<B>(
 impl Client {
     /// Run one generated request in a call scope: `send` turns `request`
     /// into the generated call; a resend after a read (see
-    /// [`create_checks`]) sends a copy, so only creates pay for a clone.
+    /// [`create_checks`]) sends a copy, so only creates pay for a clone. A
+    /// caller that `streams_body` reads the answer itself, past the cap.
     pub(crate) async fn call<T, E, R, F, Fut>(
-        &self,
-        operation: &'static Operation,
-        subject: Subject,
-        request: R,
-        send: F,
-    ) -> Result<ResponseValue<T>>
-    where
-        E: ErrorBody,
-        R: Clone + Send,
-        F: Fn(R) -> Fut + Sync,
-        Fut: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>
-            + Send,
-    {
-        self.call_with(operation, false, subject, request, send)
-            .await
-    }
-
-    async fn call_with<T, E, R, F, Fut>(
         &self,
         operation: &'static Operation,
         streams_body: bool,
@@ -332,7 +315,7 @@ impl Client {
         let subject = Subject::new(operation, &[], None::<&()>);
         let inner = self.api.get_csv();
         let value = self
-            .call_with(operation, true, subject, inner, |inner| inner.send())
+            .call(operation, true, subject, inner, |inner| inner.send())
             .await?;
         Ok(body::lines(operation, value))
     }

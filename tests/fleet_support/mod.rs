@@ -446,3 +446,18 @@ fn with_redis(
     let store = camunda_admin::RedisTokenStore::new(url)?.lease_lifetime(lease);
     Ok(builder.token_store(Arc::new(store)))
 }
+
+/// How a fleet test runs itself as a child: its ignored `fleet_child` test, alone.
+pub const CHILD_ARGS: &[&str] = &[
+    "--ignored",
+    "--exact",
+    "fleet_child",
+    "--nocapture",
+    "--test-threads",
+    "1",
+];
+
+/// The running test binary, which the children are.
+pub fn exe() -> std::path::PathBuf {
+    std::env::current_exe().expect("the test binary")
+}

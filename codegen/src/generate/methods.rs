@@ -231,7 +231,7 @@ impl PublicMethod<'_> {
                 },
                 quote! {
                     client
-                        .call(operation, subject, (inner, body), |(inner, body)| inner.body(body).send())
+                        .call(operation, false, subject, (inner, body), |(inner, body)| inner.body(body).send())
                         .await?
                 },
             ),
@@ -241,7 +241,7 @@ impl PublicMethod<'_> {
                     crate::pipeline::prepare(operation, &path, Ok(()))?;
                     let subject = crate::pipeline::Subject::new(operation, &path, None::<&()>);
                 },
-                quote! { client.call(operation, subject, inner, |inner| inner.send()).await? },
+                quote! { client.call(operation, false, subject, inner, |inner| inner.send()).await? },
             ),
         };
         let finish = match &self.generated.success {
