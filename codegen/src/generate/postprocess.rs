@@ -8,17 +8,28 @@
 //!   the derive is a good part of the crate's compile time.
 //! - A struct's builder starts with an empty map of undeclared fields
 //!   (typify would demand a value for it, as for any required field).
+//! - Only the types a request body can hold keep typify's builders: an
+//!   answer is read, not built, and the builders of every answer type were
+//!   a third of the generated code a user compiles.
 //! - Path parameters are encoded by the crate's own `encode_path`, which
 //!   keeps every value one path segment (progenitor's leaves `\` as is,
 //!   which URL parsers read as `/`).
 
-use syn::{parse_quote, visit_mut::VisitMut};
+use syn::{parse_quote, visit::Visit, visit_mut::VisitMut};
 
 /// The name typify gives the flattened map of undeclared fields.
 const EXTRA_FIELD: &str = "extra";
 
 /// Apply every change to progenitor's file.
 pub fn apply(file: &mut syn::File) {
+    let keep = request_types(file);
+    for item in &mut file.items {
+        if let syn::Item::Mod(module) = item {
+            if module.ident == "types" {
+                drop_builders_except(module, &keep);
+            }
+        }
+    }
     for item in &mut file.items {
         match item {
             syn::Item::Mod(module) if module.ident == "types" => mark_types(module),
@@ -46,6 +57,100 @@ fn mark_types(module: &mut syn::ItemMod) {
             _ => {}
         }
     }
+}
+
+/// The names of `types` a request body can hold: the body types of
+/// progenitor's builders and, transitively, every type their fields name.
+fn request_types(file: &syn::File) -> std::collections::BTreeSet<String> {
+    use std::collections::BTreeSet;
+    let modules = |name: &str| {
+        file.items.iter().find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items),
+            _ => None,
+        })
+    };
+    let mut roots = TypeNames::default();
+    if let Some(builder) = modules("builder") {
+        for item in builder {
+            if let syn::Item::Impl(imp) = item {
+                for member in &imp.items {
+                    if let syn::ImplItem::Fn(f) = member {
+                        if f.sig.ident == "body" {
+                            roots.visit_generics(&f.sig.generics);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let Some(types) = modules("types") else {
+        return BTreeSet::new();
+    };
+    let mut keep: BTreeSet<String> = BTreeSet::new();
+    let mut todo: Vec<String> = roots.0.into_iter().collect();
+    while let Some(name) = todo.pop() {
+        if !keep.insert(name.clone()) {
+            continue;
+        }
+        let mut named = TypeNames::default();
+        for item in types {
+            match item {
+                syn::Item::Struct(s) if s.ident == name => named.visit_item_struct(s),
+                syn::Item::Enum(e) if e.ident == name => named.visit_item_enum(e),
+                _ => {}
+            }
+        }
+        todo.extend(named.0.into_iter().filter(|n| !keep.contains(n)));
+    }
+    keep
+}
+
+/// The last segment of every type path met.
+#[derive(Default)]
+struct TypeNames(std::collections::BTreeSet<String>);
+
+impl<'ast> syn::visit::Visit<'ast> for TypeNames {
+    fn visit_type_path(&mut self, path: &'ast syn::TypePath) {
+        if let Some(last) = path.path.segments.last() {
+            self.0.insert(last.ident.to_string());
+        }
+        syn::visit::visit_type_path(self, path);
+    }
+}
+
+/// Remove the builders (and their `builder()` constructors) of types not in `keep`.
+fn drop_builders_except(module: &mut syn::ItemMod, keep: &std::collections::BTreeSet<String>) {
+    let Some((_, items)) = &mut module.content else {
+        return;
+    };
+    let kept = |ty: &syn::Type| match ty {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_none_or(|s| keep.contains(&s.ident.to_string())),
+        _ => true,
+    };
+    for item in items.iter_mut() {
+        if let syn::Item::Mod(builder) = item {
+            if builder.ident == "builder" {
+                if let Some((_, builders)) = &mut builder.content {
+                    builders.retain(|item| match item {
+                        syn::Item::Struct(s) => keep.contains(&s.ident.to_string()),
+                        syn::Item::Impl(imp) => kept(&imp.self_ty),
+                        _ => true,
+                    });
+                }
+            }
+        }
+    }
+    items.retain(|item| match item {
+        syn::Item::Impl(imp) if imp.trait_.is_none() && !kept(&imp.self_ty) => !imp
+            .items
+            .iter()
+            .any(|m| matches!(m, syn::ImplItem::Fn(f) if f.sig.ident == "builder")),
+        _ => true,
+    });
 }
 
 fn type_attributes() -> [syn::Attribute; 2] {
@@ -112,6 +217,12 @@ mod tests {
                     }
                 }
             }
+            pub mod builder {
+                impl<'a> UpdateCluster<'a> {
+                    pub fn body<V>(mut self, value: V) -> Self
+                    where V: std::convert::TryInto<types::Cluster> { self }
+                }
+            }
         })
         .expect("parses");
         apply(&mut file);
@@ -137,6 +248,48 @@ mod tests {
         assert!(
             text.contains("encode_path_segment as encode_path"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn only_types_a_request_body_holds_keep_their_builders() {
+        let mut file: syn::File = syn::parse2(quote! {
+            pub mod types {
+                pub struct CreateBody { pub entries: Vec<Entry> }
+                pub struct Entry { pub ip: String }
+                pub struct Cluster { pub name: String }
+                impl CreateBody { pub fn builder() -> builder::CreateBody { Default::default() } }
+                impl Entry { pub fn builder() -> builder::Entry { Default::default() } }
+                impl Cluster { pub fn builder() -> builder::Cluster { Default::default() } }
+                pub mod builder {
+                    pub struct CreateBody {}
+                    pub struct Entry {}
+                    pub struct Cluster {}
+                    impl ::std::convert::TryFrom<Cluster> for super::Cluster {}
+                    impl Default for Cluster {}
+                }
+            }
+            pub mod builder {
+                impl<'a> Create<'a> {
+                    pub fn body<V>(mut self, value: V) -> Self
+                    where V: std::convert::TryInto<types::CreateBody> { self }
+                }
+            }
+        })
+        .expect("parses");
+        apply(&mut file);
+        let text = quote!(#file).to_string();
+        assert!(text.contains("pub struct CreateBody { }"), "{text}");
+        assert!(
+            text.contains("pub struct Entry { }"),
+            "reached through a field: {text}"
+        );
+        assert!(!text.contains("builder :: Cluster"), "{text}");
+        assert!(!text.contains("for super :: Cluster"), "{text}");
+        assert_eq!(
+            text.matches("struct Cluster").count(),
+            1,
+            "the type stays, its builder goes"
         );
     }
 }
