@@ -112,6 +112,7 @@ mod undeclared;
 pub mod wait;
 
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use auth::token_store::RedisTokenStore;
 pub use auth::{
     token_store::{

@@ -28,6 +28,7 @@ use futures_util::future::BoxFuture;
 
 pub use disk::DiskTokenStore;
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis::RedisTokenStore;
 pub use sealing::StoreKey;
 

@@ -51,6 +51,7 @@ const RELEASE: &str = r"if redis.call('GET', KEYS[1]) == ARGV[1] then return red
 ///     .build()?;
 /// # Ok(()) }
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub struct RedisTokenStore {
     client: redis::Client,
     connection: tokio::sync::Mutex<Option<MultiplexedConnection>>,
