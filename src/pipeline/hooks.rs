@@ -83,15 +83,21 @@ impl ClientHooks<Pipeline> for crate::api::Client {
     }
 }
 
-/// The answer with a bounded body, unless the caller streams it.
+/// A successful answer with a bounded body, unless the caller streams it.
+/// A body whose announced length fits needs no limit: hyper never reads
+/// past the `Content-Length` it announced.
 fn finish(
     call: &CallShared,
     result: reqwest::Result<reqwest::Response>,
 ) -> reqwest::Result<reqwest::Response> {
+    let limit = call.max_response_bytes;
+    let fits = |response: &reqwest::Response| {
+        response
+            .content_length()
+            .is_some_and(|length| length <= limit as u64)
+    };
     match result {
-        Ok(response) if response.status().is_success() && !call.streams_body => {
-            Ok(limit_body(response, call.max_response_bytes))
-        }
+        Ok(response) if !call.streams_body && !fits(&response) => Ok(limit_body(response, limit)),
         other => other,
     }
 }

@@ -75,11 +75,22 @@ tokio::task_local! {
 /// The running call; outside one (which the public API never does) a
 /// fresh state for the operation progenitor names.
 fn current_call(info: &OperationInfo) -> Arc<CallShared> {
+    // Unknown to the table: treated as the most careful kind of operation.
+    static UNKNOWN: Operation = Operation {
+        rust_name: "unknown",
+        id: "unknown",
+        http_method: "POST",
+        path: "",
+        path_params: &[],
+        scope: "unknown",
+        authenticated: true,
+        carries_secrets: true,
+    };
     CALL.try_with(Arc::clone).unwrap_or_else(|_| {
         let operation = crate::operation::OPERATIONS
             .iter()
             .find(|op| op.rust_name == info.operation_id)
-            .unwrap_or(&crate::operation::OPERATIONS[0]);
+            .unwrap_or(&UNKNOWN);
         Arc::new(CallShared::new(
             operation,
             body::DEFAULT_MAX_RESPONSE_BYTES,
