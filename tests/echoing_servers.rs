@@ -2,14 +2,11 @@
 //! in its error answers: no secret or token may reach an `ApiError`, its
 //! `Display` or `Debug`, or a log line.
 
-use std::sync::{Arc, Mutex};
-
 mod common;
 
 use camunda_admin::{types, Client, RetryPolicy};
 use common::read_request;
 use tokio::{io::AsyncWriteExt, net::TcpListener};
-use tracing_subscriber::fmt::MakeWriter;
 
 const CLIENT_SECRET: &str = "cl13nt-s3cr3t+/=";
 const ACCESS_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSJ9.c2lnbmF0dXJl";
@@ -46,26 +43,6 @@ async fn echo_server() -> String {
 }
 
 /// Captures log lines at TRACE.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 fn assert_clean(what: &str, text: &str) {
     for secret in [CLIENT_SECRET, ACCESS_TOKEN, "cl13nt-s3cr3t%2B%2F%3D"] {
         assert!(!text.contains(secret), "{what} shows a secret: {text}");
@@ -74,12 +51,7 @@ fn assert_clean(what: &str, text: &str) {
 
 #[tokio::test]
 async fn echoed_requests_leave_no_secret_in_errors_or_logs() {
-    let logs = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(logs.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = common::capture_trace_logs();
 
     let url = echo_server().await;
     let client = Client::builder()
@@ -108,7 +80,7 @@ async fn echoed_requests_leave_no_secret_in_errors_or_logs() {
         assert_clean("Display", &error.to_string());
         assert_clean("Debug", &format!("{error:?}"));
     }
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert!(logs.contains("call failed"), "{logs}");
     assert_clean("the logs", &logs);
 }

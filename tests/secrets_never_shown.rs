@@ -6,10 +6,7 @@
 //! anyone listens, and a test running in parallel without the capturing
 //! subscriber would make it skip events.
 
-use std::{
-    io::Write,
-    sync::{Arc, Mutex},
-};
+mod common;
 
 use camunda_admin::{types, Client, Error};
 use httpmock::prelude::*;
@@ -33,36 +30,9 @@ fn assert_no_secret(what: &str, text: &str) {
     }
 }
 
-/// Everything written by the tracing subscriber, at TRACE level.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("lock").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().expect("lock")).into_owned()
-    }
-}
-
 #[tokio::test]
 async fn secrets_stay_out_of_debug_errors_and_trace_logs() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = common::capture_trace_logs();
 
     let server = MockServer::start_async().await;
     mock_answers_holding_secrets(&server).await;

@@ -9,7 +9,6 @@
 //! subscriber would make it skip events.
 
 use std::{
-    io::Write,
     sync::{Arc, Mutex},
     time::Duration,
 };
@@ -23,19 +22,6 @@ use tokio::io::AsyncWriteExt;
 const CLIENT_SECRET: &str = "ECHO-CLIENT-SECRET-1f0e3dad";
 const ACCESS_TOKEN: &str = "ECHO-ACCESS-TOKEN-98f13708";
 const DESCRIPTION: &str = "ECHO-DESCRIPTION-3c59dc04";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("lock").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Answers: `(status, body)`, where `{echo}` in the body becomes the whole
 /// request (JSON-escaped) and `{token}` the access token.
@@ -102,14 +88,7 @@ const STANDARD_ERROR_BODY: &str = r#"{"error":"invalid_request","error_descripti
 
 #[tokio::test]
 async fn an_echoing_token_endpoint_never_puts_secrets_in_errors_or_logs() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = common::capture_trace_logs();
 
     let cases: Vec<(u16, &'static str)> = vec![
         (400, ERROR_BODY),
@@ -163,7 +142,7 @@ async fn an_echoing_token_endpoint_never_puts_secrets_in_errors_or_logs() {
     assert!(matches!(error, Error::Auth(_)), "{error:?}");
     assert_clean("refresh error", &format!("{error} {error:?}"));
 
-    let logs = String::from_utf8_lossy(&captured.0.lock().expect("lock")).into_owned();
+    let logs = captured.text();
     assert!(
         logs.contains("requesting a token"),
         "the capture works: {logs}"
