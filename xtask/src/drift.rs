@@ -695,17 +695,10 @@ impl Differ<'_> {
     }
 
     fn responses(&self, old: &Operation<'_>, new: &Operation<'_>, change: &mut OperationChange) {
-        let empty = Map::new();
-        let old_map = old
-            .op
-            .get("responses")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-        let new_map = new
-            .op
-            .get("responses")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+        let (old_map, new_map) = (
+            object_at(old.op, "responses"),
+            object_at(new.op, "responses"),
+        );
         change.status_codes_added = new_map
             .keys()
             .filter(|s| !old_map.contains_key(*s))
@@ -747,17 +740,10 @@ impl Differ<'_> {
     }
 
     fn headers(&self, old: Node<'_>, new: Node<'_>, out: &mut Vec<FieldChange>) {
-        let empty = Map::new();
-        let old_map = old
-            .value
-            .get("headers")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-        let new_map = new
-            .value
-            .get("headers")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+        let (old_map, new_map) = (
+            object_at(old.value, "headers"),
+            object_at(new.value, "headers"),
+        );
         let old_base = child(old.pointer, "headers");
         let new_base = child(new.pointer, "headers");
         let names: BTreeSet<&String> = old_map.keys().chain(new_map.keys()).collect();
@@ -804,17 +790,10 @@ impl Differ<'_> {
     /// media type on each side, the bodies are compared whatever their
     /// names; with several, by name.
     fn content(&self, old: Node<'_>, new: Node<'_>, prefix: &str, out: &mut Vec<FieldChange>) {
-        let empty = Map::new();
-        let old_map = old
-            .value
-            .get("content")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-        let new_map = new
-            .value
-            .get("content")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+        let (old_map, new_map) = (
+            object_at(old.value, "content"),
+            object_at(new.value, "content"),
+        );
         let field = |label: &str| {
             if prefix.is_empty() {
                 label.to_owned()
@@ -1056,17 +1035,10 @@ impl Differ<'_> {
         out: &mut Vec<FieldChange>,
         seen: &mut BTreeSet<(String, String)>,
     ) {
-        let empty = Map::new();
-        let old_props = old
-            .value
-            .get("properties")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-        let new_props = new
-            .value
-            .get("properties")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+        let (old_props, new_props) = (
+            object_at(old.value, "properties"),
+            object_at(new.value, "properties"),
+        );
         let (old_required, new_required) = (required_set(old.value), required_set(new.value));
         let old_base = child(old.pointer, "properties");
         let new_base = child(new.pointer, "properties");
@@ -1680,4 +1652,13 @@ fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
         Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
         _ => {}
     }
+}
+
+/// The object under `key` of `value`, or an empty one.
+fn object_at<'a>(value: &'a Value, key: &str) -> &'a Map<String, Value> {
+    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    value
+        .get(key)
+        .and_then(Value::as_object)
+        .unwrap_or_else(|| EMPTY.get_or_init(Map::new))
 }
