@@ -12,7 +12,7 @@
 //!
 //! Run: `cargo bench --bench fleet` (`-- 20` for one size only).
 
-#[path = "../tests/fleet_support/mod.rs"]
+#[path = "../tests/tokens/fleet_support.rs"]
 mod fleet_support;
 
 use std::time::Instant;

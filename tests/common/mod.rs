@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests.
 //!
-//! - Contract tests (`tests/contract_*.rs`): a contract test registers one
+//! - Contract tests (`tests/contract/`): a contract test registers one
 //!   httpmock expectation that pins down what the SDK must send for one
 //!   operation (method, exact raw path, bearer header or its absence, JSON
 //!   body), answers it like the API would, and then checks what a user of the
@@ -496,8 +496,24 @@ impl std::io::Write for CapturedLogs {
     }
 }
 
+/// While alive, the crate's TRACE logs go to its [`CapturedLogs`].
+pub struct CaptureGuard {
+    // Dropped first: the subscriber stops before the next test's turn.
+    _subscriber: tracing::subscriber::DefaultGuard,
+    _turn: std::sync::MutexGuard<'static, ()>,
+}
+
 /// Capture TRACE logs (without colours) until the guard is dropped.
-pub fn capture_trace_logs() -> (CapturedLogs, tracing::subscriber::DefaultGuard) {
+///
+/// Captures take turns: tracing caches per call site whether anyone
+/// listens, so two tests capturing at once could make one miss events.
+pub fn capture_trace_logs() -> (CapturedLogs, CaptureGuard) {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A test that failed while capturing leaves the lock poisoned; the
+    // next one may still capture.
+    let turn = TURN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let logs = CapturedLogs::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -505,5 +521,9 @@ pub fn capture_trace_logs() -> (CapturedLogs, tracing::subscriber::DefaultGuard)
         .with_writer(move || writer.clone())
         .with_ansi(false)
         .finish();
-    (logs, tracing::subscriber::set_default(subscriber))
+    let guard = CaptureGuard {
+        _subscriber: tracing::subscriber::set_default(subscriber),
+        _turn: turn,
+    };
+    (logs, guard)
 }

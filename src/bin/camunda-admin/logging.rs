@@ -1,6 +1,6 @@
 //! `-v` and `-vv`: the SDK's tracing events (calls, retries, tokens, waits)
 //! on stderr. Only the SDK's own targets are shown; its events carry no
-//! secret (see `tests/secrets_never_shown.rs` and `tests/cli_secrets.rs`).
+//! secret (see `tests/secrets/never_shown.rs` and `tests/cli/secrets.rs`).
 
 use tracing::Level;
 use tracing_subscriber::{filter::Targets, layer::SubscriberExt, util::SubscriberInitExt};
