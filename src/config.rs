@@ -69,6 +69,7 @@ pub struct ClientBuilder {
     audience: Option<String>,
     credentials: Option<Credentials>,
     static_token: Option<SecretString>,
+    without_credentials: bool,
     disk_cache: DiskCache,
     user_agent: Option<String>,
     timeout: Option<Duration>,
@@ -144,6 +145,7 @@ impl ClientBuilder {
     ) -> Self {
         self.credentials = Some(Credentials::new(client_id, client_secret));
         self.static_token = None;
+        self.without_credentials = false;
         self
     }
 
@@ -151,6 +153,18 @@ impl ClientBuilder {
     pub fn static_token(mut self, token: impl Into<SecretString>) -> Self {
         self.static_token = Some(token.into());
         self.credentials = None;
+        self.without_credentials = false;
+        self
+    }
+
+    /// A client without credentials, for the operations that need none
+    /// (`get_meta`, the API's IP ranges). Every other call fails with
+    /// [`AuthError::NoCredentials`](crate::AuthError::NoCredentials) before
+    /// anything is sent.
+    pub fn without_credentials(mut self) -> Self {
+        self.credentials = None;
+        self.static_token = None;
+        self.without_credentials = true;
         self
     }
 
@@ -241,7 +255,8 @@ impl ClientBuilder {
     }
 
     /// Build the client. Fails on a malformed URL, a plain `http://` URL to a
-    /// host other than loopback, or missing credentials.
+    /// host other than loopback, or missing credentials (unless
+    /// [`without_credentials`](Self::without_credentials) said so).
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
         check_url("base URL", base_url)?;
@@ -257,7 +272,8 @@ impl ClientBuilder {
                     "the static token holds characters an HTTP header cannot carry".into(),
                 )
             })?),
-            (None, Some(credentials)) => Auth::OAuth(Arc::new(self.oauth_client(credentials, &http)?)),
+            (None, Some(credentials)) => Auth::ClientCredentials(Arc::new(self.oauth_client(credentials, &http)?)),
+            (None, None) if self.without_credentials => Auth::Anonymous,
             (None, None) => {
                 return Err(Error::Config(
                     "no credentials: call credentials() or static_token(), or set CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET".into(),

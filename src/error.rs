@@ -161,6 +161,11 @@ fn body_suffix(body: &str) -> String {
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuthError {
+    /// The client was built without credentials
+    /// ([`ClientBuilder::without_credentials`](crate::ClientBuilder::without_credentials)),
+    /// and the operation needs a token.
+    #[error("this client has no credentials, and the operation needs a token; set CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET")]
+    NoCredentials,
     /// The token service refused the client id and secret (HTTP 400 or 401).
     #[error("the token service refused the credentials of client {client_id} (HTTP {status}); check CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET")]
     InvalidCredentials {

@@ -64,7 +64,9 @@ pub(crate) enum Auth {
     /// A token obtained elsewhere, sent as is.
     Static(StaticToken),
     /// Client credentials exchanged for cached tokens.
-    OAuth(Arc<OAuthClient>),
+    ClientCredentials(Arc<OAuthClient>),
+    /// No credentials: only operations that need no token can be called.
+    Anonymous,
 }
 
 /// A token obtained elsewhere, with its `Authorization` value built once.
@@ -97,7 +99,8 @@ impl std::fmt::Debug for Auth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Auth::Static(..) => f.write_str("StaticToken(***)"),
-            Auth::OAuth(oauth) => {
+            Auth::Anonymous => f.write_str("Anonymous"),
+            Auth::ClientCredentials(oauth) => {
                 let key = oauth.slot.store_key().token_key();
                 f.debug_struct("OAuth")
                     .field("token_url", &key.token_url)
@@ -116,7 +119,8 @@ impl Auth {
     pub(crate) async fn bearer(&self) -> Result<SecretString, AuthError> {
         match self {
             Auth::Static(fixed) => Ok(fixed.token.clone()),
-            Auth::OAuth(oauth) => oauth.slot.token(&oauth.context()).await,
+            Auth::ClientCredentials(oauth) => oauth.slot.token(&oauth.context()).await,
+            Auth::Anonymous => Err(AuthError::NoCredentials),
         }
     }
 
@@ -124,7 +128,8 @@ impl Auth {
     pub(crate) async fn header(&self) -> Result<HeaderValue, AuthError> {
         match self {
             Auth::Static(fixed) => Ok(fixed.header.clone()),
-            Auth::OAuth(oauth) => oauth.slot.header(&oauth.context()).await,
+            Auth::ClientCredentials(oauth) => oauth.slot.header(&oauth.context()).await,
+            Auth::Anonymous => Err(AuthError::NoCredentials),
         }
     }
 
@@ -132,8 +137,8 @@ impl Auth {
     /// a new one. Returns whether a new token can be had at all.
     pub(crate) fn reject(&self, token: &SecretString) -> bool {
         match self {
-            Auth::Static(..) => false,
-            Auth::OAuth(oauth) => {
+            Auth::Static(..) | Auth::Anonymous => false,
+            Auth::ClientCredentials(oauth) => {
                 oauth.slot.invalidate(token);
                 true
             }
@@ -145,15 +150,16 @@ impl Auth {
     pub(crate) fn secrets(&self) -> Vec<SecretString> {
         match self {
             Auth::Static(fixed) => vec![fixed.token.clone()],
-            Auth::OAuth(oauth) => vec![oauth.credentials.client_secret.clone()],
+            Auth::ClientCredentials(oauth) => vec![oauth.credentials.client_secret.clone()],
+            Auth::Anonymous => Vec::new(),
         }
     }
 
     /// Token requests sent for this client's key by this process.
     pub(crate) fn token_requests(&self) -> u64 {
         match self {
-            Auth::Static(..) => 0,
-            Auth::OAuth(oauth) => oauth.slot.requests_sent(),
+            Auth::Static(..) | Auth::Anonymous => 0,
+            Auth::ClientCredentials(oauth) => oauth.slot.requests_sent(),
         }
     }
 }

@@ -27,6 +27,60 @@ async fn get_meta_sends_no_authorization_and_decodes_the_ranges() {
     assert_eq!(meta.web_modeler, ["34.107.113.144/32", "35.198.187.89/32"]);
 }
 
+/// A client built without credentials calls GetMeta, and refuses every
+/// other call with a typed auth error before anything is sent.
+#[tokio::test]
+async fn a_client_without_credentials_reads_the_ranges_and_sends_nothing_else() {
+    let server = MockServer::start_async().await;
+    let meta_mock = expect(
+        &server,
+        &Route::anonymous("GET", "/meta/ip-ranges"),
+        None,
+        Reply::Json(json!({ "web-modeler": ["34.107.113.144/32"] })),
+    )
+    .await;
+    let anything_else = server.mock_async(|when, then| {
+        when.any_request();
+        then.status(500);
+    });
+    let anything_else = anything_else.await;
+    let client = camunda_admin::Client::builder()
+        .base_url(server.base_url())
+        .without_credentials()
+        .build()
+        .expect("a client without credentials builds");
+
+    let meta = client.get_meta().await.expect("GetMeta needs no token");
+    assert_eq!(meta.web_modeler, ["34.107.113.144/32"]);
+    meta_mock.assert_async().await;
+
+    let error = client
+        .get_clusters()
+        .await
+        .expect_err("GetClusters needs a token");
+    assert!(
+        matches!(
+            error,
+            camunda_admin::Error::Auth(camunda_admin::AuthError::NoCredentials)
+        ),
+        "{error:?}"
+    );
+    assert!(!error.is_retryable(), "{error:?}");
+    let error = client.access_token().await.expect_err("no token to give");
+    assert!(
+        matches!(
+            error,
+            camunda_admin::Error::Auth(camunda_admin::AuthError::NoCredentials)
+        ),
+        "{error:?}"
+    );
+    assert_eq!(
+        anything_else.calls_async().await,
+        0,
+        "nothing else was sent"
+    );
+}
+
 #[tokio::test]
 async fn get_meta_undocumented_500_is_an_api_error() {
     assert_api_errors(
