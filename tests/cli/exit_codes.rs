@@ -84,6 +84,29 @@ fn configuration_errors_exit_3() {
     assert_fails(&cleartext, 3, "plain http");
 }
 
+/// `meta ip-ranges` is the one command the API answers without a token:
+/// it runs with no credentials set, and no other command does.
+#[test]
+fn meta_ip_ranges_needs_no_credentials() {
+    let h = Harness::start(quick());
+    let anonymous = |args: &[&str]| {
+        Run::of_command(
+            bare()
+                .args(args)
+                .env("CAMUNDA_CONSOLE_BASE_URL", h.emulator.base_url()),
+        )
+    };
+    let ranges = anonymous(&["meta", "ip-ranges"]).json();
+    assert!(
+        ranges.as_object().is_some_and(|o| !o.is_empty()),
+        "{ranges}"
+    );
+    assert_eq!(h.emulator.calls("GetMeta"), 1);
+    let list = anonymous(&["clusters", "list"]);
+    assert_fails(&list, 3, "CAMUNDA_CONSOLE_CLIENT_ID is not set");
+    assert_eq!(h.emulator.calls("GetClusters"), 0);
+}
+
 #[test]
 fn refused_credentials_exit_4() {
     let h = Harness::start(quick());

@@ -169,6 +169,7 @@ fn spec(op: &Operation, group: &str, verb: &str, success: &Success) -> TokenStre
     let summary = text(&op.summary);
     let description = text(&op.description);
     let scope = &op.scope;
+    let needs_token = op.authenticated;
     let http_method = &op.http_method;
     let path = &op.path;
     let path_params = op.path_params.iter().map(param_spec);
@@ -204,6 +205,7 @@ fn spec(op: &Operation, group: &str, verb: &str, success: &Success) -> TokenStre
             summary: #summary,
             description: #description,
             scope: #scope,
+            needs_token: #needs_token,
             http_method: #http_method,
             path: #path,
             path_params: &[#(#path_params),*],

@@ -63,8 +63,10 @@ pub fn args(command: Command) -> Command {
         )
 }
 
-/// The client the global flags and the environment describe.
-pub fn client(matches: &ArgMatches, stdin: &Stdin) -> Result<Client, CliError> {
+/// The client the global flags and the environment describe. An operation
+/// that needs no token (`meta ip-ranges`) runs without credentials when
+/// none are given.
+pub fn client(matches: &ArgMatches, stdin: &Stdin, needs_token: bool) -> Result<Client, CliError> {
     let secret = match matches.get_one::<String>(SECRET_FILE) {
         Some(path) => Some(sources::secret_from_file(path, "the client secret", stdin)?),
         None => None,
@@ -85,8 +87,18 @@ pub fn client(matches: &ArgMatches, stdin: &Stdin) -> Result<Client, CliError> {
             .find(|(var, _)| *var == name)
             .map(|(_, value)| value.clone())
             .or_else(|| std::env::var(name).ok())
+            .filter(|value| !value.trim().is_empty())
     };
-    let builder = ClientBuilder::from_vars(lookup)?
-        .user_agent(format!("camunda-admin-cli/{}", env!("CARGO_PKG_VERSION")));
+    let has_credentials = lookup(ENV_CLIENT_ID).is_some() && lookup(ENV_CLIENT_SECRET).is_some();
+    let builder = if needs_token || has_credentials {
+        ClientBuilder::from_vars(lookup)?
+    } else {
+        let builder = ClientBuilder::new().without_credentials();
+        match lookup(ENV_BASE_URL) {
+            Some(url) => builder.base_url(url),
+            None => builder,
+        }
+    };
+    let builder = builder.user_agent(format!("camunda-admin-cli/{}", env!("CARGO_PKG_VERSION")));
     Ok(builder.build()?)
 }

@@ -141,7 +141,7 @@ async fn run(matches: &ArgMatches) -> Result<(), CliError> {
 async fn operation(spec: &'static CommandSpec, matches: &ArgMatches) -> Result<(), CliError> {
     let stdin = Stdin::default();
     let mut invocation = invocation::from_matches(spec, matches, &stdin)?;
-    let client = connect::client(matches, &stdin)?;
+    let client = connect::client(matches, &stdin, spec.needs_token)?;
     names::resolve(&client, matches, &mut invocation).await?;
     let wait = waits::Wait::requested(spec, matches);
     let before = match wait {

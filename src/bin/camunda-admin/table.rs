@@ -22,6 +22,8 @@ pub struct CommandSpec {
     pub description: &'static str,
     /// The credential scope it needs.
     pub scope: &'static str,
+    /// Whether it needs a bearer token (all but `GetMeta`).
+    pub needs_token: bool,
     /// `GET`, `POST`, ...
     pub http_method: &'static str,
     /// The path template.
