@@ -24,7 +24,9 @@
 //! [`config`] for the others), or to [`ClientBuilder::credentials`]. The
 //! client exchanges them for a token (OAuth2 client credentials), caches it
 //! in memory and on disk, and refreshes it before it expires. A call
-//! outside the credentials' scopes answers 403.
+//! outside the credentials' scopes answers 403. [`Client::get_meta`] (the
+//! API's IP ranges) needs no credentials: build its client with
+//! [`ClientBuilder::without_credentials`].
 //!
 //! | scope of the credentials | methods of [`Client`] that need it |
 //! | --- | --- |
