@@ -137,3 +137,67 @@ async fn any_other_value_stays_one_path_segment() {
         "operations without a body reached the server: {sent}"
     );
 }
+
+/// Every operation of the table against httpmock, with sample path values
+/// and its sample body: the method and the exact path, a bearer token
+/// exactly where the document asks for one, the body as JSON, and an error
+/// answer read as an `ApiError` naming the operation, after one request.
+/// (422, because httpmock answers 404 to a request that matches nothing.)
+#[tokio::test]
+async fn every_operation_sends_its_request_and_reads_an_error_answer() {
+    let mut checked = 0;
+    for op in OPERATIONS {
+        let server = httpmock::MockServer::start_async().await;
+        let values: Vec<String> = (1..=op.path_params.len())
+            .map(|i| format!("v{i}"))
+            .collect();
+        let path = op
+            .path_params
+            .iter()
+            .zip(&values)
+            .fold(op.path.to_owned(), |path, (name, value)| {
+                path.replace(&format!("{{{name}}}"), value)
+            });
+        let body = by_id::sample_body(op.id);
+        let mock = server
+            .mock_async(|when, then| {
+                let when = when.method(op.http_method).path(path.as_str());
+                let when = if op.authenticated {
+                    when.header("authorization", "Bearer t")
+                } else {
+                    when.header_missing("authorization")
+                };
+                if let Some(body) = &body {
+                    when.header("content-type", "application/json")
+                        .json_body(body.clone());
+                }
+                then.status(422)
+                    .header("content-type", "application/json")
+                    .json_body(serde_json::json!({ "message": "refused" }));
+            })
+            .await;
+        let client = Client::builder()
+            .base_url(server.base_url())
+            .static_token("t")
+            .build()
+            .expect("client");
+
+        let error = by_id::call(&client, op.id, &values, body)
+            .await
+            .expect_err("the server refuses");
+
+        match &error {
+            Error::Api(api) => {
+                assert_eq!(
+                    (api.operation, api.status.as_u16()),
+                    (op.id, 422),
+                    "{error:?}"
+                );
+            }
+            other => panic!("{}: {other:?}", op.id),
+        }
+        assert_eq!(mock.calls_async().await, 1, "{}: one request", op.id);
+        checked += 1;
+    }
+    assert!(checked >= 43, "every operation: {checked}");
+}

@@ -266,7 +266,13 @@ fn dispatch_arm(op: &Operation, generated: &Generated<'_>) -> Result<TokenStream
 /// by itself.
 pub fn test_dispatch(file: &syn::File, ops: &[Operation]) -> Result<TokenStream, GenerateError> {
     let mut arms = Vec::new();
+    let mut samples = Vec::new();
     for op in ops {
+        if let Some(body) = &op.body {
+            let id = &op.id;
+            let json = body.sample.to_string();
+            samples.push(quote! { #id => #json, });
+        }
         let generated = Generated::find(file, op)?;
         let id = &op.id;
         let method = format_ident!("{}", op.rust_name);
@@ -313,6 +319,16 @@ pub fn test_dispatch(file: &syn::File, ops: &[Operation]) -> Result<TokenStream,
                     #(#arms)*
                     other => panic!("no operation {other}"),
                 }
+            }
+
+            /// A body operation `id` accepts, with every required field
+            /// (codegen's `sample`), if it takes one.
+            pub(crate) fn sample_body(id: &str) -> Option<serde_json::Value> {
+                let json = match id {
+                    #(#samples)*
+                    _ => return None,
+                };
+                serde_json::from_str(json).ok()
             }
         }
     })

@@ -15,6 +15,8 @@ pub mod methods;
 pub mod model;
 pub mod open_enum;
 pub mod postprocess;
+mod refs;
+pub mod sample;
 pub mod table;
 pub mod undeclared;
 

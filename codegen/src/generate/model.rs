@@ -5,7 +5,7 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
-use super::GenerateError;
+use super::{refs::resolve, GenerateError};
 use crate::corrections;
 
 /// One operation of the document.
@@ -61,6 +61,9 @@ pub struct Body {
     pub schema: Option<String>,
     /// The top-level properties: name, JSON type, required, secret, description.
     pub fields: Vec<BodyField>,
+    /// A body the schema accepts, with every required property
+    /// ([`super::sample`]); the library's tests of every operation send it.
+    pub sample: Value,
 }
 
 /// A top-level property of a request body.
@@ -153,16 +156,6 @@ fn scope(op: &Value, path: &str, authenticated: bool) -> String {
     scope.to_owned()
 }
 
-fn resolve<'a>(doc: &'a Value, node: &'a Value) -> &'a Value {
-    match node.get("$ref").and_then(Value::as_str) {
-        Some(target) => target
-            .strip_prefix('#')
-            .and_then(|pointer| doc.pointer(pointer))
-            .unwrap_or(node),
-        None => node,
-    }
-}
-
 fn params(doc: &Value, op: &Value, location: &str) -> Vec<Param> {
     let all = op.get("parameters").and_then(Value::as_array);
     all.into_iter()
@@ -198,6 +191,9 @@ fn body(doc: &Value, op: &Value) -> Option<Body> {
         media_type: media_type.clone(),
         schema: schema_name,
         fields,
+        sample: schema
+            .map(|s| super::sample::sample(doc, s))
+            .unwrap_or_default(),
     })
 }
 
