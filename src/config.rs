@@ -94,16 +94,31 @@ impl ClientBuilder {
     }
 
     pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        Self::read_vars(lookup, CredentialVars::Required)
+    }
+
+    /// The one reading of the `CAMUNDA_*` variables: values are trimmed, a
+    /// blank one is unset. Half a credential (an id without a secret, or
+    /// the reverse) is an error even where none is needed.
+    fn read_vars(
+        lookup: impl Fn(&str) -> Option<String>,
+        credentials: CredentialVars,
+    ) -> Result<Self, Error> {
         let value = |name: &str| {
             lookup(name)
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-        let client_id = value(ENV_CLIENT_ID)
-            .ok_or_else(|| Error::Config(format!("{ENV_CLIENT_ID} is not set")))?;
-        let client_secret = value(ENV_CLIENT_SECRET)
-            .ok_or_else(|| Error::Config(format!("{ENV_CLIENT_SECRET} is not set")))?;
-        let mut builder = Self::new().credentials(client_id, client_secret);
+        let mut builder = match (value(ENV_CLIENT_ID), value(ENV_CLIENT_SECRET)) {
+            (Some(id), Some(secret)) => Self::new().credentials(id, secret),
+            (None, None) if credentials == CredentialVars::Optional => {
+                Self::new().without_credentials()
+            }
+            (None, _) => return Err(Error::Config(format!("{ENV_CLIENT_ID} is not set"))),
+            (Some(_), None) => {
+                return Err(Error::Config(format!("{ENV_CLIENT_SECRET} is not set")))
+            }
+        };
         builder.base_url = value(ENV_BASE_URL);
         builder.token_url = value(ENV_TOKEN_URL);
         builder.audience = value(ENV_AUDIENCE);
@@ -276,7 +291,7 @@ impl ClientBuilder {
             (None, None) if self.without_credentials => Auth::Anonymous,
             (None, None) => {
                 return Err(Error::Config(
-                    "no credentials: call credentials() or static_token(), or set CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET".into(),
+                    "no credentials: call credentials() or static_token(), or set CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET (get_meta alone needs none: call without_credentials())".into(),
                 ))
             }
         };
@@ -397,6 +412,26 @@ impl ClientBuilder {
     pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         Self::from_lookup(lookup)
     }
+
+    /// [`ClientBuilder::from_vars`] for a client that may have no
+    /// credentials: with neither `CAMUNDA_CONSOLE_CLIENT_ID` nor
+    /// `CAMUNDA_CONSOLE_CLIENT_SECRET` set, a builder
+    /// [`without_credentials`](Self::without_credentials) (for
+    /// `get_meta`); with only one of them set, the same error as
+    /// `from_vars`.
+    pub fn from_vars_credentials_optional(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, Error> {
+        Self::read_vars(lookup, CredentialVars::Optional)
+    }
+}
+
+/// Whether [`ClientBuilder::read_vars`] may leave the credential
+/// variables unset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CredentialVars {
+    Required,
+    Optional,
 }
 
 #[cfg(test)]
@@ -425,6 +460,32 @@ mod tests {
         assert!(
             error.to_string().contains("CAMUNDA_CONSOLE_CLIENT_SECRET"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn credentials_may_be_left_unset_only_when_asked_and_only_both() {
+        let none = ClientBuilder::from_vars_credentials_optional(lookup(&[(
+            ENV_BASE_URL,
+            " http://127.0.0.1:9/ ",
+        )]))
+        .expect("no credentials at all");
+        assert!(none.without_credentials, "{none:?}");
+        assert_eq!(none.base_url.as_deref(), Some("http://127.0.0.1:9/"));
+        assert!(none.build().is_ok());
+
+        let half = ClientBuilder::from_vars_credentials_optional(lookup(&[(ENV_CLIENT_ID, "id")]))
+            .expect_err("an id without its secret");
+        assert!(half.to_string().contains(ENV_CLIENT_SECRET), "{half}");
+        let both = ClientBuilder::from_vars_credentials_optional(lookup(&[
+            (ENV_CLIENT_ID, "id"),
+            (ENV_CLIENT_SECRET, "secret"),
+        ]))
+        .expect("credentials");
+        assert!(both.credentials.is_some() && !both.without_credentials);
+        assert!(
+            ClientBuilder::from_lookup(lookup(&[])).is_err(),
+            "from_vars still needs them"
         );
     }
 

@@ -93,7 +93,11 @@ fn meta_ip_ranges_needs_no_credentials() {
         Run::of_command(
             bare()
                 .args(args)
-                .env("CAMUNDA_CONSOLE_BASE_URL", h.emulator.base_url()),
+                // Padded, as a copied value often is: read as every variable is.
+                .env(
+                    "CAMUNDA_CONSOLE_BASE_URL",
+                    format!(" {} ", h.emulator.base_url()),
+                ),
         )
     };
     let ranges = anonymous(&["meta", "ip-ranges"]).json();
@@ -105,6 +109,14 @@ fn meta_ip_ranges_needs_no_credentials() {
     let list = anonymous(&["clusters", "list"]);
     assert_fails(&list, 3, "CAMUNDA_CONSOLE_CLIENT_ID is not set");
     assert_eq!(h.emulator.calls("GetClusters"), 0);
+    let half = Run::of_command(
+        bare()
+            .args(["meta", "ip-ranges"])
+            .env("CAMUNDA_CONSOLE_BASE_URL", h.emulator.base_url())
+            .env("CAMUNDA_CONSOLE_CLIENT_ID", "an-id-without-its-secret"),
+    );
+    assert_fails(&half, 3, "CAMUNDA_CONSOLE_CLIENT_SECRET is not set");
+    assert_eq!(h.emulator.calls("GetMeta"), 1);
 }
 
 #[test]

@@ -87,17 +87,11 @@ pub fn client(matches: &ArgMatches, stdin: &Stdin, needs_token: bool) -> Result<
             .find(|(var, _)| *var == name)
             .map(|(_, value)| value.clone())
             .or_else(|| std::env::var(name).ok())
-            .filter(|value| !value.trim().is_empty())
     };
-    let has_credentials = lookup(ENV_CLIENT_ID).is_some() && lookup(ENV_CLIENT_SECRET).is_some();
-    let builder = if needs_token || has_credentials {
+    let builder = if needs_token {
         ClientBuilder::from_vars(lookup)?
     } else {
-        let builder = ClientBuilder::new().without_credentials();
-        match lookup(ENV_BASE_URL) {
-            Some(url) => builder.base_url(url),
-            None => builder,
-        }
+        ClientBuilder::from_vars_credentials_optional(lookup)?
     };
     let builder = builder.user_agent(format!("camunda-admin-cli/{}", env!("CARGO_PKG_VERSION")));
     Ok(builder.build()?)
