@@ -10,7 +10,7 @@
 //! - Emulator setup: an admin token, a client that uses it, and a cluster
 //!   made from the first choices of `/clusters/parameters`.
 
-// Every test file compiles this module on its own and uses a part of it.
+// Every test binary compiles this module on its own and uses a part of it.
 #![allow(dead_code)]
 
 use std::fmt::Debug;
@@ -526,4 +526,14 @@ pub fn capture_trace_logs() -> (CapturedLogs, CaptureGuard) {
         _turn: turn,
     };
     (logs, guard)
+}
+
+/// libtest's name of the test `name` in the module `module` (the caller's
+/// `module_path!()`): its path without the crate's name. A test that runs
+/// itself as a child process picks itself out by this name.
+pub fn libtest_name(module: &str, name: &str) -> String {
+    match module.split_once("::") {
+        Some((_crate, path)) => format!("{path}::{name}"),
+        None => name.to_owned(),
+    }
 }

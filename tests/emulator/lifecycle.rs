@@ -1,6 +1,6 @@
 //! Clusters, backups and restores that progress with time (on the paused
 //! tokio clock, so no test waits for real), and the emulator's own life:
-//! shutdown and `run_until`. Fault injection is in `emulator_faults.rs`.
+//! shutdown and `run_until`. Fault injection is in `faults.rs`.
 //!
 //! The delays are hours long: a pooled HTTP client keeps idle timers that
 //! paused time may jump to, and a jump of a minute or two must not matter.

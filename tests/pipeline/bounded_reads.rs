@@ -214,11 +214,7 @@ fn peak_memory_stays_near_the_cap() {
     }
     let output = std::process::Command::new(std::env::current_exe().expect("test binary"))
         .args([
-            // libtest names a test by its module path without the crate's name.
-            &format!(
-                "{}::peak_memory_stays_near_the_cap",
-                module_path!().split_once("::").map_or("", |(_, path)| path)
-            ),
+            &crate::common::libtest_name(module_path!(), "peak_memory_stays_near_the_cap"),
             "--exact",
             "--ignored",
             "--nocapture",

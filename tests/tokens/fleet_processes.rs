@@ -8,6 +8,7 @@
 
 use std::{path::Path, time::Duration};
 
+use crate::common::libtest_name;
 use crate::fleet_support::{
     child_args, exe, outcomes, release, run_child, spawn_children, Behaviour, ChildStore, Counts,
     TokenServer, CHILD_VAR, CLIENT_ID, CLIENT_SECRET, TOKEN_PREFIX,
@@ -24,7 +25,13 @@ fn fleet_child() {
 /// `n` children on `dir` against `server`, started together.
 async fn fleet(n: usize, server: &TokenServer, dir: &Path) -> Vec<String> {
     let store = ChildStore::Folder(dir.to_owned());
-    let mut children = spawn_children(&exe(), &child_args(module_path!()), n, &server.url, &store);
+    let mut children = spawn_children(
+        &exe(),
+        &child_args(&libtest_name(module_path!(), "fleet_child")),
+        n,
+        &server.url,
+        &store,
+    );
     release(&mut children);
     tokio::task::spawn_blocking(move || outcomes(children))
         .await
@@ -110,11 +117,23 @@ async fn a_lease_holder_killed_mid_request_does_not_stop_the_others() {
     .await;
     let dir = tempfile::tempdir().expect("dir");
     let store = ChildStore::Folder(dir.path().to_owned());
-    let mut holder = spawn_children(&exe(), &child_args(module_path!()), 1, &server.url, &store);
+    let mut holder = spawn_children(
+        &exe(),
+        &child_args(&libtest_name(module_path!(), "fleet_child")),
+        1,
+        &server.url,
+        &store,
+    );
     release(&mut holder);
     // The holder has the lock and its request hangs at the endpoint.
     server.wait_for_requests(1).await;
-    let mut others = spawn_children(&exe(), &child_args(module_path!()), 19, &server.url, &store);
+    let mut others = spawn_children(
+        &exe(),
+        &child_args(&libtest_name(module_path!(), "fleet_child")),
+        19,
+        &server.url,
+        &store,
+    );
     release(&mut others);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(

@@ -10,6 +10,7 @@
 
 use std::{sync::Arc, time::Duration};
 
+use crate::common::libtest_name;
 use crate::fleet_support::{
     child_args, exe, outcomes, release, run_child, spawn_children, Behaviour, ChildStore,
     RedisServer, TokenServer, CHILD_VAR, CLIENT_ID, CLIENT_SECRET, TOKEN_PREFIX,
@@ -49,7 +50,13 @@ async fn twenty_machines_sharing_one_redis_make_one_token_request() {
     };
     let server = TokenServer::start(Behaviour::default()).await;
     let store = ChildStore::Redis(redis.url.clone(), 10_000);
-    let mut children = spawn_children(&exe(), &child_args(module_path!()), 20, &server.url, &store);
+    let mut children = spawn_children(
+        &exe(),
+        &child_args(&libtest_name(module_path!(), "fleet_child")),
+        20,
+        &server.url,
+        &store,
+    );
     release(&mut children);
     let outcomes = tokio::task::spawn_blocking(move || outcomes(children))
         .await
@@ -78,10 +85,22 @@ async fn a_killed_lease_holder_lets_the_others_proceed_when_its_lease_expires() 
     })
     .await;
     let store = ChildStore::Redis(redis.url.clone(), 1_500);
-    let mut holder = spawn_children(&exe(), &child_args(module_path!()), 1, &server.url, &store);
+    let mut holder = spawn_children(
+        &exe(),
+        &child_args(&libtest_name(module_path!(), "fleet_child")),
+        1,
+        &server.url,
+        &store,
+    );
     release(&mut holder);
     server.wait_for_requests(1).await;
-    let mut others = spawn_children(&exe(), &child_args(module_path!()), 19, &server.url, &store);
+    let mut others = spawn_children(
+        &exe(),
+        &child_args(&libtest_name(module_path!(), "fleet_child")),
+        19,
+        &server.url,
+        &store,
+    );
     release(&mut others);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(server.counts().requests, 1, "the others wait for the lease");

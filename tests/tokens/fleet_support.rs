@@ -447,18 +447,13 @@ fn with_redis(
     Ok(builder.token_store(Arc::new(store)))
 }
 
-/// How a fleet test runs itself as a child: the ignored `fleet_child` test
-/// of `module` (the caller's `module_path!()`), alone.
-pub fn child_args(module: &str) -> Vec<String> {
-    // libtest names a test by its module path without the crate's name.
-    let test = match module.split_once("::") {
-        Some((_crate, path)) => format!("{path}::fleet_child"),
-        None => "fleet_child".to_owned(),
-    };
+/// How a fleet test runs itself as a child: its ignored test `test` (by
+/// libtest's full name), alone.
+pub fn child_args(test: &str) -> Vec<String> {
     [
         "--ignored",
         "--exact",
-        &test,
+        test,
         "--nocapture",
         "--test-threads",
         "1",
