@@ -83,7 +83,8 @@ impl Client {
     }
 
     /// A bearer token, fetched or from the cache, for calls made outside
-    /// this client (another Camunda API with the same audience).
+    /// this client (another Camunda API with the same audience). A client
+    /// built without credentials fails with [`AuthError::NoCredentials`](crate::AuthError::NoCredentials).
     pub async fn access_token(&self) -> Result<SecretString, Error> {
         use progenitor_client::ClientInfo;
         Ok(self.api.inner().auth.bearer().await?)

@@ -164,7 +164,7 @@ pub enum AuthError {
     /// The client was built without credentials
     /// ([`ClientBuilder::without_credentials`](crate::ClientBuilder::without_credentials)),
     /// and the operation needs a token.
-    #[error("this client has no credentials, and the operation needs a token; set CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET")]
+    #[error("this client was built without credentials, and the operation needs a token; give it credentials (CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET, or ClientBuilder::credentials)")]
     NoCredentials,
     /// The token service refused the client id and secret (HTTP 400 or 401).
     #[error("the token service refused the credentials of client {client_id} (HTTP {status}); check CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET")]

@@ -1,5 +1,6 @@
-//! How requests are authenticated: a static bearer token, or OAuth2 client
-//! credentials exchanged for tokens kept in memory and in a store.
+//! How requests are authenticated: a static bearer token, OAuth2 client
+//! credentials exchanged for tokens kept in memory and in a store, or
+//! nothing at all (for the one operation that needs no token).
 //!
 //! - `oauth_exchange.rs`: one token request and the classification of its answer;
 //! - `expiring_cell.rs`: the single-flight expiring cell that holds a token;

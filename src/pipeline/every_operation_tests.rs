@@ -1,5 +1,7 @@
-//! Path parameters on every operation of the document, driven by the
-//! generated operation table: a new operation is covered by itself.
+//! Every operation of the document, driven by the generated operation
+//! table, so a new operation is covered by itself: its path parameters
+//! (checked, encoded as one segment), and its request with a sample body
+//! and the reading of an error answer.
 
 use std::sync::{Arc, Mutex};
 
