@@ -14,9 +14,10 @@
 //! - Path parameters are encoded by the crate's own `encode_path`, which
 //!   keeps every value one path segment (progenitor's leaves `\` as is,
 //!   which URL parsers read as `/`).
-//! - The inner client's methods lose progenitor's `ignore` examples: users
-//!   call the crate's own request methods, and 43 examples that never run
-//!   were 43 ignored doctests.
+//! - Doc comments lose their ```` ```ignore ```` examples (progenitor puts
+//!   one on each of the inner client's methods): users call the crate's own
+//!   request methods, and 43 examples that never run were 43 ignored
+//!   doctests.
 
 use syn::{parse_quote, visit::Visit, visit_mut::VisitMut};
 
@@ -74,20 +75,21 @@ impl VisitMut for DropIgnoredExamples {
 }
 
 /// `doc` without its ```` ```ignore ```` fenced blocks and the blank lines
-/// they leave at the end.
+/// they leave at the end. A block that is never closed stays, so no prose
+/// after it is lost.
 fn without_ignored_examples(doc: &str) -> String {
     let mut kept = Vec::new();
-    let mut in_example = false;
+    let mut example: Option<Vec<&str>> = None;
     for line in doc.lines() {
         let fence = line.trim_start();
-        if in_example {
-            in_example = fence != "```";
-        } else if fence == "```ignore" {
-            in_example = true;
-        } else {
-            kept.push(line);
+        match &mut example {
+            Some(_) if fence == "```" => example = None,
+            Some(lines) => lines.push(line),
+            None if fence == "```ignore" => example = Some(vec![line]),
+            None => kept.push(line),
         }
     }
+    kept.extend(example.into_iter().flatten());
     while kept.last().is_some_and(|line| line.trim().is_empty()) {
         kept.pop();
     }
@@ -259,6 +261,8 @@ mod tests {
         );
         let json = "A schema\n\n```json\n{}\n```";
         assert_eq!(without_ignored_examples(json), json);
+        let unclosed = "Prose\n```ignore\nlet x = 1;\nMore prose";
+        assert_eq!(without_ignored_examples(unclosed), unclosed);
 
         let mut file: syn::File = syn::parse2(quote! {
             impl Client {

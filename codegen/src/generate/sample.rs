@@ -2,6 +2,11 @@
 //! required property with a value of its type (the first value of an enum,
 //! a UUID for `format: uuid`, one item in each array). The library's tests
 //! of every operation send it, so a new operation is tested by itself.
+//!
+//! Only types, enums, formats and `minimum` are read: a schema that also
+//! constrains length or pattern may refuse the sample, and the table test
+//! then fails with "the sample body does not decode", naming the operation,
+//! which is the cue to teach this module that constraint.
 
 use serde_json::{json, Map, Value};
 
@@ -11,7 +16,8 @@ use super::refs::resolve;
 /// itself ends there with an empty value.
 const MAX_DEPTH: usize = 8;
 
-/// A value that `schema` (of the corrected document `doc`) accepts.
+/// A value of `schema` (of the corrected document `doc`) with every
+/// required property; `null` where nesting goes deeper than eight levels.
 pub fn sample(doc: &Value, schema: &Value) -> Value {
     at_depth(doc, schema, 0)
 }
@@ -138,8 +144,12 @@ mod tests {
             "required": ["next"],
             "properties": { "next": { "$ref": "#/components/schemas/Node" } }
         }}}});
-        let body = sample(&doc, &json!({ "$ref": "#/components/schemas/Node" }));
-        let text = body.to_string();
-        assert!(text.matches("next").count() <= MAX_DEPTH + 1, "{text}");
+        let mut node = sample(&doc, &json!({ "$ref": "#/components/schemas/Node" }));
+        let mut depth = 0;
+        while let Some(next) = node.get("next") {
+            node = next.clone();
+            depth += 1;
+        }
+        assert_eq!((depth, node), (MAX_DEPTH + 1, Value::Null));
     }
 }
