@@ -10,8 +10,8 @@ use std::{path::Path, time::Duration};
 
 use crate::common::libtest_name;
 use crate::fleet_support::{
-    child_args, exe, outcomes, release, run_child, spawn_children, Behaviour, ChildStore, Counts,
-    TokenServer, CHILD_VAR, CLIENT_ID, CLIENT_SECRET, TOKEN_PREFIX,
+    child_args, kill_the_holder, run_child, run_fleet, Behaviour, ChildStore, Counts, TokenServer,
+    CHILD_VAR, CLIENT_ID, CLIENT_SECRET, TOKEN_PREFIX,
 };
 
 #[test]
@@ -24,18 +24,8 @@ fn fleet_child() {
 
 /// `n` children on `dir` against `server`, started together.
 async fn fleet(n: usize, server: &TokenServer, dir: &Path) -> Vec<String> {
-    let store = ChildStore::Folder(dir.to_owned());
-    let mut children = spawn_children(
-        &exe(),
-        &child_args(&libtest_name(module_path!(), "fleet_child")),
-        n,
-        &server.url,
-        &store,
-    );
-    release(&mut children);
-    tokio::task::spawn_blocking(move || outcomes(children))
-        .await
-        .expect("children")
+    let args = child_args(&libtest_name(module_path!(), "fleet_child"));
+    run_fleet(&args, n, server, &ChildStore::Folder(dir.to_owned())).await
 }
 
 fn assert_all_got_the_one_token(outcomes: &[String], counts: &Counts) {
@@ -117,37 +107,10 @@ async fn a_lease_holder_killed_mid_request_does_not_stop_the_others() {
     .await;
     let dir = tempfile::tempdir().expect("dir");
     let store = ChildStore::Folder(dir.path().to_owned());
-    let mut holder = spawn_children(
-        &exe(),
-        &child_args(&libtest_name(module_path!(), "fleet_child")),
-        1,
-        &server.url,
-        &store,
-    );
-    release(&mut holder);
+    let args = child_args(&libtest_name(module_path!(), "fleet_child"));
     // The holder has the lock and its request hangs at the endpoint.
-    server.wait_for_requests(1).await;
-    let mut others = spawn_children(
-        &exe(),
-        &child_args(&libtest_name(module_path!(), "fleet_child")),
-        19,
-        &server.url,
-        &store,
-    );
-    release(&mut others);
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(
-        server.counts().requests,
-        1,
-        "the others wait for the holder"
-    );
-    for child in holder.iter_mut() {
-        child.kill().expect("kill the holder");
-        let _ = child.wait();
-    }
-    let outcomes = tokio::task::spawn_blocking(move || outcomes(others))
-        .await
-        .expect("children");
+    let (while_held, outcomes) = kill_the_holder(&args, &server, &store).await;
+    assert_eq!(while_held, 1, "the others wait for the holder");
     let counts = server.counts();
     assert_all_got_the_one_token(&outcomes, &counts);
     assert_eq!(

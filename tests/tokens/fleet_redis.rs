@@ -12,8 +12,8 @@ use std::{sync::Arc, time::Duration};
 
 use crate::common::libtest_name;
 use crate::fleet_support::{
-    child_args, exe, outcomes, release, run_child, spawn_children, Behaviour, ChildStore,
-    RedisServer, TokenServer, CHILD_VAR, CLIENT_ID, CLIENT_SECRET, TOKEN_PREFIX,
+    child_args, kill_the_holder, run_child, run_fleet, Behaviour, ChildStore, RedisServer,
+    TokenServer, CHILD_VAR, CLIENT_ID, CLIENT_SECRET, TOKEN_PREFIX,
 };
 use camunda_admin::{Client, RedisTokenStore, StoreKey, TokenKey, DEFAULT_AUDIENCE};
 use httpmock::prelude::*;
@@ -50,17 +50,8 @@ async fn twenty_machines_sharing_one_redis_make_one_token_request() {
     };
     let server = TokenServer::start(Behaviour::default()).await;
     let store = ChildStore::Redis(redis.url.clone(), 10_000);
-    let mut children = spawn_children(
-        &exe(),
-        &child_args(&libtest_name(module_path!(), "fleet_child")),
-        20,
-        &server.url,
-        &store,
-    );
-    release(&mut children);
-    let outcomes = tokio::task::spawn_blocking(move || outcomes(children))
-        .await
-        .expect("children");
+    let args = child_args(&libtest_name(module_path!(), "fleet_child"));
+    let outcomes = run_fleet(&args, 20, &server, &store).await;
     let counts = server.counts();
     for (i, outcome) in outcomes.iter().enumerate() {
         assert_eq!(
@@ -85,32 +76,9 @@ async fn a_killed_lease_holder_lets_the_others_proceed_when_its_lease_expires() 
     })
     .await;
     let store = ChildStore::Redis(redis.url.clone(), 1_500);
-    let mut holder = spawn_children(
-        &exe(),
-        &child_args(&libtest_name(module_path!(), "fleet_child")),
-        1,
-        &server.url,
-        &store,
-    );
-    release(&mut holder);
-    server.wait_for_requests(1).await;
-    let mut others = spawn_children(
-        &exe(),
-        &child_args(&libtest_name(module_path!(), "fleet_child")),
-        19,
-        &server.url,
-        &store,
-    );
-    release(&mut others);
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(server.counts().requests, 1, "the others wait for the lease");
-    for child in holder.iter_mut() {
-        child.kill().expect("kill the holder");
-        let _ = child.wait();
-    }
-    let outcomes = tokio::task::spawn_blocking(move || outcomes(others))
-        .await
-        .expect("children");
+    let args = child_args(&libtest_name(module_path!(), "fleet_child"));
+    let (while_held, outcomes) = kill_the_holder(&args, &server, &store).await;
+    assert_eq!(while_held, 1, "the others wait for the lease");
     let counts = server.counts();
     for (i, outcome) in outcomes.iter().enumerate() {
         assert_eq!(

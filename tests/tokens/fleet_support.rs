@@ -394,6 +394,47 @@ pub fn outcomes(children: Vec<Child>) -> Vec<String> {
         .collect()
 }
 
+/// `n` children (running the test `args` names) on `store` against
+/// `server`, started together: what each printed last.
+pub async fn run_fleet(
+    args: &[String],
+    n: usize,
+    server: &TokenServer,
+    store: &ChildStore,
+) -> Vec<String> {
+    let mut children = spawn_children(&exe(), args, n, &server.url, store);
+    release(&mut children);
+    tokio::task::spawn_blocking(move || outcomes(children))
+        .await
+        .expect("children")
+}
+
+/// A holder killed while it holds the lock or lease: one child starts and
+/// hangs at the endpoint (a server with `hang_first`), 19 more start behind
+/// it. Returns the requests the endpoint had seen 300 ms later, while the
+/// holder lived, and the 19 outcomes after the holder was killed.
+pub async fn kill_the_holder(
+    args: &[String],
+    server: &TokenServer,
+    store: &ChildStore,
+) -> (usize, Vec<String>) {
+    let mut holder = spawn_children(&exe(), args, 1, &server.url, store);
+    release(&mut holder);
+    server.wait_for_requests(1).await;
+    let mut others = spawn_children(&exe(), args, 19, &server.url, store);
+    release(&mut others);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let while_held = server.counts().requests;
+    for child in holder.iter_mut() {
+        child.kill().expect("kill the holder");
+        let _ = child.wait();
+    }
+    let outcomes = tokio::task::spawn_blocking(move || outcomes(others))
+        .await
+        .expect("children");
+    (while_held, outcomes)
+}
+
 /// The child's side: wait for the start line, fetch one token with the
 /// configured store, print the outcome.
 pub fn run_child() {
