@@ -5,8 +5,10 @@
 //! needs, hands it to `camunda-admin-codegen` (corrections, progenitor, open
 //! enums, the `Client` methods, the tables) and writes to `$OUT_DIR`: the
 //! bindings (`src/api.rs` includes them), the operation table
-//! (`src/operation.rs`), the command table (the `camunda-admin` binary) and
-//! the scope table (the crate docs).
+//! (`src/operation.rs`) and the scope table (the crate docs).
+//!
+//! A document without the project's `x-camunda-*` facts (the published
+//! one, say) takes them from the project's own document by operationId.
 
 use std::{env, fs, path::PathBuf};
 
@@ -37,15 +39,34 @@ fn main() {
     if let Err(missing) = requirements::check_uncorrected(&doc, &source) {
         return fail(&missing.to_string());
     }
-    let bindings = match camunda_admin_codegen::generate::bindings(doc) {
+    let project = if spec_path == std::path::Path::new(DEFAULT_SPEC) {
+        None
+    } else {
+        println!("cargo:rerun-if-changed={DEFAULT_SPEC}");
+        let text = fs::read_to_string(DEFAULT_SPEC)
+            .unwrap_or_else(|e| panic!("cannot read the project's document {DEFAULT_SPEC}: {e}"));
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(project) => Some(project),
+            Err(e) => return fail(&format!("{DEFAULT_SPEC} is not JSON: {e}")),
+        }
+    };
+    let bindings = match camunda_admin_codegen::generate::bindings(doc, project.as_ref()) {
         Ok(bindings) => bindings,
         Err(e) => return fail(&format!("cannot generate bindings from {source}: {e}")),
     };
+    if !bindings.without_facts.is_empty() {
+        println!(
+            "cargo::warning={}",
+            printable(&format!(
+                "operations of {source} that {DEFAULT_SPEC} does not describe get the safe defaults (resent by the method rule only, no read first, treated as carrying secrets, no wait, a derived command name): {}",
+                bindings.without_facts.join(", ")
+            ))
+        );
+    }
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let files = [
         ("camunda_admin_api.rs", bindings.api),
         ("operations.rs", bindings.operations),
-        ("cli.rs", bindings.cli),
         ("scopes.md", bindings.scope_table),
     ];
     for (name, contents) in files {
@@ -56,5 +77,17 @@ fn main() {
 
 /// Fail the build with `message` (cargo shows it as the error).
 fn fail(message: &str) {
-    println!("cargo::error={message}");
+    println!("cargo::error={}", printable(message));
+}
+
+/// A message quoting the document, on one line with no control character:
+/// a newline in a document must never become a cargo directive.
+fn printable(message: &str) -> String {
+    message
+        .chars()
+        .map(|c| match c {
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }

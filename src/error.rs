@@ -12,7 +12,10 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::retry::{verdict, Failure, Verdict};
+use crate::{
+    operation::OperationId,
+    retry::{verdict, Failure, Verdict},
+};
 
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -34,7 +37,7 @@ pub enum Error {
     #[error("the answer to {operation} does not decode: {reason}")]
     Decode {
         /// The operation id, such as `GetCluster`.
-        operation: &'static str,
+        operation: OperationId,
         /// The HTTP status of the answer, where known.
         status: Option<u16>,
         /// What failed, without the body's content.
@@ -44,7 +47,7 @@ pub enum Error {
     #[error("{operation}: no answer from the API")]
     Transport {
         /// The operation id.
-        operation: &'static str,
+        operation: OperationId,
         /// The underlying error.
         #[source]
         source: reqwest::Error,
@@ -53,7 +56,7 @@ pub enum Error {
     #[error("{operation}: invalid request: {reason}")]
     InvalidRequest {
         /// The operation id.
-        operation: &'static str,
+        operation: OperationId,
         /// Why.
         reason: String,
     },
@@ -69,7 +72,7 @@ pub enum Error {
     #[error("the answer to {operation} is larger than {limit} bytes; reading stopped there")]
     BodyTooLarge {
         /// The operation id.
-        operation: &'static str,
+        operation: OperationId,
         /// The cap, in bytes.
         limit: usize,
     },
@@ -79,7 +82,7 @@ pub enum Error {
     #[error("{operation}: {name:?} exists already")]
     AlreadyExists {
         /// The operation id.
-        operation: &'static str,
+        operation: OperationId,
         /// The name that is taken.
         name: String,
     },
@@ -90,7 +93,7 @@ pub enum Error {
     #[error("{operation} answered HTTP {status}, but it may have created {}; not sent again", match .existing_id { Some(id) => format!("the resource {id}"), None => "the resource (the read that would tell failed)".to_owned() })]
     MaybeCreated {
         /// The operation id.
-        operation: &'static str,
+        operation: OperationId,
         /// The status of the failed create.
         status: u16,
         /// The id of what the read found, if the read succeeded.
@@ -122,7 +125,7 @@ pub enum Error {
 #[non_exhaustive]
 pub struct ApiError {
     /// The operation id, such as `CreateCluster`.
-    pub operation: &'static str,
+    pub operation: OperationId,
     /// The HTTP status.
     pub status: StatusCode,
     /// The start of the answer's body, at most [`MAX_BODY_CHARS`]
@@ -135,7 +138,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub(crate) fn new(
-        operation: &'static str,
+        operation: OperationId,
         status: StatusCode,
         body: String,
         retry_after: Option<Duration>,
@@ -207,7 +210,7 @@ pub enum AuthError {
     #[error("the API refused the access token for {operation} (HTTP 401)")]
     TokenRejected {
         /// The operation id.
-        operation: &'static str,
+        operation: OperationId,
     },
 }
 
@@ -243,13 +246,12 @@ impl Error {
     /// that showed nothing was created); an unavailable token service. A
     /// POST that may have reached the server is not retryable.
     pub fn is_retryable(&self) -> bool {
-        let judged = |operation: &str, failure| {
-            crate::operation::by_id(operation)
-                .is_some_and(|op| verdict(op, failure) != Verdict::Final)
+        let judged = |operation: &OperationId, failure| {
+            verdict(operation.operation(), failure) != Verdict::Final
         };
         match self {
             Error::Transport { operation, source } => judged(operation, Failure::of(source)),
-            Error::Api(e) => judged(e.operation, Failure::Status(e.status.as_u16())),
+            Error::Api(e) => judged(&e.operation, Failure::Status(e.status.as_u16())),
             Error::Auth(AuthError::TokenServiceUnavailable { .. }) => true,
             _ => false,
         }

@@ -104,8 +104,9 @@ pub mod config;
 #[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
 pub mod emulator;
 pub mod error;
+mod json_call;
 pub mod lookup;
-mod operation;
+pub mod operation;
 mod pipeline;
 mod redact;
 pub mod retry;
@@ -126,7 +127,9 @@ pub use auth::{
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_AUDIENCE, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
 pub use error::{ApiError, AuthError, Error, Result};
+pub use json_call::{JsonAnswer, JsonCall, PreparedRequest};
 pub use lookup::{LookupError, NewCluster};
+pub use operation::{Operation, OperationId, OPERATIONS};
 pub use pipeline::body::{Lines, DEFAULT_MAX_RESPONSE_BYTES, MAX_CSV_LINE_BYTES};
 pub use retry::RetryPolicy;
 pub use secret::SecretString;

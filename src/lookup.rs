@@ -216,7 +216,7 @@ impl NewCluster {
     ) -> Result<types::CreateClusterBody, Error> {
         let required = |value: &Option<String>, what: &'static str| {
             value.clone().ok_or_else(|| Error::InvalidRequest {
-                operation: "CreateCluster",
+                operation: crate::OperationId::CreateCluster,
                 reason: format!("no {what} given: call NewCluster::{what}"),
             })
         };
@@ -240,7 +240,7 @@ impl NewCluster {
         builder
             .try_into()
             .map_err(|e: types::error::ConversionError| Error::InvalidRequest {
-                operation: "CreateCluster",
+                operation: crate::OperationId::CreateCluster,
                 reason: e.to_string(),
             })
     }

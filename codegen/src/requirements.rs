@@ -8,7 +8,7 @@
 //! one message naming what is missing instead of compiler errors deep in
 //! `src/`, and `cargo xtask update-spec` refuses to vendor such a document.
 //!
-//! A test scans the hand-written sources (`src/`, `examples/`, `src/bin/`)
+//! A test scans the hand-written sources (`src/`, `cli/src/`, `examples/`)
 //! and fails, naming the line to add, when they use something the list
 //! lacks.
 
@@ -75,11 +75,7 @@ pub const ENUM_VALUES: &[(&str, &str, &str)] = &[
     ("ClientPermission", "Operate", "examples/quickstart.rs"),
     ("ClientPermission", "Zeebe", "examples/quickstart.rs"),
     ("ClusterStatus", "Healthy", "src/wait.rs"),
-    (
-        "ClusterStatus",
-        "Suspended",
-        "src/bin/camunda-admin/waits.rs",
-    ),
+    ("ClusterStatus", "Suspended", "cli/src/waits.rs"),
     ("ClusterStatus", "WaitingForInput", "src/wait.rs"),
     ("RestoreState", "ABORTED", "src/wait.rs"),
     ("RestoreState", "COMPLETED", "src/wait.rs"),

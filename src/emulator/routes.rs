@@ -41,7 +41,7 @@ impl Route {
     }
 
     pub(crate) fn id(&self) -> &'static str {
-        self.operation.id
+        self.operation.id.as_str()
     }
 
     /// The number of parameters if `segments` fit the template.
@@ -82,7 +82,7 @@ impl Route {
 pub(crate) static ROUTES: LazyLock<Vec<Route>> = LazyLock::new(|| {
     crate::operation::OPERATIONS
         .iter()
-        .map(|op| Route::new(op, handlers::handler(op.id)))
+        .map(|op| Route::new(op, handlers::handler(op.id.as_str())))
         .collect()
 });
 
@@ -125,13 +125,13 @@ pub(crate) fn find<'r>(routes: &'r [Route], method: &Method, path: &str) -> Matc
         return Match::NotFound;
     };
     let candidates = || routes.iter().filter(|r| r.operation.path == template);
-    match candidates().find(|r| r.operation.http_method == method.as_str()) {
+    match candidates().find(|r| r.operation.method == method) {
         Some(route) => match route.params(&segments) {
             Some(params) => Match::Found(route, params),
             None => Match::BadPath,
         },
         None => {
-            let mut allowed: Vec<_> = candidates().map(|r| r.operation.http_method).collect();
+            let mut allowed: Vec<_> = candidates().map(|r| r.operation.method.as_str()).collect();
             allowed.sort_unstable();
             Match::MethodNotAllowed(allowed)
         }

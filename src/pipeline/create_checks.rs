@@ -1,20 +1,24 @@
-//! Reads before a create is sent again. A 503 on `CreateCluster` or a 409
-//! on `CreateSecret` does not prove that nothing was created (a gateway
-//! may answer 503 after the backend acted; 409 also means "name taken"),
-//! so the pipeline looks before it resends.
+//! Reads before a create is sent again. A status such as a 503 on
+//! `CreateCluster` or a 409 on `CreateSecret` does not prove that nothing
+//! was created (a gateway may answer 503 after the backend acted; 409 also
+//! means "name taken"), so the pipeline looks before it resends. Which
+//! operation reads what, and what a find means, is the operation table's
+//! [`ReadFirst`]: this module only carries it out.
 
 use std::{future::Future, pin::Pin, time::Duration};
 
 use chrono::{DateTime, Utc};
+use serde_json::Value;
 
 use crate::{
     error::Error,
-    operation::Operation,
-    retry::{verdict, Failure, ReadFirst, Verdict},
+    json_call::{JsonAnswer, JsonCall},
+    operation::{Found, Operation, ReadFirst},
+    retry::{verdict, Failure, Verdict},
     Client,
 };
 
-/// A cluster counts as possibly created by this call if it was created no
+/// An entry counts as possibly created by this call if it was created no
 /// earlier than this before the call began (the server's clock may differ).
 const CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
 
@@ -24,31 +28,31 @@ pub(crate) struct Subject(Option<Create>);
 
 struct Create {
     started: DateTime<Utc>,
-    /// The first path parameter (the cluster of a secret).
-    cluster: Option<String>,
-    /// The name the create gave (`name` of a cluster, `secretName` of a secret).
+    rule: &'static ReadFirst,
+    /// The create's path parameters (the list takes the leading ones).
+    path: Vec<String>,
+    /// The value of the rule's body field (the name the create gave).
     name: Option<String>,
 }
 
 impl Subject {
     pub(crate) fn new<B: serde::Serialize>(
-        operation: &Operation,
+        operation: &'static Operation,
         path: &[String],
         body: Option<&B>,
     ) -> Self {
-        let field = match operation.id {
-            "CreateCluster" => "name",
-            "CreateSecret" => "secretName",
-            _ => return Self(None),
+        let Some(rule) = &operation.resend.read_first else {
+            return Self(None);
         };
-        // Only the two creates with a read pay for serializing the body.
+        // Only creates with a read pay for serializing the body.
         let name = body.and_then(|body| {
             let body = serde_json::to_value(body).ok()?;
-            body.get(field)?.as_str().map(str::to_owned)
+            body.get(rule.field)?.as_str().map(str::to_owned)
         });
         Self(Some(Create {
             started: Utc::now(),
-            cluster: path.first().cloned(),
+            rule,
+            path: path.to_vec(),
             name,
         }))
     }
@@ -69,7 +73,7 @@ pub(crate) enum Outcome {
     Replace(Error),
 }
 
-/// Decide, reading first where the retry policy says so. Boxed: the read
+/// Decide, reading first where the retry rule says so. Boxed: the read
 /// is a call of its own, which may come back here.
 pub(crate) fn resend_after_read<'a>(
     client: &'a Client,
@@ -80,69 +84,134 @@ pub(crate) fn resend_after_read<'a>(
         let (Error::Api(api), Some(create)) = (error, &subject.0) else {
             return Outcome::Keep;
         };
-        let Some(operation) = crate::operation::by_id(api.operation) else {
-            return Outcome::Keep;
-        };
         let status = api.status.as_u16();
-        let retry_after = api.retry_after;
-        match verdict(operation, Failure::Status(status)) {
-            Verdict::ReadFirst(ReadFirst::ClusterNamed) => {
-                cluster_created(client, create, operation, status, retry_after).await
-            }
-            Verdict::ReadFirst(ReadFirst::SecretNamed) => {
-                secret_taken(client, create, operation, retry_after).await
-            }
-            Verdict::Resend | Verdict::Final => Outcome::Keep,
+        if verdict(api.operation.operation(), Failure::Status(status)) != Verdict::ReadFirst {
+            return Outcome::Keep;
+        }
+        let found = |existing_id: Option<String>| match create.rule.found {
+            Found::MaybeCreated => Outcome::Replace(Error::MaybeCreated {
+                operation: api.operation,
+                status,
+                existing_id,
+            }),
+            Found::AlreadyExists => Outcome::Replace(Error::AlreadyExists {
+                operation: api.operation,
+                name: create.name.clone().unwrap_or_default(),
+            }),
+        };
+        // An unreadable list tells nothing: a create that may have happened
+        // says so; a taken name keeps the server's own answer.
+        let unknown = || match create.rule.found {
+            Found::MaybeCreated => found(None),
+            Found::AlreadyExists => Outcome::Keep,
+        };
+        let Some(name) = &create.name else {
+            return unknown();
+        };
+        let list = create.rule.list;
+        let leading = list.operation().path_params.len();
+        let Some(path) = create.path.get(..leading) else {
+            return unknown();
+        };
+        match client.call_json(list, JsonCall::new(path.to_vec())).await {
+            Ok(JsonAnswer::Json(listed)) => match find(create, name, &listed) {
+                Some(entry) => found(entry),
+                None => Outcome::Resend {
+                    retry_after: api.retry_after,
+                },
+            },
+            _ => unknown(),
         }
     })
 }
 
-async fn cluster_created(
-    client: &Client,
-    subject: &Create,
-    operation: &'static Operation,
-    status: u16,
-    retry_after: Option<Duration>,
-) -> Outcome {
-    let maybe_created = |existing_id| {
-        Outcome::Replace(Error::MaybeCreated {
-            operation: operation.id,
-            status,
-            existing_id,
-        })
+/// The entry of `listed` the create would have made: `Some(its id)` when
+/// found (the id may be unknown), `None` when not there.
+fn find(create: &Create, name: &str, listed: &Value) -> Option<Option<String>> {
+    let rule = create.rule;
+    let since = create.started - chrono::Duration::from_std(CLOCK_SKEW).unwrap_or_default();
+    let recent = |entry: &Value| match rule.created_field {
+        None => true,
+        Some(field) => entry
+            .get(field)
+            .and_then(Value::as_str)
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            // A time that does not read could be this call's.
+            .is_none_or(|created| created >= since),
     };
-    let Some(name) = &subject.name else {
-        return maybe_created(None);
-    };
-    let since = subject.started - chrono::Duration::from_std(CLOCK_SKEW).unwrap_or_default();
-    match client.get_clusters().await {
-        Ok(clusters) => match clusters
-            .into_iter()
-            .find(|c| &c.name == name && c.created >= since)
-        {
-            Some(cluster) => maybe_created(Some(cluster.uuid)),
-            None => Outcome::Resend { retry_after },
-        },
-        Err(_) => maybe_created(None),
+    match listed {
+        Value::Array(entries) => entries
+            .iter()
+            .find(|e| e.get(rule.field).and_then(Value::as_str) == Some(name) && recent(e))
+            .map(|e| {
+                rule.id_field
+                    .and_then(|f| e.get(f))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            }),
+        Value::Object(map) => map.contains_key(name).then_some(None),
+        _ => None,
     }
 }
 
-async fn secret_taken(
-    client: &Client,
-    subject: &Create,
-    operation: &'static Operation,
-    retry_after: Option<Duration>,
-) -> Outcome {
-    let (Some(cluster), Some(name)) = (&subject.cluster, &subject.name) else {
-        return Outcome::Keep;
-    };
-    match client.get_secrets(cluster).await {
-        Ok(secrets) if secrets.contains_key(name) => Outcome::Replace(Error::AlreadyExists {
-            operation: operation.id,
-            name: name.clone(),
-        }),
-        // Not there: another change of the cluster's secrets was in progress.
-        Ok(_) => Outcome::Resend { retry_after },
-        Err(_) => Outcome::Keep,
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::operation::OPERATIONS;
+
+    fn create(rule: &'static ReadFirst) -> Create {
+        Create {
+            started: Utc::now(),
+            rule,
+            path: vec![],
+            name: Some("orders".to_owned()),
+        }
+    }
+
+    #[test]
+    fn a_listed_entry_is_found_by_the_rules_field_and_a_map_by_its_key() {
+        for operation in OPERATIONS {
+            let Some(rule) = &operation.resend.read_first else {
+                continue;
+            };
+            let create = create(rule);
+            let entry =
+                json!({ rule.field: "orders", "created": Utc::now().to_rfc3339(), "uuid": "u1" });
+            let found = find(&create, "orders", &json!([entry]));
+            assert!(found.is_some(), "{}", operation.id);
+            assert_eq!(
+                find(&create, "orders", &json!([])),
+                None,
+                "{}",
+                operation.id
+            );
+            assert_eq!(
+                find(&create, "orders", &json!({ "orders": "v" })),
+                Some(None)
+            );
+            assert_eq!(find(&create, "orders", &json!({ "other": "v" })), None);
+        }
+    }
+
+    #[test]
+    fn an_entry_created_before_the_call_is_not_this_calls() {
+        let rule = OPERATIONS
+            .iter()
+            .find_map(|op| {
+                op.resend
+                    .read_first
+                    .as_ref()
+                    .filter(|r| r.created_field.is_some())
+            })
+            .expect("a read that checks creation times");
+        let create = create(rule);
+        let field = rule.created_field.unwrap_or_default();
+        let old = json!([{ rule.field: "orders", field: "2020-01-01T00:00:00Z", "uuid": "u1" }]);
+        assert_eq!(find(&create, "orders", &old), None);
+        let new = json!([{ rule.field: "orders", field: Utc::now().to_rfc3339(), "uuid": "u1" }]);
+        let expected = rule.id_field.map(|_| "u1".to_owned());
+        assert_eq!(find(&create, "orders", &new), Some(expected));
     }
 }

@@ -10,7 +10,7 @@ use tokio::{
     net::TcpListener,
 };
 
-use crate::{api::by_id, operation::OPERATIONS, Client, Error};
+use crate::{api::sample_body, operation::OPERATIONS, Client, Error, JsonCall};
 
 /// Values a URL parser or a decoding server reads as a dot or empty segment.
 const HOSTILE: &[&str] = &[
@@ -73,11 +73,12 @@ async fn dot_and_empty_path_parameters_are_refused_before_anything_is_sent() {
     let client = client(&url);
     let mut checked = 0;
     for op in OPERATIONS.iter().filter(|op| !op.path_params.is_empty()) {
-        for (position, name) in op.path_params.iter().enumerate() {
+        for (position, name) in op.path_params.iter().map(|p| p.name).enumerate() {
             for hostile in HOSTILE {
                 let mut path = vec!["c1".to_owned(); op.path_params.len()];
                 path[position] = (*hostile).to_owned();
-                let error = by_id::call(&client, op.id, &path, None)
+                let error = client
+                    .call_json(op.id, JsonCall::new(path))
                     .await
                     .expect_err("refused");
                 match &error {
@@ -118,7 +119,7 @@ async fn any_other_value_stays_one_path_segment() {
         let path = vec![odd.to_owned(); op.path_params.len()];
         // Operations with a body fail on the empty body, after the path
         // check and before sending; the others reach the server.
-        let _ = by_id::call(&client, op.id, &path, None).await;
+        let _ = client.call_json(op.id, JsonCall::new(path)).await;
         let lines = seen.lock().unwrap().clone();
         let Some(line) = lines.get(before) else {
             continue;
@@ -157,13 +158,13 @@ async fn every_operation_sends_its_request_and_reads_an_error_answer() {
             .path_params
             .iter()
             .zip(&values)
-            .fold(op.path.to_owned(), |path, (name, value)| {
-                path.replace(&format!("{{{name}}}"), value)
+            .fold(op.path.to_owned(), |path, (param, value)| {
+                path.replace(&format!("{{{}}}", param.name), value)
             });
-        let body = by_id::sample_body(op.id);
+        let body = sample_body(op.id);
         let mock = server
             .mock_async(|when, then| {
-                let when = when.method(op.http_method).path(path.as_str());
+                let when = when.method(op.method.as_str()).path(path.as_str());
                 let when = if op.authenticated {
                     when.header("authorization", "Bearer t")
                 } else {
@@ -184,7 +185,13 @@ async fn every_operation_sends_its_request_and_reads_an_error_answer() {
             .build()
             .expect("client");
 
-        let error = by_id::call(&client, op.id, &values, body)
+        let call = JsonCall {
+            path: values.clone(),
+            body,
+            ..JsonCall::default()
+        };
+        let error = client
+            .call_json(op.id, call)
             .await
             .expect_err("the server refuses");
 

@@ -17,7 +17,12 @@ impl ClientHooks<Pipeline> for crate::api::Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        let call = current_call(info);
+        let Some(call) = current_call() else {
+            return Err(progenitor_client::Error::Custom(format!(
+                "{} ran outside camunda-admin's call pipeline",
+                info.operation_id
+            )));
+        };
         if !call.operation.authenticated {
             return Ok(());
         }
@@ -37,9 +42,12 @@ impl ClientHooks<Pipeline> for crate::api::Client {
     async fn exec(
         &self,
         request: reqwest::Request,
-        info: &OperationInfo,
+        _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let call = current_call(info);
+        let Some(call) = current_call() else {
+            // `pre` refused it already: progenitor never gets here.
+            return self.client().execute(request).await;
+        };
         let pipeline = self.inner();
         let mut request = request;
         let mut refreshed = false;
@@ -113,7 +121,7 @@ async fn refresh_token(
         return None;
     }
     tracing::debug!(
-        operation = call.operation.id,
+        operation = call.operation.id.as_str(),
         "the API refused the token; fetching a new one"
     );
     match pipeline.auth.header().await {

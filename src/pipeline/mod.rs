@@ -28,7 +28,7 @@ use std::{
     time::Duration,
 };
 
-use progenitor_client::{ByteStream, OperationInfo, ResponseValue};
+use progenitor_client::{ByteStream, ResponseValue};
 use reqwest::header::HeaderValue;
 use tokio::time::Instant;
 use tracing::Instrument;
@@ -72,31 +72,11 @@ tokio::task_local! {
     static CALL: Arc<CallShared>;
 }
 
-/// The running call; outside one (which the public API never does) a
-/// fresh state for the operation progenitor names.
-fn current_call(info: &OperationInfo) -> Arc<CallShared> {
-    // Unknown to the table: treated as the most careful kind of operation.
-    static UNKNOWN: Operation = Operation {
-        rust_name: "unknown",
-        id: "unknown",
-        http_method: "POST",
-        path: "",
-        path_params: &[],
-        scope: "unknown",
-        authenticated: true,
-        carries_secrets: true,
-    };
-    CALL.try_with(Arc::clone).unwrap_or_else(|_| {
-        let operation = crate::operation::OPERATIONS
-            .iter()
-            .find(|op| op.rust_name == info.operation_id)
-            .unwrap_or(&UNKNOWN);
-        Arc::new(CallShared::new(
-            operation,
-            body::DEFAULT_MAX_RESPONSE_BYTES,
-            false,
-        ))
-    })
+/// The running call. The generated client is private and every public
+/// method runs it inside [`Client::call`], so there always is one; `None`
+/// makes the hooks refuse the request rather than guess the operation.
+fn current_call() -> Option<Arc<CallShared>> {
+    CALL.try_with(Arc::clone).ok()
 }
 
 impl CallShared {
@@ -164,7 +144,7 @@ impl CallShared {
             return false;
         }
         tracing::debug!(
-            operation = self.operation.id,
+            operation = self.operation.id.as_str(),
             retry,
             pause_ms = pause.as_millis() as u64,
             "sending again"
@@ -210,8 +190,8 @@ impl Client {
     {
         let span = tracing::info_span!(
             "camunda_admin.call",
-            operation = operation.id,
-            method = operation.http_method,
+            operation = operation.id.as_str(),
+            method = operation.method.as_str(),
             path = operation.path,
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
@@ -319,10 +299,7 @@ impl Client {
     /// Each line is capped at [`MAX_CSV_LINE_BYTES`](body::MAX_CSV_LINE_BYTES).
     /// Any Administration API credential may call it.
     pub async fn get_csv_lines(&self) -> Result<body::Lines<'static>> {
-        let operation = crate::operation::by_id("GetCsv").ok_or_else(|| Error::InvalidRequest {
-            operation: "GetCsv",
-            reason: "this build's document has no GetCsv operation".to_owned(),
-        })?;
+        let operation = crate::operation::OperationId::GetCsv.operation();
         let subject = Subject::new(operation, &[], None::<&()>);
         let inner = self.api.get_csv();
         let value = self

@@ -38,7 +38,8 @@ pub(crate) fn encode_path_segment(value: &str) -> String {
 /// name must not turn `DELETE /clusters/c1/secrets/..` into
 /// `DELETE /clusters/c1/`. Checked before any token fetch or request.
 pub(crate) fn check_path_params(operation: &Operation, values: &[String]) -> Result<(), Error> {
-    for (name, value) in operation.path_params.iter().zip(values) {
+    for (param, value) in operation.path_params.iter().zip(values) {
+        let name = param.name;
         if is_dot_or_empty_segment(value) {
             return Err(Error::InvalidRequest {
                 operation: operation.id,

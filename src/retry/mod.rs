@@ -14,7 +14,8 @@
 //!   no cluster of that name was created since the call began; a
 //!   `CreateSecret` answered 409 only if the secret's name is not taken.
 //!   The other documented statuses (412 on `GetClient`, 409 on updating or
-//!   deleting a secret) are resent as they are.
+//!   deleting a secret) are resent as they are. These per-operation facts
+//!   live in the operation table ([`crate::operation::Resend`]).
 //!
 //! How often and how long is [`RetryPolicy`]'s business. Pauses follow the
 //! server's `Retry-After` (plus at most 10 % jitter), else its backoff.
@@ -133,37 +134,34 @@ impl Failure {
     }
 }
 
-/// A read that must come before a create is sent again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ReadFirst {
-    /// Is there a cluster of the body's `name`, created since the call began?
-    ClusterNamed,
-    /// Does the cluster (first path parameter) hold a secret of the body's `secretName`?
-    SecretNamed,
-}
-
 /// What may be done after a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Verdict {
     /// Send it again (within the policy's bounds).
     Resend,
-    /// Send it again only if this read shows nothing was created.
-    ReadFirst(ReadFirst),
+    /// Send it again only if the operation's read
+    /// ([`crate::operation::ReadFirst`]) shows nothing was created.
+    ReadFirst,
     /// Do not send it again.
     Final,
 }
 
-/// The one rule (see the module docs).
+/// The one rule (see the module docs); the operation-specific statuses come
+/// from the operation table ([`Operation::resend`]).
 pub(crate) fn verdict(operation: &Operation, failure: Failure) -> Verdict {
-    match (operation.id, failure) {
-        (_, Failure::NotSent | Failure::Status(429)) => Verdict::Resend,
-        ("CreateCluster", Failure::Status(503)) => Verdict::ReadFirst(ReadFirst::ClusterNamed),
-        ("CreateSecret", Failure::Status(409)) => Verdict::ReadFirst(ReadFirst::SecretNamed),
-        ("GetClient", Failure::Status(412)) => Verdict::Resend,
-        ("UpdateSecret" | "DeleteSecret", Failure::Status(409)) => Verdict::Resend,
-        (_, Failure::Status(408 | 502 | 503 | 504) | Failure::NoAnswer)
-            if operation.is_idempotent() =>
+    let resend = &operation.resend;
+    match failure {
+        Failure::NotSent | Failure::Status(429) => Verdict::Resend,
+        Failure::Status(status)
+            if resend
+                .read_first
+                .as_ref()
+                .is_some_and(|r| r.status == status) =>
         {
+            Verdict::ReadFirst
+        }
+        Failure::Status(status) if resend.statuses.contains(&status) => Verdict::Resend,
+        Failure::Status(408 | 502 | 503 | 504) | Failure::NoAnswer if operation.is_idempotent() => {
             Verdict::Resend
         }
         _ => Verdict::Final,
@@ -173,10 +171,12 @@ pub(crate) fn verdict(operation: &Operation, failure: Failure) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::operation::{by_id, OPERATIONS};
+    use crate::operation::{OperationId, OPERATIONS};
 
     fn op(id: &str) -> &'static Operation {
-        by_id(id).expect("an operation of the document")
+        id.parse::<OperationId>()
+            .expect("an operation of the document")
+            .operation()
     }
 
     #[test]
@@ -200,11 +200,11 @@ mod tests {
     fn documented_create_statuses_need_a_read_first() {
         assert_eq!(
             verdict(op("CreateCluster"), Failure::Status(503)),
-            Verdict::ReadFirst(ReadFirst::ClusterNamed)
+            Verdict::ReadFirst
         );
         assert_eq!(
             verdict(op("CreateSecret"), Failure::Status(409)),
-            Verdict::ReadFirst(ReadFirst::SecretNamed)
+            Verdict::ReadFirst
         );
         assert_eq!(
             verdict(op("CreateBackup"), Failure::Status(503)),

@@ -258,7 +258,7 @@ async fn a_duplicate_secret_is_already_exists_after_one_post() {
         .await
         .expect_err("duplicate");
     assert!(
-        matches!(&error, Error::AlreadyExists { operation: "CreateSecret", name } if name == "DUP"),
+        matches!(&error, Error::AlreadyExists { operation: camunda_admin::OperationId::CreateSecret, name } if name == "DUP"),
         "{error:?}"
     );
     assert!(!error.is_retryable());

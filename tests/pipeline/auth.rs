@@ -266,7 +266,7 @@ async fn a_second_401_is_a_typed_auth_error_not_a_loop() {
         matches!(
             error,
             Error::Auth(AuthError::TokenRejected {
-                operation: "GetCluster"
+                operation: camunda_admin::OperationId::GetCluster
             })
         ),
         "{error:?}"

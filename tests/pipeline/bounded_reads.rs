@@ -106,7 +106,7 @@ async fn an_endless_json_answer_stops_at_the_cap() {
         matches!(
             error,
             Error::BodyTooLarge {
-                operation: "GetClusters",
+                operation: camunda_admin::OperationId::GetClusters,
                 limit: CAP
             }
         ),
@@ -143,7 +143,7 @@ async fn an_endless_csv_stops_at_the_cap() {
         matches!(
             error,
             Error::BodyTooLarge {
-                operation: "GetCsv",
+                operation: camunda_admin::OperationId::GetCsv,
                 ..
             }
         ),

@@ -206,7 +206,10 @@ async fn create_cluster_answered_503_after_it_created_the_cluster_is_sent_once()
             status,
             existing_id,
         } => {
-            assert_eq!((*operation, *status), ("CreateCluster", 503));
+            assert_eq!(
+                (*operation, *status),
+                (camunda_admin::OperationId::CreateCluster, 503)
+            );
             assert_eq!(existing_id.as_deref(), Some("c-1"));
         }
         other => panic!("expected MaybeCreated, got {other:?}"),
@@ -266,7 +269,7 @@ async fn create_secret_answered_409_for_a_taken_name_is_already_exists_after_one
         .await
         .expect_err("taken");
     assert!(
-        matches!(&error, Error::AlreadyExists { operation: "CreateSecret", name } if name == "DB"),
+        matches!(&error, Error::AlreadyExists { operation: camunda_admin::OperationId::CreateSecret, name } if name == "DB"),
         "{error:?}"
     );
     assert!(!error.is_retryable());
@@ -347,7 +350,7 @@ async fn a_refused_connection_is_a_transport_error() {
         matches!(
             error,
             Error::Transport {
-                operation: "GetMembers",
+                operation: camunda_admin::OperationId::GetMembers,
                 ..
             }
         ),

@@ -175,7 +175,7 @@ async fn assert_errors_hide_secrets(client: &Client) {
         matches!(
             error,
             Error::Decode {
-                operation: "CreateClient",
+                operation: camunda_admin::OperationId::CreateClient,
                 ..
             }
         ),

@@ -7,12 +7,16 @@
 //! - [`open_enum`]: string enums that keep unknown values;
 //! - [`methods`]: the public methods of `camunda_admin::Client` and their
 //!   request types;
+//! - [`facts`]: what the project's `x-camunda-*` extensions add to each
+//!   operation (resends, waits, names, command names);
 //! - [`table`]: the operation table, method docs and the scope table;
-//! - [`cli`]: the command line's table and dispatcher.
+//! - [`json_call`]: calls by operation id with JSON in and out.
 
-pub mod cli;
+pub mod facts;
+pub mod json_call;
 pub mod methods;
 pub mod model;
+pub mod names;
 pub mod open_enum;
 pub mod postprocess;
 mod refs;
@@ -51,15 +55,22 @@ pub struct Bindings {
     pub api: String,
     /// The operation table (`src/operation.rs` includes it).
     pub operations: String,
-    /// The command line's table and dispatcher (the binary includes it).
-    pub cli: String,
     /// A Markdown table of the scope each operation needs (the crate docs
     /// include it).
     pub scope_table: String,
+    /// Operations that neither the document nor the project's document
+    /// describe with `x-camunda-*` facts: they got the safe defaults.
+    pub without_facts: Vec<String>,
 }
 
-/// The bindings of a document (before corrections).
-pub fn bindings(mut doc: Value) -> Result<Bindings, GenerateError> {
+/// The bindings of a document (before corrections). Operations without
+/// the project's `x-camunda-*` facts take them from `project` (the
+/// project's own document) by operationId.
+pub fn bindings(mut doc: Value, project: Option<&Value>) -> Result<Bindings, GenerateError> {
+    let without_facts = match project {
+        Some(project) => facts::fill_from(&mut doc, project),
+        None => facts::fill_from(&mut doc, &Value::Null),
+    };
     corrections::apply(&mut doc);
     let unmarked = corrections::unmarked_secret_fields(&doc);
     if !unmarked.is_empty() {
@@ -82,8 +93,17 @@ pub fn bindings(mut doc: Value) -> Result<Bindings, GenerateError> {
     let mut file = run_progenitor(&spec, enums.keys())?;
     postprocess::apply(&mut file);
     let public = public_api(&file, &operations)?;
-    let cli = cli::source(&file, &operations)?;
-    let by_id = cli::test_dispatch(&file, &operations)?;
+    let json_calls = json_call::source(&file, &operations)?;
+    let outputs = operations
+        .iter()
+        .map(|op| {
+            Ok(match methods::Generated::find(&file, op)?.success {
+                methods::Success::Empty => table::Output::Empty,
+                methods::Success::Text => table::Output::Text,
+                methods::Success::Json(_) => table::Output::Json,
+            })
+        })
+        .collect::<Result<Vec<_>, GenerateError>>()?;
     let open_enums = enums.iter().map(|(name, values)| {
         open_enum::OpenEnum {
             name,
@@ -102,15 +122,15 @@ pub fn bindings(mut doc: Value) -> Result<Bindings, GenerateError> {
 
         #public
 
-        #by_id
+        #json_calls
     };
     let file: syn::File = syn::parse2(file)
         .map_err(|e| GenerateError::new(format!("the generator produced invalid Rust: {e}")))?;
     Ok(Bindings {
         api: prettyplease::unparse(&file),
-        operations: table::operations_source(&operations)?,
-        cli,
+        operations: table::operations_source(&operations, &outputs)?,
         scope_table: table::scope_table(&operations),
+        without_facts,
     })
 }
 

@@ -5,7 +5,7 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
-use super::{refs::resolve, GenerateError};
+use super::{facts::Facts, refs::resolve, GenerateError};
 use crate::corrections;
 
 /// One operation of the document.
@@ -35,8 +35,13 @@ pub struct Operation {
     pub scope: String,
     /// Whether a bearer token is sent.
     pub authenticated: bool,
-    /// Whether the request or the success answer holds a secret.
+    /// Whether the request or the success answer holds a secret (also
+    /// assumed for an operation the project does not know).
     pub carries_secrets: bool,
+    /// Marked `deprecated` in the document.
+    pub deprecated: bool,
+    /// What the project knows beyond the document (`x-camunda-*`).
+    pub facts: Facts,
 }
 
 /// A path or query parameter.
@@ -50,6 +55,12 @@ pub struct Param {
     pub required: bool,
     /// The document's description.
     pub description: Option<String>,
+    /// The JSON type of its schema, or empty.
+    pub json_type: String,
+    /// The values it may take, when its schema is a string enum.
+    pub enum_values: Vec<String>,
+    /// The kind of name it takes instead of an id (`x-camunda-names`).
+    pub name_of: Option<String>,
 }
 
 /// A request body.
@@ -80,6 +91,11 @@ pub struct BodyField {
     pub secret: bool,
     /// The document's description.
     pub description: Option<String>,
+    /// The values it may take (of its items, for an array), when its
+    /// schema is a string enum.
+    pub enum_values: Vec<String>,
+    /// The kind of name it takes instead of an id (`x-camunda-names`).
+    pub name_of: Option<String>,
 }
 
 /// The operations of a corrected document, in document order (paths
@@ -87,6 +103,7 @@ pub struct BodyField {
 pub fn operations(doc: &Value) -> Result<Vec<Operation>, GenerateError> {
     let anonymous = corrections::unauthenticated_operations(doc);
     let secret_carrying = corrections::secret_carrying_operations(doc);
+    let enums = corrections::string_enums(doc);
     corrections::operations(doc)
         .into_iter()
         .map(|(path, method, op)| {
@@ -101,17 +118,25 @@ pub fn operations(doc: &Value) -> Result<Vec<Operation>, GenerateError> {
                 })?
                 .to_owned();
             let authenticated = !anonymous.contains(&id);
+            let facts = Facts::read(&id, &op)?;
+            let names = Names {
+                doc,
+                enums: &enums,
+                facts: &facts,
+            };
             Ok(Operation {
                 rust_name: id.to_snake_case(),
                 type_name: id.to_upper_camel_case(),
                 http_method: method.to_uppercase(),
-                path_params: params(doc, &op, "path"),
-                query_params: params(doc, &op, "query"),
-                body: body(doc, &op),
+                path_params: params(&names, &op, "path"),
+                query_params: params(&names, &op, "query"),
+                body: body(&names, &op),
                 summary: text(&op, "summary"),
                 description: text(&op, "description"),
                 scope: scope(&op, &path, authenticated),
-                carries_secrets: secret_carrying.contains(&id),
+                carries_secrets: secret_carrying.contains(&id) || !facts.known,
+                deprecated: op.get("deprecated").and_then(Value::as_bool) == Some(true),
+                facts,
                 authenticated,
                 path,
                 id,
@@ -156,26 +181,74 @@ fn scope(op: &Value, path: &str, authenticated: bool) -> String {
     scope.to_owned()
 }
 
-fn params(doc: &Value, op: &Value, location: &str) -> Vec<Param> {
+/// What reading a parameter or field needs besides its node.
+struct Names<'a> {
+    doc: &'a Value,
+    enums: &'a std::collections::BTreeMap<String, Vec<String>>,
+    facts: &'a Facts,
+}
+
+impl Names<'_> {
+    fn name_of(&self, name: &str) -> Option<String> {
+        self.facts.names.get(name).cloned()
+    }
+
+    /// The string values a schema allows: its own `enum`, the named enum
+    /// it refers to, or those of its items.
+    fn enum_values(&self, schema: &Value) -> Vec<String> {
+        if let Some(name) = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.rsplit('/').next())
+        {
+            if let Some(values) = self.enums.get(name) {
+                return values.clone();
+            }
+        }
+        let schema = resolve(self.doc, schema);
+        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+            return values
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect();
+        }
+        match schema.get("items") {
+            Some(items) if text(schema, "type").as_deref() == Some("array") => {
+                self.enum_values(items)
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn params(names: &Names<'_>, op: &Value, location: &str) -> Vec<Param> {
     let all = op.get("parameters").and_then(Value::as_array);
     all.into_iter()
         .flatten()
-        .map(|p| resolve(doc, p))
+        .map(|p| resolve(names.doc, p))
         .filter(|p| p.get("in").and_then(Value::as_str) == Some(location))
         .filter_map(|p| {
             let name = p.get("name")?.as_str()?.to_owned();
+            let schema = p.get("schema");
             Some(Param {
                 rust_name: name.to_snake_case(),
                 required: location == "path"
                     || p.get("required").and_then(Value::as_bool) == Some(true),
                 description: text(p, "description"),
+                json_type: schema
+                    .and_then(|s| text(resolve(names.doc, s), "type"))
+                    .unwrap_or_default(),
+                enum_values: schema.map(|s| names.enum_values(s)).unwrap_or_default(),
+                name_of: names.name_of(&name),
                 name,
             })
         })
         .collect()
 }
 
-fn body(doc: &Value, op: &Value) -> Option<Body> {
+fn body(names: &Names<'_>, op: &Value) -> Option<Body> {
+    let doc = names.doc;
     let body = resolve(doc, op.get("requestBody")?);
     let (media_type, content) = body.get("content")?.as_object()?.iter().next()?;
     let schema = content.get("schema");
@@ -185,7 +258,7 @@ fn body(doc: &Value, op: &Value) -> Option<Body> {
         .and_then(|r| r.rsplit('/').next())
         .map(str::to_owned);
     let fields = schema
-        .map(|s| body_fields(doc, resolve(doc, s)))
+        .map(|s| body_fields(names, resolve(doc, s)))
         .unwrap_or_default();
     Some(Body {
         media_type: media_type.clone(),
@@ -197,7 +270,7 @@ fn body(doc: &Value, op: &Value) -> Option<Body> {
     })
 }
 
-fn body_fields(doc: &Value, schema: &Value) -> Vec<BodyField> {
+fn body_fields(names: &Names<'_>, schema: &Value) -> Vec<BodyField> {
     let required: Vec<&str> = schema
         .get("required")
         .and_then(Value::as_array)
@@ -210,13 +283,15 @@ fn body_fields(doc: &Value, schema: &Value) -> Vec<BodyField> {
     };
     properties
         .iter()
-        .map(|(name, property)| {
-            let property = resolve(doc, property);
+        .map(|(name, node)| {
+            let property = resolve(names.doc, node);
             BodyField {
                 json_type: text(property, "type").unwrap_or_default(),
                 required: required.contains(&name.as_str()),
                 secret: property.get("format").and_then(Value::as_str) == Some("password"),
                 description: text(property, "description"),
+                enum_values: names.enum_values(node),
+                name_of: names.name_of(name),
                 name: name.clone(),
             }
         })
@@ -224,9 +299,30 @@ fn body_fields(doc: &Value, schema: &Value) -> Vec<BodyField> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
+
+    /// A bare operation for other modules' tests.
+    pub(crate) fn operation(id: &str) -> Operation {
+        Operation {
+            id: id.to_owned(),
+            rust_name: heck::ToSnakeCase::to_snake_case(id),
+            type_name: id.to_owned(),
+            http_method: "GET".to_owned(),
+            path: "/x".to_owned(),
+            path_params: vec![],
+            query_params: vec![],
+            body: None,
+            summary: Some("List things".to_owned()),
+            description: None,
+            scope: "Cluster".to_owned(),
+            authenticated: true,
+            carries_secrets: false,
+            deprecated: false,
+            facts: Facts::default(),
+        }
+    }
 
     fn doc() -> Value {
         json!({

@@ -1,50 +1,279 @@
 //! The operation table the hand-written layer reads (`OPERATIONS`), the
 //! docs of each public method, and the scope table of the crate's docs.
 
+use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
-use super::{model::Operation, GenerateError};
+use super::{
+    facts,
+    model::{BodyField, Operation, Param},
+    GenerateError,
+};
 
-/// `pub(crate) const OPERATIONS: &[Operation]`, in the order of `ops`, as
-/// the source of `operations.rs` (which `src/operation.rs` includes).
-pub fn operations_source(ops: &[Operation]) -> Result<String, GenerateError> {
-    let table = operations_const(ops);
-    let file: syn::File = syn::parse2(table)
+/// The source of `operations.rs` (which `src/operation.rs` includes): the
+/// `OperationId` enum and `OPERATIONS`, one entry per operation in the
+/// order of `ops` and of the enum's variants.
+pub fn operations_source(ops: &[Operation], outputs: &[Output]) -> Result<String, GenerateError> {
+    let ids: Vec<&str> = ops.iter().map(|op| op.id.as_str()).collect();
+    let dangling = facts::dangling(ops.iter().map(|op| (op.id.as_str(), &op.facts)), &ids);
+    if !dangling.is_empty() {
+        return Err(GenerateError::new(format!(
+            "x-camunda-resend names operations the document lacks: {}",
+            dangling.join(", ")
+        )));
+    }
+    let mut entries = Vec::new();
+    for (op, output) in ops.iter().zip(outputs) {
+        entries.push(entry(op, *output)?);
+    }
+    let tokens = quote! {
+        /// Every operation of the document, in the order of [`OperationId`]'s variants.
+        pub static OPERATIONS: &[Operation] = &[ #(#entries),* ];
+    };
+    let enum_tokens = operation_id(ops);
+    let tokens = quote! { #enum_tokens #tokens };
+    let file: syn::File = syn::parse2(tokens)
         .map_err(|e| GenerateError::new(format!("the operation table is invalid Rust: {e}")))?;
     Ok(prettyplease::unparse(&file))
 }
 
-fn operations_const(ops: &[Operation]) -> TokenStream {
-    let entries = ops.iter().map(|op| {
-        let Operation {
-            rust_name,
-            id,
-            http_method,
-            path,
-            scope,
-            authenticated,
-            carries_secrets,
-            ..
-        } = op;
-        let path_params = op.path_params.iter().map(|p| &p.name);
-        quote! {
-            Operation {
-                rust_name: #rust_name,
-                id: #id,
-                http_method: #http_method,
-                path: #path,
-                path_params: &[#(#path_params),*],
-                scope: #scope,
-                authenticated: #authenticated,
-                carries_secrets: #carries_secrets,
-            },
-        }
+/// What an operation answers on success, for the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// A JSON document.
+    Json,
+    /// Text.
+    Text,
+    /// No body.
+    Empty,
+}
+
+fn operation_id(ops: &[Operation]) -> TokenStream {
+    let variants = ops.iter().map(|op| {
+        let ident = format_ident!("{}", op.type_name);
+        let doc = format!(
+            "`{}`: {}",
+            op.id,
+            op.summary
+                .as_deref()
+                .unwrap_or("(no summary in the document)")
+        );
+        quote! { #[doc = #doc] #ident }
     });
+    let idents: Vec<_> = ops
+        .iter()
+        .map(|op| format_ident!("{}", op.type_name))
+        .collect();
+    let names = ops.iter().map(|op| op.id.as_str());
+    let count = ops.len();
     quote! {
-        /// Every operation of the document, in the order of the generated methods.
-        pub(crate) const OPERATIONS: &[Operation] = &[ #(#entries)* ];
+        /// The operations of the document, by their operationId.
+        ///
+        /// New operations appear when Camunda adds them: match with a
+        /// wildcard arm. [`OperationId::as_str`] and [`std::str::FromStr`]
+        /// use the document's ids; [`OperationId::operation`] gives the
+        /// operation's entry of the table.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum OperationId {
+            #(#variants),*
+        }
+
+        impl OperationId {
+            /// Every operation, in the table's order.
+            pub const ALL: [OperationId; #count] = [ #(OperationId::#idents),* ];
+
+            /// The document's operationId, such as `GetCluster`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    #(OperationId::#idents => #names),*
+                }
+            }
+        }
     }
+}
+
+fn text(value: &Option<String>) -> &str {
+    value.as_deref().unwrap_or("")
+}
+
+fn name_kind(kind: &Option<String>) -> Result<TokenStream, GenerateError> {
+    Ok(match kind.as_deref() {
+        None => quote! { None },
+        Some(kind) => {
+            let ident = format_ident!("{}", kind.to_upper_camel_case());
+            quote! { Some(NameKind::#ident) }
+        }
+    })
+}
+
+fn param_field(param: &Param) -> Result<TokenStream, GenerateError> {
+    let name = &param.name;
+    let json_type = &param.json_type;
+    let required = param.required;
+    let description = text(&param.description);
+    let values = &param.enum_values;
+    let name_of = name_kind(&param.name_of)?;
+    Ok(quote! {
+        Field {
+            name: #name,
+            json_type: #json_type,
+            required: #required,
+            secret: false,
+            description: #description,
+            enum_values: &[#(#values),*],
+            name_of: #name_of,
+        }
+    })
+}
+
+fn body_field(field: &BodyField) -> Result<TokenStream, GenerateError> {
+    let name = &field.name;
+    let json_type = &field.json_type;
+    let required = field.required;
+    let secret = field.secret;
+    let description = text(&field.description);
+    let values = &field.enum_values;
+    let name_of = name_kind(&field.name_of)?;
+    Ok(quote! {
+        Field {
+            name: #name,
+            json_type: #json_type,
+            required: #required,
+            secret: #secret,
+            description: #description,
+            enum_values: &[#(#values),*],
+            name_of: #name_of,
+        }
+    })
+}
+
+/// `path:NAME` or `answer:FIELD` as an `IdSource`.
+fn id_source(op: &Operation, source: &str) -> Result<TokenStream, GenerateError> {
+    match source.split_once(':') {
+        Some(("path", name)) if op.path_params.iter().any(|p| p.name == name) => {
+            Ok(quote! { IdSource::Path(#name) })
+        }
+        Some(("answer", field)) => Ok(quote! { IdSource::Answer(#field) }),
+        _ => Err(GenerateError::new(format!(
+            "{}: x-camunda-wait names {source}, which is no path parameter of it",
+            op.id
+        ))),
+    }
+}
+
+fn entry(op: &Operation, output: Output) -> Result<TokenStream, GenerateError> {
+    let Operation {
+        rust_name,
+        path,
+        scope,
+        authenticated,
+        carries_secrets,
+        deprecated,
+        facts,
+        ..
+    } = op;
+    let id = format_ident!("{}", op.type_name);
+    let method = format_ident!("{}", op.http_method);
+    let summary = text(&op.summary);
+    let description = text(&op.description);
+    let path_params = op
+        .path_params
+        .iter()
+        .map(param_field)
+        .collect::<Result<Vec<_>, _>>()?;
+    let query_params = op
+        .query_params
+        .iter()
+        .map(param_field)
+        .collect::<Result<Vec<_>, _>>()?;
+    let body = match &op.body {
+        Some(body) => {
+            let media_type = &body.media_type;
+            let fields = body
+                .fields
+                .iter()
+                .map(body_field)
+                .collect::<Result<Vec<_>, _>>()?;
+            quote! { Some(Body { media_type: #media_type, fields: &[#(#fields),*] }) }
+        }
+        None => quote! { None },
+    };
+    let output = match output {
+        _ if facts.secret_values => quote! { OutputKind::SecretValues },
+        Output::Json => quote! { OutputKind::Json },
+        Output::Text => quote! { OutputKind::Text },
+        Output::Empty => quote! { OutputKind::Empty },
+    };
+    let statuses = &facts.resend_statuses;
+    let read_first = match &facts.read_first {
+        None => quote! { None },
+        Some(read) => {
+            let status = read.status;
+            let list = format_ident!("{}", read.list.to_upper_camel_case());
+            let field = &read.field;
+            let optional = |v: &Option<String>| match v {
+                Some(v) => quote! { Some(#v) },
+                None => quote! { None },
+            };
+            let created = optional(&read.created_field);
+            let id_field = optional(&read.id_field);
+            let found = format_ident!("{}", read.found.to_upper_camel_case());
+            quote! {
+                Some(ReadFirst {
+                    status: #status,
+                    list: OperationId::#list,
+                    field: #field,
+                    created_field: #created,
+                    id_field: #id_field,
+                    found: Found::#found,
+                })
+            }
+        }
+    };
+    let wait = match &facts.wait {
+        None => quote! { None },
+        Some(wait) => {
+            let until = format_ident!("{}", wait.until.to_upper_camel_case());
+            let cluster = id_source(op, &wait.cluster)?;
+            let backup = match &wait.backup {
+                Some(source) => {
+                    let source = id_source(op, source)?;
+                    quote! { Some(#source) }
+                }
+                None => quote! { None },
+            };
+            quote! { Some(WaitFor { until: WaitUntil::#until, cluster: #cluster, backup: #backup }) }
+        }
+    };
+    let (group, verb) = match &facts.cli {
+        Some((group, verb)) => (group.clone(), verb.clone()),
+        None => super::names::derived_name(op),
+    };
+    let known = facts.known;
+    Ok(quote! {
+        Operation {
+            id: OperationId::#id,
+            rust_name: #rust_name,
+            method: http::Method::#method,
+            path: #path,
+            path_params: &[#(#path_params),*],
+            query_params: &[#(#query_params),*],
+            body: #body,
+            summary: #summary,
+            description: #description,
+            scope: #scope,
+            authenticated: #authenticated,
+            carries_secrets: #carries_secrets,
+            deprecated: #deprecated,
+            resend: Resend { statuses: &[#(#statuses),*], read_first: #read_first },
+            output: #output,
+            wait: #wait,
+            command: Command { group: #group, verb: #verb },
+            known: #known,
+        }
+    })
 }
 
 /// How a scope reads in docs.
@@ -116,21 +345,9 @@ mod tests {
     use super::*;
 
     fn op(id: &str, scope: &str) -> Operation {
-        Operation {
-            id: id.to_owned(),
-            rust_name: heck::ToSnakeCase::to_snake_case(id),
-            type_name: id.to_owned(),
-            http_method: "GET".to_owned(),
-            path: "/x".to_owned(),
-            path_params: vec![],
-            query_params: vec![],
-            body: None,
-            summary: Some("List things".to_owned()),
-            description: None,
-            scope: scope.to_owned(),
-            authenticated: true,
-            carries_secrets: false,
-        }
+        let mut op = super::super::model::tests::operation(id);
+        op.scope = scope.to_owned();
+        op
     }
 
     #[test]

@@ -143,6 +143,8 @@ struct Uses {
 struct Scanner<'a> {
     file: String,
     methods: &'a BTreeMap<String, String>,
+    /// `OperationId` variants to operation ids.
+    variants_of_ids: &'a BTreeMap<String, String>,
     enums: &'a BTreeMap<String, Vec<String>>,
     /// Names brought in by `use ...::types::{Name}`.
     imported: BTreeSet<String>,
@@ -177,6 +179,18 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
             .segments
             .first()
             .map_or(0, |s| s.ident.span().start().line);
+        // `OperationId::GetCsv`: a use of that operation.
+        if let Some(index) = names.iter().position(|n| n == "OperationId") {
+            if let Some(id) = names
+                .get(index + 1)
+                .and_then(|variant| self.variants_of_ids.get(variant))
+            {
+                self.uses
+                    .operations
+                    .entry(id.clone())
+                    .or_insert_with(|| format!("{}:{line}", self.file));
+            }
+        }
         if let Some(index) = names.iter().position(|n| n == "types") {
             if let Some(name) = names.get(index + 1) {
                 self.record_type(name, names.get(index + 2).map(String::as_str), line);
@@ -280,11 +294,15 @@ fn scan_hand_written_code(doc: &Value) -> Uses {
         })
         .map(|id| (id.to_snake_case(), id))
         .collect();
+    let variants_of_ids: BTreeMap<String, String> = methods
+        .values()
+        .map(|id| (id.to_upper_camel_case(), id.clone()))
+        .collect();
     let enums = corrections::string_enums(doc);
     let root = workspace();
     let mut files = Vec::new();
-    // src/ holds the library, the emulator and (src/bin/) the command line.
-    for folder in ["src", "examples"] {
+    // src/ holds the library and the emulator, cli/src the command line.
+    for folder in ["src", "cli/src", "examples"] {
         rust_files(&root.join(folder), &mut files);
     }
     files.sort();
@@ -300,6 +318,7 @@ fn scan_hand_written_code(doc: &Value) -> Uses {
         Scanner {
             file: name,
             methods: &methods,
+            variants_of_ids: &variants_of_ids,
             enums: &enums,
             imported: BTreeSet::new(),
             uses: &mut uses,

@@ -169,8 +169,8 @@ fn valid_body(op: &str) -> Value {
 fn every_cluster_operation_answers_404_for_an_unknown_cluster() {
     let cluster_scoped: Vec<&str> = crate::operation::OPERATIONS
         .iter()
-        .filter(|op| op.path_params.first() == Some(&"clusterUuid"))
-        .map(|op| op.id)
+        .filter(|op| op.path_params.first().map(|p| p.name) == Some("clusterUuid"))
+        .map(|op| op.id.as_str())
         .collect();
     assert!(cluster_scoped.len() >= 30, "{cluster_scoped:?}");
     let mut world = World::new();

@@ -3,8 +3,12 @@
 //! only where asked for.
 
 mod support;
-#[allow(dead_code, reason = "the tests read COMMANDS only")]
-#[path = "../../src/bin/camunda-admin/table.rs"]
+#[allow(
+    dead_code,
+    unused_imports,
+    reason = "the tests read COMMANDS and kebab only"
+)]
+#[path = "../../src/table.rs"]
 mod table;
 
 mod commands;

@@ -1,7 +1,8 @@
-//! From a command's arguments to an [`Invocation`]: positionals to path
+//! From a command's arguments to a [`JsonCall`]: positionals to path
 //! parameters, flags to query parameters and body fields (over `--body`),
 //! secret fields from a file, stdin or the environment.
 
+use camunda_admin::JsonCall;
 use clap::ArgMatches;
 use serde_json::{Map, Value};
 
@@ -10,15 +11,15 @@ use crate::{
     exit::CliError,
     names,
     sources::{self, Stdin},
-    table::{CommandSpec, FieldSpec, Invocation},
+    table::{Field, Operation},
 };
 
-/// The invocation of `spec` that `matches` describes.
+/// The call of `spec` that `matches` describes.
 pub fn from_matches(
-    spec: &CommandSpec,
+    spec: &Operation,
     matches: &ArgMatches,
     stdin: &Stdin,
-) -> Result<Invocation, CliError> {
+) -> Result<JsonCall, CliError> {
     let text = |id: &str| matches.get_one::<String>(id).cloned();
     let path = spec
         .path_params
@@ -31,29 +32,27 @@ pub fn from_matches(
     let query = spec
         .query_params
         .iter()
-        .filter_map(|p| text(&commands::flag_of(p.flag)).map(|v| (p.name, v)))
+        .filter_map(|p| text(&commands::flag_of(p.name)).map(|v| (p.name.to_owned(), v)))
         .collect();
     let body = match &spec.body {
         Some(body) => Some(body_of(
             body.fields,
             matches,
             stdin,
-            &names::covered(matches),
+            &names::covered(spec, matches),
         )?),
         None => None,
     };
-    Ok(Invocation {
-        path,
-        query,
-        body,
-        quote_errors: !spec.carries_secrets,
-    })
+    let mut call = JsonCall::new(path);
+    call.query = query;
+    call.body = body;
+    Ok(call)
 }
 
 /// `--body` (an object), with each field given by a flag set over it, and
 /// every required field present (or `covered` by a name lookup to come).
 fn body_of(
-    fields: &[FieldSpec],
+    fields: &[Field],
     matches: &ArgMatches,
     stdin: &Stdin,
     covered: &[&str],
@@ -81,7 +80,7 @@ fn body_of(
     Ok(Value::Object(body))
 }
 
-fn describe_flag(field: &FieldSpec) -> String {
+fn describe_flag(field: &Field) -> String {
     if field.secret {
         format!(
             "--{} or --{}",
@@ -89,7 +88,7 @@ fn describe_flag(field: &FieldSpec) -> String {
             commands::secret_env_flag(field)
         )
     } else {
-        format!("--{}", commands::flag_of(field.flag))
+        format!("--{}", commands::flag_of(field.name))
     }
 }
 
@@ -109,14 +108,14 @@ fn base_body(path: &str, stdin: &Stdin) -> Result<Map<String, Value>, CliError> 
 
 /// The value a flag gives `field`, if any.
 fn field_value(
-    field: &FieldSpec,
+    field: &Field,
     matches: &ArgMatches,
     stdin: &Stdin,
 ) -> Result<Option<Value>, CliError> {
     if field.secret {
         return secret_value(field, matches, stdin);
     }
-    let flag = commands::flag_of(field.flag);
+    let flag = commands::flag_of(field.name);
     match field.json_type {
         "boolean" => Ok(matches.get_one::<bool>(&flag).map(|b| Value::Bool(*b))),
         "array" => match matches.get_many::<String>(&flag) {
@@ -131,7 +130,7 @@ fn field_value(
 }
 
 fn secret_value(
-    field: &FieldSpec,
+    field: &Field,
     matches: &ArgMatches,
     stdin: &Stdin,
 ) -> Result<Option<Value>, CliError> {

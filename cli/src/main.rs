@@ -31,7 +31,7 @@ use crate::{
     exit::{CliError, Kind},
     output::Format,
     sources::Stdin,
-    table::CommandSpec,
+    table::Operation,
 };
 
 /// The help heading of the options every command takes.
@@ -138,18 +138,18 @@ async fn run(matches: &ArgMatches) -> Result<(), CliError> {
 }
 
 /// Run one operation: its arguments, the call, the answer, the wait.
-async fn operation(spec: &'static CommandSpec, matches: &ArgMatches) -> Result<(), CliError> {
+async fn operation(spec: &'static Operation, matches: &ArgMatches) -> Result<(), CliError> {
     let stdin = Stdin::default();
-    let mut invocation = invocation::from_matches(spec, matches, &stdin)?;
-    let client = connect::client(matches, &stdin, spec.needs_token)?;
-    names::resolve(&client, matches, &mut invocation).await?;
+    let mut call = invocation::from_matches(spec, matches, &stdin)?;
+    let client = connect::client(matches, &stdin, spec.authenticated)?;
+    names::resolve(&client, spec, matches, &mut call.body).await?;
     let wait = waits::Wait::requested(spec, matches);
     let before = match wait {
-        Some(_) => waits::before(&client, spec, &invocation).await?,
+        Some(_) => waits::before(&client, spec, &call.path).await?,
         None => waits::Before::default(),
     };
-    let path = invocation.path.clone();
-    let outcome = table::dispatch(&client, spec.id, invocation).await?;
+    let path = call.path.clone();
+    let outcome = client.call_json(spec.id, call).await?;
     let show_values = matches.try_get_one::<bool>("show-values").ok().flatten() == Some(&true);
     let (outcome, warnings) = output::reveal(spec, outcome, show_values);
     for warning in warnings {

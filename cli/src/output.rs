@@ -6,13 +6,13 @@
 
 use std::io::{self, Write};
 
+use camunda_admin::JsonAnswer;
 use comfy_table::{presets, ContentArrangement, Table};
 use serde_json::Value;
 
 use crate::{
     exit::{CliError, Kind},
-    extras::LIST_SECRETS,
-    table::{CommandSpec, Outcome, OutputKind},
+    table::{Operation, OutputKind},
 };
 
 /// How answers are printed.
@@ -41,25 +41,29 @@ impl clap::ValueEnum for Format {
 
 /// The answer of `spec` as the user may see it, with the warnings that go
 /// to stderr.
-pub fn reveal(spec: &CommandSpec, outcome: Outcome, show_values: bool) -> (Outcome, Vec<String>) {
-    let Outcome::Json(value) = outcome else {
+pub fn reveal(
+    spec: &Operation,
+    outcome: JsonAnswer,
+    show_values: bool,
+) -> (JsonAnswer, Vec<String>) {
+    let JsonAnswer::Json(value) = outcome else {
         return (outcome, Vec::new());
     };
-    if spec.id == LIST_SECRETS {
+    if spec.output == OutputKind::SecretValues {
         if show_values {
             let warning = "warning: printing the values of the cluster's connector secrets; keep this output out of logs".to_owned();
-            return (Outcome::Json(value), vec![warning]);
+            return (JsonAnswer::Json(value), vec![warning]);
         }
-        return (Outcome::Json(secret_names(value)), Vec::new());
+        return (JsonAnswer::Json(secret_names(value)), Vec::new());
     }
     if spec.carries_secrets && spec.output == OutputKind::Json {
         let warning = format!(
             "warning: this answer holds a secret that is shown now and never again ({}); store it safely",
             spec.summary
         );
-        return (Outcome::Json(value), vec![warning]);
+        return (JsonAnswer::Json(value), vec![warning]);
     }
-    (Outcome::Json(value), Vec::new())
+    (JsonAnswer::Json(value), Vec::new())
 }
 
 /// A map of secret names to values, as the list of its names.
@@ -76,17 +80,17 @@ fn secret_names(value: Value) -> Value {
 }
 
 /// Print `outcome` on stdout.
-pub fn print(outcome: &Outcome, format: Format) -> Result<(), CliError> {
+pub fn print(outcome: &JsonAnswer, format: Format) -> Result<(), CliError> {
     let text = match (outcome, format) {
-        (Outcome::Empty, _) => return Ok(()),
-        (Outcome::Text(text), _) => text.clone(),
-        (Outcome::Json(value), Format::Json) => {
+        (JsonAnswer::Empty, _) => return Ok(()),
+        (JsonAnswer::Text(text), _) => text.clone(),
+        (JsonAnswer::Json(value), Format::Json) => {
             let mut text = serde_json::to_string_pretty(value)
                 .map_err(|e| CliError::new(Kind::Other, format!("cannot print JSON: {e}")))?;
             text.push('\n');
             text
         }
-        (Outcome::Json(value), Format::Table) => format!("{}\n", table(value)),
+        (JsonAnswer::Json(value), Format::Table) => format!("{}\n", table(value)),
     };
     let mut stdout = io::stdout().lock();
     stdout

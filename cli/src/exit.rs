@@ -18,8 +18,6 @@ use std::{error::Error as _, fmt, process::ExitCode};
 
 use camunda_admin::Error;
 
-use crate::table::DispatchError;
-
 /// The kinds of failure, each with its exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -113,14 +111,5 @@ impl From<Error> for CliError {
             source = cause.source();
         }
         CliError::new(kind_of(&error), message)
-    }
-}
-
-impl From<DispatchError> for CliError {
-    fn from(error: DispatchError) -> Self {
-        match error {
-            DispatchError::Api(e) => e.into(),
-            DispatchError::Input(message) => CliError::usage(message),
-        }
     }
 }

@@ -7,7 +7,7 @@ use std::{path::Path, process::Command};
 
 /// The script between the README's `cli-lifecycle` markers.
 fn readme_script() -> String {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
         .expect("the README");
     let start = readme
         .find("<!-- cli-lifecycle:start -->")

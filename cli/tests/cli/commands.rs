@@ -13,7 +13,12 @@ use serde_json::{json, Value};
 /// The document the binary was built from.
 fn document() -> Value {
     let path = option_env!("CAMUNDA_ADMIN_SPEC").map_or_else(
-        || format!("{}/openapi/camunda-admin.json", env!("CARGO_MANIFEST_DIR")),
+        || {
+            format!(
+                "{}/../openapi/camunda-admin.json",
+                env!("CARGO_MANIFEST_DIR")
+            )
+        },
         str::to_owned,
     );
     let text = std::fs::read_to_string(&path).expect("the document");
@@ -30,10 +35,10 @@ fn operation_ids(doc: &Value) -> BTreeSet<String> {
 }
 
 /// The words that reach a command, such as `["activity", "--csv"]`.
-fn words(spec: &crate::table::CommandSpec) -> Vec<&'static str> {
-    match spec.verb {
-        "" => vec![spec.group],
-        verb => vec![spec.group, verb],
+fn words(spec: &crate::table::Operation) -> Vec<&'static str> {
+    match spec.command.verb {
+        "" => vec![spec.command.group],
+        verb => vec![spec.command.group, verb],
     }
 }
 
@@ -41,7 +46,7 @@ fn words(spec: &crate::table::CommandSpec) -> Vec<&'static str> {
 fn every_operation_of_the_document_is_a_command() {
     let commands: BTreeSet<String> = crate::table::COMMANDS
         .iter()
-        .map(|c| c.id.to_owned())
+        .map(|c| c.id.to_string())
         .collect();
     assert_eq!(commands, operation_ids(&document()));
     let names: BTreeSet<Vec<&str>> = crate::table::COMMANDS.iter().map(words).collect();
@@ -65,7 +70,7 @@ fn every_operation_of_the_document_is_a_command() {
 fn every_command_answers_help_with_the_documents_prose() {
     for spec in crate::table::COMMANDS {
         let mut args = words(spec);
-        if spec.verb.starts_with("--") {
+        if spec.command.verb.starts_with("--") {
             args.pop(); // the flag is documented in the group's help
         }
         args.push("--help");
@@ -78,31 +83,27 @@ fn every_command_answers_help_with_the_documents_prose() {
             spec.summary
         );
         for param in spec.path_params {
-            let name = param.flag.to_uppercase().replace('-', "_");
+            let name = crate::table::kebab(param.name)
+                .to_uppercase()
+                .replace('-', "_");
             assert!(
                 help.contains(&format!("<{name}>")),
                 "{args:?} lacks <{name}>:\n{help}"
             );
         }
         for field in spec.body.iter().flat_map(|b| b.fields) {
+            let flag = crate::table::kebab(field.name);
             if field.secret {
+                assert!(help.contains(&format!("--{flag}-file <PATH>")), "{help}");
+                assert!(help.contains(&format!("--{flag}-env <VAR>")), "{help}");
                 assert!(
-                    help.contains(&format!("--{}-file <PATH>", field.flag)),
-                    "{help}"
-                );
-                assert!(
-                    help.contains(&format!("--{}-env <VAR>", field.flag)),
-                    "{help}"
-                );
-                assert!(
-                    !help.contains(&format!("--{} <", field.flag)),
+                    !help.contains(&format!("--{flag} <")),
                     "a secret field takes no value on the command line:\n{help}"
                 );
             } else {
                 assert!(
-                    help.contains(&format!("--{}", field.flag)),
-                    "{args:?} lacks --{}",
-                    field.flag
+                    help.contains(&format!("--{flag}")),
+                    "{args:?} lacks --{flag}"
                 );
             }
         }
@@ -184,8 +185,8 @@ fn a_new_operation_appears_under_its_derived_name() {
         .args([
             "build",
             "--quiet",
-            "--features",
-            "cli",
+            "--package",
+            "camunda-admin-cli",
             "--bin",
             "camunda-admin",
         ])

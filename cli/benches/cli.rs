@@ -3,7 +3,7 @@
 //! token read from the disk cache, one API call, JSON on stdout.
 //!
 //! ```text
-//! cargo bench --bench cli --features cli
+//! cargo bench -p camunda-admin-cli --bench cli
 //! ```
 
 use std::{

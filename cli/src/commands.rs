@@ -9,7 +9,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use crate::{
     extras::{self, Extra},
     names,
-    table::{CommandSpec, FieldSpec, ParamSpec, COMMANDS},
+    table::{kebab, Field, Operation, COMMANDS},
 };
 
 /// The arg id of `--body`.
@@ -41,30 +41,31 @@ const RESERVED: &[&str] = &[
 ];
 
 /// The flag of a body field or query parameter, clear of [`RESERVED`].
-pub fn flag_of(flag: &'static str) -> String {
-    if RESERVED.contains(&flag) {
+pub fn flag_of(name: &str) -> String {
+    let flag = kebab(name);
+    if RESERVED.contains(&flag.as_str()) {
         format!("field-{flag}")
     } else {
-        flag.to_owned()
+        flag
     }
 }
 
 /// The flag naming the file a secret field is read from.
-pub fn secret_file_flag(field: &FieldSpec) -> String {
-    format!("{}-file", flag_of(field.flag))
+pub fn secret_file_flag(field: &Field) -> String {
+    format!("{}-file", flag_of(field.name))
 }
 
 /// The flag naming the variable a secret field is read from.
-pub fn secret_env_flag(field: &FieldSpec) -> String {
-    format!("{}-env", flag_of(field.flag))
+pub fn secret_env_flag(field: &Field) -> String {
+    format!("{}-env", flag_of(field.name))
 }
 
 /// The groups in the order of the table.
 fn groups() -> Vec<&'static str> {
     let mut groups: Vec<&'static str> = Vec::new();
     for spec in COMMANDS {
-        if !groups.contains(&spec.group) {
-            groups.push(spec.group);
+        if !groups.contains(&spec.command.group) {
+            groups.push(spec.command.group);
         }
     }
     groups
@@ -81,16 +82,19 @@ pub fn operation_groups() -> Vec<Command> {
 }
 
 fn group_command(group: &'static str) -> Command {
-    let specs: Vec<&'static CommandSpec> = COMMANDS.iter().filter(|c| c.group == group).collect();
-    let own = specs.iter().find(|c| c.verb.is_empty());
+    let specs: Vec<&'static Operation> = COMMANDS
+        .iter()
+        .filter(|c| c.command.group == group)
+        .collect();
+    let own = specs.iter().find(|c| c.command.verb.is_empty());
     let mut command = match own {
         Some(spec) => operation_args(Command::new(group), spec),
         None => Command::new(group)
             .about(format!("{group}: {}", verb_list(&specs)))
             .subcommand_required(true),
     };
-    for spec in specs.iter().filter(|c| is_flag_verb(c.verb)) {
-        let flag = spec.verb.trim_start_matches('-');
+    for spec in specs.iter().filter(|c| is_flag_verb(c.command.verb)) {
+        let flag = spec.command.verb.trim_start_matches('-');
         command = command.arg(
             Arg::new(flag)
                 .long(flag)
@@ -101,30 +105,30 @@ fn group_command(group: &'static str) -> Command {
     }
     for spec in specs
         .iter()
-        .filter(|c| !c.verb.is_empty() && !is_flag_verb(c.verb))
+        .filter(|c| !c.command.verb.is_empty() && !is_flag_verb(c.command.verb))
     {
-        command = command.subcommand(operation_args(Command::new(spec.verb), spec));
+        command = command.subcommand(operation_args(Command::new(spec.command.verb), spec));
     }
     command
 }
 
-fn verb_list(specs: &[&CommandSpec]) -> String {
-    let verbs: Vec<&str> = specs.iter().map(|c| c.verb).collect();
+fn verb_list(specs: &[&Operation]) -> String {
+    let verbs: Vec<&str> = specs.iter().map(|c| c.command.verb).collect();
     verbs.join(", ")
 }
 
-fn long_help(spec: &CommandSpec) -> String {
+fn long_help(spec: &Operation) -> String {
     format!("{}\n\n{}", spec.summary, spec.description)
 }
 
 /// The arguments of one operation on `command`.
-fn operation_args(command: Command, spec: &'static CommandSpec) -> Command {
+fn operation_args(command: Command, spec: &'static Operation) -> Command {
     let mut command = command
         .about(spec.summary)
         .long_about(long_help(spec))
         .after_long_help(format!(
             "Operation {}: {} {} (scope: {}).",
-            spec.id, spec.http_method, spec.path, spec.scope
+            spec.id, spec.method, spec.path, spec.scope
         ));
     for (index, param) in spec.path_params.iter().enumerate() {
         command = command.arg(path_arg(param, index));
@@ -141,32 +145,32 @@ fn operation_args(command: Command, spec: &'static CommandSpec) -> Command {
             command = field_args(command, field);
         }
     }
-    for extra in extras::of(spec.id) {
-        command = extra_args(command, *extra, spec);
+    for extra in extras::of(spec) {
+        command = extra_args(command, extra, spec);
     }
     command
 }
 
 /// The arg id of a path parameter: apart from every flag's id (a path
 /// parameter `clientId` must not read as the global `--client-id`).
-pub fn path_id(param: &ParamSpec) -> String {
-    format!("path.{}", param.flag)
+pub fn path_id(param: &Field) -> String {
+    format!("path.{}", kebab(param.name))
 }
 
-fn path_arg(param: &'static ParamSpec, index: usize) -> Arg {
+fn path_arg(param: &'static Field, index: usize) -> Arg {
     Arg::new(path_id(param))
         .index(index + 1)
         .required(true)
-        .value_name(param.flag.to_uppercase().replace('-', "_"))
-        .help(non_empty(param.help, param.name))
+        .value_name(kebab(param.name).to_uppercase().replace('-', "_"))
+        .help(non_empty(param.description, param.name))
 }
 
-fn query_arg(param: &'static ParamSpec) -> Arg {
-    let flag = flag_of(param.flag);
+fn query_arg(param: &'static Field) -> Arg {
+    let flag = flag_of(param.name);
     Arg::new(flag.clone())
         .long(flag)
         .required(param.required)
-        .help(non_empty(param.help, param.name))
+        .help(non_empty(param.description, param.name))
 }
 
 fn non_empty(help: &'static str, name: &'static str) -> String {
@@ -179,8 +183,8 @@ fn non_empty(help: &'static str, name: &'static str) -> String {
 
 /// `--flag VALUE` for a plain field; `--flag-file` / `--flag-env` for a
 /// secret one, whose value never stands on the command line.
-fn field_args(command: Command, field: &'static FieldSpec) -> Command {
-    let help = non_empty(field.help, field.name);
+fn field_args(command: Command, field: &'static Field) -> Command {
+    let help = non_empty(field.description, field.name);
     let required = if field.required {
         " (required, here or in --body)"
     } else {
@@ -204,7 +208,7 @@ fn field_args(command: Command, field: &'static FieldSpec) -> Command {
                     .help(format!("{help}{required}: read from the variable VAR")),
             );
     }
-    let flag = flag_of(field.flag);
+    let flag = flag_of(field.name);
     let mut arg = Arg::new(flag.clone())
         .long(flag)
         .help(format!("{help}{required}"));
@@ -223,7 +227,7 @@ fn field_args(command: Command, field: &'static FieldSpec) -> Command {
     command.arg(arg)
 }
 
-fn extra_args(command: Command, extra: Extra, spec: &CommandSpec) -> Command {
+fn extra_args(command: Command, extra: Extra, spec: &Operation) -> Command {
     match extra {
         Extra::Wait => command
             .arg(
@@ -248,7 +252,7 @@ fn extra_args(command: Command, extra: Extra, spec: &CommandSpec) -> Command {
                     .value_parser(humantime::parse_duration)
                     .help("How often --wait looks"),
             ),
-        Extra::Names => names::NAMES
+        Extra::Names => names::lookups(spec)
             .into_iter()
             .fold(command, |command, (what, field)| {
                 let mut arg = Arg::new(what)
@@ -272,24 +276,27 @@ fn extra_args(command: Command, extra: Extra, spec: &CommandSpec) -> Command {
 }
 
 /// The flag of the plain body field `name` of `spec`, if it has one.
-fn body_flag(spec: &CommandSpec, name: &str) -> Option<String> {
+fn body_flag(spec: &Operation, name: &str) -> Option<String> {
     let fields = spec.body.as_ref()?.fields;
     let field = fields.iter().find(|f| f.name == name && !f.secret)?;
-    Some(flag_of(field.flag))
+    Some(flag_of(field.name))
 }
 
 /// The operation `matches` asks for, and the matches of its command.
 pub fn chosen<'m>(
     group: &str,
     matches: &'m ArgMatches,
-) -> Option<(&'static CommandSpec, &'m ArgMatches)> {
-    let in_group = || COMMANDS.iter().filter(move |c| c.group == group);
+) -> Option<(&'static Operation, &'m ArgMatches)> {
+    let in_group = || COMMANDS.iter().filter(move |c| c.command.group == group);
     if let Some((verb, leaf)) = matches.subcommand() {
-        return in_group().find(|c| c.verb == verb).map(|c| (c, leaf));
+        return in_group()
+            .find(|c| c.command.verb == verb)
+            .map(|c| (c, leaf));
     }
-    let by_flag = in_group()
-        .find(|c| is_flag_verb(c.verb) && matches.get_flag(c.verb.trim_start_matches('-')));
+    let by_flag = in_group().find(|c| {
+        is_flag_verb(c.command.verb) && matches.get_flag(c.command.verb.trim_start_matches('-'))
+    });
     by_flag
-        .or_else(|| in_group().find(|c| c.verb.is_empty()))
+        .or_else(|| in_group().find(|c| c.command.verb.is_empty()))
         .map(|c| (c, matches))
 }
