@@ -1,9 +1,19 @@
 //! The public client. Its API methods are generated (see `build.rs`); this
-//! file holds what is written by hand.
+//! file holds what is written by hand. The ways to make one are in
+//! `construction.rs`, which uses the configuration: the configuration
+//! builds a `Client`, so the client names no configuration.
 
-use crate::{
-    config::ClientBuilder, error::Error, pipeline::Pipeline, retry::RetryPolicy, SecretString,
-};
+use crate::{auth::Auth, error::Error, retry::RetryPolicy, SecretString};
+
+/// What every clone of a client shares: how it authenticates, retries and
+/// bounds reads (the generated client's inner value, which its hooks read).
+#[derive(Clone, Debug)]
+pub struct Shared {
+    pub(crate) auth: Auth,
+    pub(crate) retry: RetryPolicy,
+    /// Cap of a successful answer's body.
+    pub(crate) max_response_bytes: usize,
+}
 
 /// A client of the Camunda 8 Administration API.
 ///
@@ -20,47 +30,19 @@ impl std::fmt::Debug for Client {
         use progenitor_client::ClientInfo;
         f.debug_struct("Client")
             .field("base_url", &self.api.baseurl())
-            .field("pipeline", self.api.inner())
+            .field("shared", self.api.inner())
             .finish()
     }
 }
 
 impl Client {
-    /// A builder with Camunda SaaS defaults.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
-    /// A client configured from the `CAMUNDA_*` environment variables (see
-    /// [`crate::config`]). A missing id or secret is an error that names the
-    /// variable.
-    pub fn from_env() -> Result<Self, Error> {
-        ClientBuilder::from_env()?.build()
-    }
-
-    /// A client that sends `token` as its bearer token, for users who obtain
-    /// tokens elsewhere. `base_url` may end with a slash or carry a path.
-    pub fn with_static_token(
-        base_url: &str,
-        token: impl Into<SecretString>,
-    ) -> Result<Self, Error> {
-        ClientBuilder::new()
-            .base_url(base_url)
-            .static_token(token)
-            .build()
-    }
-
     pub(crate) fn from_parts(
         base_url: &str,
         http: reqwest::Client,
-        pipeline: Pipeline,
+        shared: Shared,
     ) -> Result<Self, Error> {
         Ok(Self {
-            api: crate::api::Client::new_with_client(
-                base_url.trim_end_matches('/'),
-                http,
-                pipeline,
-            ),
+            api: crate::api::Client::new_with_client(base_url.trim_end_matches('/'), http, shared),
         })
     }
 
@@ -72,7 +54,13 @@ impl Client {
 
     /// The retry policy of API calls.
     pub fn retry_policy(&self) -> RetryPolicy {
-        self.pipeline().retry
+        self.shared().retry
+    }
+
+    /// What every clone of this client shares.
+    pub(crate) fn shared(&self) -> &Shared {
+        use progenitor_client::ClientInfo;
+        self.api.inner()
     }
 
     /// How many token requests this process has sent for this client's

@@ -22,8 +22,8 @@ use crate::{
         token_store::{DiskTokenStore, TokenKey, TokenStore},
         Auth, Credentials, OAuthClient, StaticToken,
     },
+    client::Shared,
     error::Error,
-    pipeline::Pipeline,
     retry::RetryPolicy,
     Client, SecretString,
 };
@@ -298,7 +298,7 @@ impl ClientBuilder {
         Client::from_parts(
             base_url,
             http,
-            Pipeline {
+            Shared {
                 auth,
                 retry: self.retry,
                 max_response_bytes: self

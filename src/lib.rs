@@ -96,6 +96,7 @@
 // The client first: its hand-written constructors come before the
 // generated methods on its page.
 mod client;
+mod construction;
 
 mod api;
 pub mod auth;

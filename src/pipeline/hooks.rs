@@ -5,13 +5,14 @@
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::AUTHORIZATION;
 
-use super::{body::limit_body, current_call, CallShared, Pipeline};
+use super::{body::limit_body, current_call, CallShared};
 use crate::{
+    client::Shared,
     retry::{timing::retry_after, verdict, Failure, Verdict},
     SecretString,
 };
 
-impl ClientHooks<Pipeline> for crate::api::Client {
+impl ClientHooks<Shared> for crate::api::Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -113,7 +114,7 @@ fn finish(
 /// After a 401: drop the refused token and fetch a new one, if the client
 /// can. `None` means the 401 stands.
 async fn refresh_token(
-    pipeline: &Pipeline,
+    pipeline: &Shared,
     call: &CallShared,
     request: &reqwest::Request,
 ) -> Option<reqwest::header::HeaderValue> {

@@ -39,20 +39,10 @@ pub(crate) use path::{check_path_params, encode_path_segment};
 pub(crate) use translate::ErrorBody;
 
 use crate::{
-    auth::Auth,
     error::{AuthError, Error, Result},
     retry::{timing, RetryPolicy},
     Client,
 };
-
-/// Shared state of a client: how it authenticates, retries and bounds reads.
-#[derive(Clone, Debug)]
-pub struct Pipeline {
-    pub(crate) auth: Auth,
-    pub(crate) retry: RetryPolicy,
-    /// Cap of a successful answer's body.
-    pub(crate) max_response_bytes: usize,
-}
 
 /// What the hooks of one call share with it.
 pub(crate) struct CallShared {
@@ -197,7 +187,7 @@ impl Client {
             attempts = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        let pipeline = self.pipeline();
+        let pipeline = self.shared();
         let call = Arc::new(CallShared::new(
             operation,
             pipeline.max_response_bytes,
@@ -257,7 +247,7 @@ impl Client {
                 create_checks::Outcome::Replace(other) => return Err(other),
             };
             if !call
-                .pause_before_resend(&self.pipeline().retry, retry_after)
+                .pause_before_resend(&self.shared().retry, retry_after)
                 .await
             {
                 return Err(error);
@@ -274,14 +264,9 @@ impl Client {
         call: &CallShared,
         error: progenitor_client::Error<E>,
     ) -> Error {
-        let secrets = self.pipeline().auth.secrets();
+        let secrets = self.shared().auth.secrets();
         let secrets: Vec<&str> = secrets.iter().map(|s| s.expose_secret()).collect();
         translate::translate(call, error, &secrets).await
-    }
-
-    pub(crate) fn pipeline(&self) -> &Pipeline {
-        use progenitor_client::ClientInfo;
-        self.api.inner()
     }
 
     /// The whole text of a text answer, within the client's cap.
@@ -290,7 +275,7 @@ impl Client {
         operation: &'static Operation,
         value: ResponseValue<ByteStream>,
     ) -> Result<String> {
-        body::read_text(operation, value, self.pipeline().max_response_bytes).await
+        body::read_text(operation, value, self.shared().max_response_bytes).await
     }
 
     /// The organization's activity log as CSV, one line at a time (the

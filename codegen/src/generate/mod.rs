@@ -156,7 +156,7 @@ fn run_progenitor<'a>(
     settings
         .with_interface(progenitor::InterfaceStyle::Builder)
         .with_hooks(progenitor::HooksMode::Expected)
-        .with_inner_type(quote! { crate::pipeline::Pipeline })
+        .with_inner_type(quote! { crate::client::Shared })
         .with_derive("PartialEq")
         .with_map_type("::std::collections::BTreeMap")
         .with_conversion(
