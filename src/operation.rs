@@ -42,6 +42,10 @@ pub struct Operation {
     pub carries_secrets: bool,
     /// Marked deprecated in the document.
     pub deprecated: bool,
+    /// The media type of its error answers as the service sends them:
+    /// `text/plain` where the document gives only text errors (failover),
+    /// else `application/json`.
+    pub error_media_type: &'static str,
     /// When a failed attempt is sent again beyond the method rule.
     pub resend: Resend,
     /// What it answers on success.

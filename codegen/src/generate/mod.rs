@@ -71,6 +71,7 @@ pub fn bindings(mut doc: Value, project: Option<&Value>) -> Result<Bindings, Gen
         Some(project) => facts::fill_from(&mut doc, project),
         None => facts::fill_from(&mut doc, &Value::Null),
     };
+    let error_media_types = model::error_media_types(&doc);
     corrections::apply(&mut doc);
     let unmarked = corrections::unmarked_secret_fields(&doc);
     if !unmarked.is_empty() {
@@ -79,7 +80,12 @@ pub fn bindings(mut doc: Value, project: Option<&Value>) -> Result<Bindings, Gen
         )));
     }
     let enums = corrections::string_enums(&doc);
-    let operations = model::operations(&doc)?;
+    let mut operations = model::operations(&doc)?;
+    for op in &mut operations {
+        if let Some(media_type) = error_media_types.get(&op.id) {
+            op.error_media_type.clone_from(media_type);
+        }
+    }
     let descriptions = schema_descriptions(&doc);
     undeclared::keep_undeclared_fields(&mut doc);
     let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(doc).map_err(|e| {

@@ -40,6 +40,10 @@ pub struct Operation {
     pub carries_secrets: bool,
     /// Marked `deprecated` in the document.
     pub deprecated: bool,
+    /// The media type of its documented error answers, as published
+    /// (before the corrections make them uniform): `text/plain` where
+    /// every error answer is text, else `application/json`.
+    pub error_media_type: String,
     /// What the project knows beyond the document (`x-camunda-*`).
     pub facts: Facts,
 }
@@ -136,11 +140,34 @@ pub fn operations(doc: &Value) -> Result<Vec<Operation>, GenerateError> {
                 scope: scope(&op, &path, authenticated),
                 carries_secrets: secret_carrying.contains(&id) || !facts.known,
                 deprecated: op.get("deprecated").and_then(Value::as_bool) == Some(true),
+                error_media_type: JSON.to_owned(),
                 facts,
                 authenticated,
                 path,
                 id,
             })
+        })
+        .collect()
+}
+
+const JSON: &str = "application/json";
+
+/// Each operation's error media type (see [`Operation::error_media_type`]),
+/// read from a document before its corrections.
+pub fn error_media_types(doc: &Value) -> std::collections::BTreeMap<String, String> {
+    corrections::operations(doc)
+        .into_iter()
+        .filter_map(|(_, _, op)| {
+            let id = op.get("operationId")?.as_str()?.to_owned();
+            let responses = op.get("responses")?.as_object()?;
+            let mut errors = responses
+                .iter()
+                .filter(|(status, _)| status.starts_with('4') || status.starts_with('5'))
+                .filter_map(|(_, r)| r.get("content")?.as_object())
+                .peekable();
+            errors.peek()?;
+            let all_text = errors.all(|content| content.keys().all(|m| m.starts_with("text/")));
+            all_text.then(|| (id, "text/plain".to_owned()))
         })
         .collect()
 }
@@ -320,6 +347,7 @@ pub(crate) mod tests {
             authenticated: true,
             carries_secrets: false,
             deprecated: false,
+            error_media_type: JSON.to_owned(),
             facts: Facts::default(),
         }
     }
@@ -387,6 +415,21 @@ pub(crate) mod tests {
         d["paths"]["/clusters/{clusterUuid}/secrets"]["post"]["x-camunda-scope"] = json!("Cluster");
         let ops = operations(&d).expect("operations");
         assert_eq!(ops[0].scope, "Cluster");
+    }
+
+    #[test]
+    fn operations_whose_every_error_is_text_are_told_apart() {
+        let text = json!({ "content": { "text/plain": { "schema": { "type": "string" } } } });
+        let json_error = json!({ "content": { "application/json": {} } });
+        let d = json!({ "paths": {
+            "/a": { "post": { "operationId": "Text", "responses": { "400": text, "404": text } } },
+            "/b": { "post": { "operationId": "Mixed", "responses": { "400": text, "404": json_error } } },
+            "/c": { "get": { "operationId": "Bare", "responses": { "200": {} } } }
+        } });
+        let media = error_media_types(&d);
+        assert_eq!(media.get("Text").map(String::as_str), Some("text/plain"));
+        assert_eq!(media.get("Mixed"), None);
+        assert_eq!(media.get("Bare"), None);
     }
 
     #[test]

@@ -252,6 +252,7 @@ fn entry(op: &Operation, output: Output) -> Result<TokenStream, GenerateError> {
         None => super::names::derived_name(op),
     };
     let known = facts.known;
+    let error_media_type = &op.error_media_type;
     Ok(quote! {
         Operation {
             id: OperationId::#id,
@@ -267,6 +268,7 @@ fn entry(op: &Operation, output: Output) -> Result<TokenStream, GenerateError> {
             authenticated: #authenticated,
             carries_secrets: #carries_secrets,
             deprecated: #deprecated,
+            error_media_type: #error_media_type,
             resend: Resend { statuses: &[#(#statuses),*], read_first: #read_first },
             output: #output,
             wait: #wait,
