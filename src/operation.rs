@@ -299,4 +299,54 @@ mod tests {
         assert_eq!(OPERATIONS.len(), OperationId::ALL.len());
         assert!("NoSuchThing".parse::<OperationId>().is_err());
     }
+
+    /// Also when the crate is built from the published document, which has
+    /// no `x-camunda-*` extension (CI does): the facts come from the
+    /// project's document by operationId.
+    #[test]
+    fn the_table_holds_every_fact_of_the_projects_document() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/openapi/camunda-admin.json"
+        ))
+        .expect("the project's document");
+        let doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let mut checked = 0;
+        for item in doc["paths"].as_object().expect("paths").values() {
+            for op in item.as_object().expect("a path item").values() {
+                let Some(id) = op["operationId"].as_str() else {
+                    continue;
+                };
+                let Ok(id) = id.parse::<OperationId>() else {
+                    continue; // not in the document this build used
+                };
+                let entry = id.operation();
+                assert!(entry.known, "{id}");
+                assert_eq!(entry.command.group, op["x-camunda-cli"]["group"], "{id}");
+                assert_eq!(entry.command.verb, op["x-camunda-cli"]["verb"], "{id}");
+                assert_eq!(entry.wait.is_some(), op.get("x-camunda-wait").is_some(), "{id}");
+                let resend = &op["x-camunda-resend"];
+                let statuses: Vec<u16> = resend["statuses"]
+                    .as_array()
+                    .map(|s| s.iter().filter_map(|v| v.as_u64()).map(|v| v as u16).collect())
+                    .unwrap_or_default();
+                assert_eq!(entry.resend.statuses, statuses.as_slice(), "{id}");
+                assert_eq!(
+                    entry.resend.read_first.as_ref().map(|r| u64::from(r.status)),
+                    resend["readFirst"]["status"].as_u64(),
+                    "{id}"
+                );
+                let names = op["x-camunda-names"].as_object().map_or(0, |n| n.len());
+                let named = entry
+                    .path_params
+                    .iter()
+                    .chain(entry.body.as_ref().map_or(&[][..], |b| b.fields))
+                    .filter(|f| f.name_of.is_some())
+                    .count();
+                assert_eq!(named, names, "{id}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 43, "{checked}");
+    }
 }
