@@ -81,6 +81,12 @@ pub struct Field {
     pub enum_values: &'static [&'static str],
     /// The kind of name that may stand for its id.
     pub name_of: Option<NameKind>,
+    /// At most this many characters, where the document says so in its
+    /// prose (`x-camunda-fields`).
+    pub max_chars: Option<u32>,
+    /// The value the service assumes when the field is absent, as JSON
+    /// text, where the document says so in its prose.
+    pub default: Option<&'static str>,
 }
 
 /// A request body.
@@ -324,15 +330,28 @@ mod tests {
                 assert!(entry.known, "{id}");
                 assert_eq!(entry.command.group, op["x-camunda-cli"]["group"], "{id}");
                 assert_eq!(entry.command.verb, op["x-camunda-cli"]["verb"], "{id}");
-                assert_eq!(entry.wait.is_some(), op.get("x-camunda-wait").is_some(), "{id}");
+                assert_eq!(
+                    entry.wait.is_some(),
+                    op.get("x-camunda-wait").is_some(),
+                    "{id}"
+                );
                 let resend = &op["x-camunda-resend"];
                 let statuses: Vec<u16> = resend["statuses"]
                     .as_array()
-                    .map(|s| s.iter().filter_map(|v| v.as_u64()).map(|v| v as u16).collect())
+                    .map(|s| {
+                        s.iter()
+                            .filter_map(|v| v.as_u64())
+                            .map(|v| v as u16)
+                            .collect()
+                    })
                     .unwrap_or_default();
                 assert_eq!(entry.resend.statuses, statuses.as_slice(), "{id}");
                 assert_eq!(
-                    entry.resend.read_first.as_ref().map(|r| u64::from(r.status)),
+                    entry
+                        .resend
+                        .read_first
+                        .as_ref()
+                        .map(|r| u64::from(r.status)),
                     resend["readFirst"]["status"].as_u64(),
                     "{id}"
                 );

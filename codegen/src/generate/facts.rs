@@ -16,12 +16,13 @@ use super::GenerateError;
 use crate::corrections;
 
 /// The extensions this module reads, on an operation object.
-pub const EXTENSIONS: [&str; 5] = [
+pub const EXTENSIONS: [&str; 6] = [
     "x-camunda-cli",
     "x-camunda-resend",
     "x-camunda-wait",
     "x-camunda-names",
     "x-camunda-output",
+    "x-camunda-fields",
 ];
 
 /// What the project knows about one operation beyond the document.
@@ -43,6 +44,18 @@ pub struct Facts {
     pub names: BTreeMap<String, String>,
     /// The answer is a map of names to secret values.
     pub secret_values: bool,
+    /// Limits and defaults the document states only in prose, by top-level
+    /// body field (`x-camunda-fields`).
+    pub fields: BTreeMap<String, FieldFacts>,
+}
+
+/// What the document's prose says of one body field.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FieldFacts {
+    /// At most this many characters.
+    pub max_chars: Option<u32>,
+    /// The value the service assumes when the field is absent, as JSON.
+    pub default: Option<String>,
 }
 
 /// A read before resending a create (`x-camunda-resend.readFirst`).
@@ -159,6 +172,17 @@ impl Facts {
                 names.insert(field.clone(), kind.to_owned());
             }
         }
+        let mut fields = BTreeMap::new();
+        if let Some(map) = op.get("x-camunda-fields") {
+            let map = map
+                .as_object()
+                .ok_or_else(|| bad("x-camunda-fields must be an object"))?;
+            for (field, node) in map {
+                let facts = field_facts(node)
+                    .map_err(|what| bad(&format!("x-camunda-fields.{field}: {what}")))?;
+                fields.insert(field.clone(), facts);
+            }
+        }
         let secret_values = match op.get("x-camunda-output") {
             None => false,
             Some(Value::String(s)) if s == "secretValues" => true,
@@ -172,8 +196,28 @@ impl Facts {
             wait,
             names,
             secret_values,
+            fields,
         })
     }
+}
+
+fn field_facts(node: &Value) -> Result<FieldFacts, String> {
+    let object = node.as_object().ok_or("must be an object")?;
+    if let Some(key) = object.keys().find(|k| *k != "maxChars" && *k != "default") {
+        return Err(format!("{key} is not maxChars or default"));
+    }
+    let max_chars = match node.get("maxChars") {
+        None => None,
+        Some(n) => Some(
+            n.as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or("maxChars must be a count")?,
+        ),
+    };
+    Ok(FieldFacts {
+        max_chars,
+        default: node.get("default").map(Value::to_string),
+    })
 }
 
 fn status(value: &Value) -> Option<u16> {
@@ -319,7 +363,8 @@ mod tests {
                     "status": 503, "list": "GetClusters", "match": "name",
                     "createdField": "created", "idField": "uuid", "found": "maybeCreated" } },
                 "x-camunda-wait": { "until": "clusterHealthy", "cluster": "answer:clusterId" },
-                "x-camunda-names": { "regionId": "region" }
+                "x-camunda-names": { "regionId": "region" },
+                "x-camunda-fields": { "description": { "maxChars": 150 }, "encryption": { "default": "Provider" } }
             } }
         } })
     }
@@ -338,6 +383,11 @@ mod tests {
         assert_eq!(read.created_field.as_deref(), Some("created"));
         assert_eq!(facts.wait.expect("wait").cluster, "answer:clusterId");
         assert_eq!(facts.names["regionId"], "region");
+        assert_eq!(facts.fields["description"].max_chars, Some(150));
+        assert_eq!(
+            facts.fields["encryption"].default.as_deref(),
+            Some("\"Provider\"")
+        );
     }
 
     #[test]
@@ -376,6 +426,8 @@ mod tests {
             json!({ "x-camunda-resend": { "statuses": [99] } }),
             json!({ "x-camunda-resend": { "readFirst": { "status": 503, "list": "L", "match": "n", "found": "?" } } }),
             json!({ "x-camunda-output": "everything" }),
+            json!({ "x-camunda-fields": { "description": { "maxChars": -1 } } }),
+            json!({ "x-camunda-fields": { "description": { "pattern": "x" } } }),
         ] {
             let error = Facts::read("Op", &bad).expect_err("malformed");
             assert!(error.to_string().starts_with("Op: "), "{error}");

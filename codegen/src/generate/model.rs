@@ -100,6 +100,8 @@ pub struct BodyField {
     pub enum_values: Vec<String>,
     /// The kind of name it takes instead of an id (`x-camunda-names`).
     pub name_of: Option<String>,
+    /// Limits and default the document states in prose (`x-camunda-fields`).
+    pub facts: super::facts::FieldFacts,
 }
 
 /// The operations of a corrected document, in document order (paths
@@ -128,13 +130,23 @@ pub fn operations(doc: &Value) -> Result<Vec<Operation>, GenerateError> {
                 enums: &enums,
                 facts: &facts,
             };
+            let body = body(&names, &op);
+            let fields: Vec<&str> = body
+                .iter()
+                .flat_map(|b| b.fields.iter().map(|f| f.name.as_str()))
+                .collect();
+            if let Some(stray) = facts.fields.keys().find(|f| !fields.contains(&f.as_str())) {
+                return Err(GenerateError::new(format!(
+                    "{id}: x-camunda-fields names {stray}, which is no field of its body"
+                )));
+            }
             Ok(Operation {
                 rust_name: id.to_snake_case(),
                 type_name: id.to_upper_camel_case(),
                 http_method: method.to_uppercase(),
                 path_params: params(&names, &op, "path"),
                 query_params: params(&names, &op, "query"),
-                body: body(&names, &op),
+                body,
                 summary: text(&op, "summary"),
                 description: text(&op, "description"),
                 scope: scope(&op, &path, authenticated),
@@ -319,6 +331,7 @@ fn body_fields(names: &Names<'_>, schema: &Value) -> Vec<BodyField> {
                 description: text(property, "description"),
                 enum_values: names.enum_values(node),
                 name_of: names.name_of(name),
+                facts: names.facts.fields.get(name).cloned().unwrap_or_default(),
                 name: name.clone(),
             }
         })
@@ -430,6 +443,23 @@ pub(crate) mod tests {
         assert_eq!(media.get("Text").map(String::as_str), Some("text/plain"));
         assert_eq!(media.get("Mixed"), None);
         assert_eq!(media.get("Bare"), None);
+    }
+
+    #[test]
+    fn prose_facts_reach_their_fields_and_a_stray_one_is_an_error() {
+        let mut d = doc();
+        let op = &mut d["paths"]["/clusters/{clusterUuid}/secrets"]["post"];
+        op["x-camunda-fields"] = json!({ "secretName": { "maxChars": 49 } });
+        let ops = operations(&d).expect("operations");
+        let name = &ops[0].body.as_ref().expect("body").fields[0];
+        assert_eq!(
+            (name.name.as_str(), name.facts.max_chars),
+            ("secretName", Some(49))
+        );
+        let op = &mut d["paths"]["/clusters/{clusterUuid}/secrets"]["post"];
+        op["x-camunda-fields"] = json!({ "secretNam": { "maxChars": 49 } });
+        let error = operations(&d).expect_err("a field the body lacks");
+        assert!(error.to_string().contains("secretNam"), "{error}");
     }
 
     #[test]

@@ -124,6 +124,8 @@ fn param_field(param: &Param) -> Result<TokenStream, GenerateError> {
             description: #description,
             enum_values: &[#(#values),*],
             name_of: #name_of,
+            max_chars: None,
+            default: None,
         }
     })
 }
@@ -136,6 +138,14 @@ fn body_field(field: &BodyField) -> Result<TokenStream, GenerateError> {
     let description = text(&field.description);
     let values = &field.enum_values;
     let name_of = name_kind(&field.name_of)?;
+    let max_chars = match field.facts.max_chars {
+        Some(n) => quote! { Some(#n) },
+        None => quote! { None },
+    };
+    let default = match &field.facts.default {
+        Some(json) => quote! { Some(#json) },
+        None => quote! { None },
+    };
     Ok(quote! {
         Field {
             name: #name,
@@ -145,6 +155,8 @@ fn body_field(field: &BodyField) -> Result<TokenStream, GenerateError> {
             description: #description,
             enum_values: &[#(#values),*],
             name_of: #name_of,
+            max_chars: #max_chars,
+            default: #default,
         }
     })
 }
