@@ -134,6 +134,9 @@ pub struct ApiError {
     pub body: String,
     /// How long the server asked to wait (`Retry-After`), when it said.
     pub retry_after: Option<Duration>,
+    /// For a status that calls for a read before a resend: the read showed
+    /// that nothing was created, so sending again is safe.
+    cleared_by_read: bool,
 }
 
 impl ApiError {
@@ -148,6 +151,7 @@ impl ApiError {
             status,
             body,
             retry_after,
+            cleared_by_read: false,
         }
     }
 }
@@ -215,6 +219,18 @@ pub enum AuthError {
 }
 
 impl Error {
+    /// This error, marked as one whose read before a resend showed that
+    /// nothing was created (see [`Error::is_retryable`]).
+    pub(crate) fn cleared_by_read(self) -> Self {
+        match self {
+            Error::Api(mut api) => {
+                api.cleared_by_read = true;
+                Error::Api(api)
+            }
+            other => other,
+        }
+    }
+
     /// The HTTP status of the answer behind this error, where there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
@@ -246,12 +262,21 @@ impl Error {
     /// that showed nothing was created); an unavailable token service. A
     /// POST that may have reached the server is not retryable.
     pub fn is_retryable(&self) -> bool {
-        let judged = |operation: &OperationId, failure| {
-            verdict(operation.operation(), failure) != Verdict::Final
+        let judged = |operation: &OperationId, failure, cleared_by_read| {
+            match verdict(operation.operation(), failure) {
+                Verdict::Resend => true,
+                // Only once the read showed that nothing was created.
+                Verdict::ReadFirst => cleared_by_read,
+                Verdict::Final => false,
+            }
         };
         match self {
-            Error::Transport { operation, source } => judged(operation, Failure::of(source)),
-            Error::Api(e) => judged(&e.operation, Failure::Status(e.status.as_u16())),
+            Error::Transport { operation, source } => judged(operation, Failure::of(source), false),
+            Error::Api(e) => judged(
+                &e.operation,
+                Failure::Status(e.status.as_u16()),
+                e.cleared_by_read,
+            ),
             Error::Auth(AuthError::TokenServiceUnavailable { .. }) => true,
             _ => false,
         }

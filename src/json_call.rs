@@ -141,28 +141,7 @@ impl Client {
     /// refused is refused here too) and every secret field replaced.
     pub fn prepare_json(&self, id: OperationId, call: &JsonCall) -> Result<PreparedRequest> {
         let operation = id.operation();
-        check_path_params(operation, &call.path)?;
-        let mut path = String::new();
-        let mut values = call.path.iter();
-        for (i, piece) in operation.path.split('{').enumerate() {
-            match piece.split_once('}') {
-                Some((_, rest)) if i > 0 => {
-                    let value = values
-                        .next()
-                        .ok_or_else(|| invalid(id, "a path parameter is missing".to_owned()))?;
-                    path.push_str(&encode_path_segment(value));
-                    path.push_str(rest);
-                }
-                _ => path.push_str(piece),
-            }
-        }
-        let mut url = url::Url::parse(&format!("{}{path}", self.base_url()))
-            .map_err(|e| invalid(id, format!("no URL can be made: {e}")))?;
-        for param in operation.query_params {
-            if let Some((name, value)) = call.query.iter().find(|(n, _)| n == param.name) {
-                url.query_pairs_mut().append_pair(name, value);
-            }
-        }
+        let url = url_for(self.base_url(), operation, &call.path, &call.query)?;
         let body = crate::api::typed_body(id, call)?.map(|mut body| {
             let fields = operation.body.as_ref().map_or(&[][..], |b| b.fields);
             if let Value::Object(map) = &mut body {
@@ -181,6 +160,40 @@ impl Client {
             body,
         })
     }
+}
+
+/// The URL of `operation` with these path parameters (checked and
+/// encoded, as every call's) and the query parameters it declares.
+pub(crate) fn url_for(
+    base_url: &str,
+    operation: &'static crate::operation::Operation,
+    path_values: &[String],
+    query: &[(String, String)],
+) -> Result<url::Url> {
+    let id = operation.id;
+    check_path_params(operation, path_values)?;
+    let mut path = String::new();
+    let mut values = path_values.iter();
+    for (i, piece) in operation.path.split('{').enumerate() {
+        match piece.split_once('}') {
+            Some((_, rest)) if i > 0 => {
+                let value = values
+                    .next()
+                    .ok_or_else(|| invalid(id, "a path parameter is missing".to_owned()))?;
+                path.push_str(&encode_path_segment(value));
+                path.push_str(rest);
+            }
+            _ => path.push_str(piece),
+        }
+    }
+    let mut url = url::Url::parse(&format!("{base_url}{path}"))
+        .map_err(|e| invalid(id, format!("no URL can be made: {e}")))?;
+    for param in operation.query_params {
+        if let Some((name, value)) = query.iter().find(|(n, _)| n == param.name) {
+            url.query_pairs_mut().append_pair(name, value);
+        }
+    }
+    Ok(url)
 }
 
 /// A typed value as JSON (an answer, or a typed request body).

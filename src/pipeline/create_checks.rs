@@ -5,14 +5,15 @@
 //! operation reads what, and what a find means, is the operation table's
 //! [`ReadFirst`]: this module only carries it out.
 
-use std::{future::Future, pin::Pin, time::Duration};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use super::{hooks::attempt, CallShared};
 use crate::{
     error::Error,
-    json_call::{JsonAnswer, JsonCall},
+    json_call::url_for,
     operation::{Found, Operation, ReadFirst},
     retry::{verdict, Failure, Verdict},
     Client,
@@ -56,11 +57,6 @@ impl Subject {
             name,
         }))
     }
-
-    /// Whether a failed attempt may lead to a read and a resend.
-    pub(crate) fn may_read_before_resend(&self) -> bool {
-        self.0.is_some()
-    }
 }
 
 /// What to do after a failed create.
@@ -73,56 +69,78 @@ pub(crate) enum Outcome {
     Replace(Error),
 }
 
-/// Decide, reading first where the retry rule says so. Boxed: the read
-/// is a call of its own, which may come back here.
-pub(crate) fn resend_after_read<'a>(
-    client: &'a Client,
-    subject: &'a Subject,
-    error: &'a Error,
-) -> Pin<Box<dyn Future<Output = Outcome> + Send + 'a>> {
-    Box::pin(async move {
-        let (Error::Api(api), Some(create)) = (error, &subject.0) else {
-            return Outcome::Keep;
-        };
-        let status = api.status.as_u16();
-        if verdict(api.operation.operation(), Failure::Status(status)) != Verdict::ReadFirst {
-            return Outcome::Keep;
-        }
-        let found = |existing_id: Option<String>| match create.rule.found {
-            Found::MaybeCreated => Outcome::Replace(Error::MaybeCreated {
-                operation: api.operation,
-                status,
-                existing_id,
-            }),
-            Found::AlreadyExists => Outcome::Replace(Error::AlreadyExists {
-                operation: api.operation,
-                name: create.name.clone().unwrap_or_default(),
-            }),
-        };
-        // An unreadable list tells nothing: a create that may have happened
-        // says so; a taken name keeps the server's own answer.
-        let unknown = || match create.rule.found {
-            Found::MaybeCreated => found(None),
-            Found::AlreadyExists => Outcome::Keep,
-        };
-        let Some(name) = &create.name else {
-            return unknown();
-        };
-        let list = create.rule.list;
-        let leading = list.operation().path_params.len();
-        let Some(path) = create.path.get(..leading) else {
-            return unknown();
-        };
-        match client.call_json(list, JsonCall::new(path.to_vec())).await {
-            Ok(JsonAnswer::Json(listed)) => match find(create, name, &listed) {
-                Some(entry) => found(entry),
-                None => Outcome::Resend {
-                    retry_after: api.retry_after,
-                },
+/// Decide, reading first where the retry rule says so.
+pub(crate) async fn resend_after_read(
+    client: &Client,
+    subject: &Subject,
+    error: &Error,
+) -> Outcome {
+    let (Error::Api(api), Some(create)) = (error, &subject.0) else {
+        return Outcome::Keep;
+    };
+    let status = api.status.as_u16();
+    if verdict(api.operation.operation(), Failure::Status(status)) != Verdict::ReadFirst {
+        return Outcome::Keep;
+    }
+    let found = |existing_id: Option<String>| match create.rule.found {
+        Found::MaybeCreated => Outcome::Replace(Error::MaybeCreated {
+            operation: api.operation,
+            status,
+            existing_id,
+        }),
+        Found::AlreadyExists => Outcome::Replace(Error::AlreadyExists {
+            operation: api.operation,
+            name: create.name.clone().unwrap_or_default(),
+        }),
+    };
+    // An unreadable list tells nothing: a create that may have happened
+    // says so; a taken name keeps the server's own answer.
+    let unknown = || match create.rule.found {
+        Found::MaybeCreated => found(None),
+        Found::AlreadyExists => Outcome::Keep,
+    };
+    let Some(name) = &create.name else {
+        return unknown();
+    };
+    let list = create.rule.list;
+    let leading = list.operation().path_params.len();
+    let Some(path) = create.path.get(..leading) else {
+        return unknown();
+    };
+    match read_listing(client, list.operation(), path).await {
+        Some(listed) => match find(create, name, &listed) {
+            Some(entry) => found(entry),
+            None => Outcome::Resend {
+                retry_after: api.retry_after,
             },
-            _ => unknown(),
-        }
-    })
+        },
+        None => unknown(),
+    }
+}
+
+/// The JSON answer of the list operation: one attempt through the same
+/// attempt code as every call (bearer header, bounded body), not a call
+/// of its own with retries and reads. `None` when it cannot be read.
+async fn read_listing(client: &Client, list: &'static Operation, path: &[String]) -> Option<Value> {
+    use progenitor_client::ClientInfo;
+    let shared = client.shared();
+    let call = CallShared::new(list, shared.max_response_bytes, false);
+    if list.authenticated {
+        call.set_bearer(Some(shared.auth.header().await.ok()?));
+    }
+    let url = url_for(client.base_url(), list, path, &[]).ok()?;
+    let http = client.api.client();
+    let request = http
+        .request(list.method.clone(), url)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .build()
+        .ok()?;
+    let response = attempt(http, &call, request).await.ok()?;
+    if !response.status().is_success() {
+        return None;
+    }
+    let bytes = response.bytes().await.ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// The entry of `listed` the create would have made: `Some(its id)` when

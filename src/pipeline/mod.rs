@@ -1,14 +1,17 @@
 //! The request pipeline: every public call runs through [`Client::call`],
-//! which checks the parameters, runs the generated request with the hooks
-//! of [`hooks`] (bearer token, 401 refresh, resends, bounded bodies),
-//! reads before resending a create the server may have acted on
-//! ([`create_checks`]), and turns progenitor's errors into the crate's
-//! ([`translate`]).
+//! one loop that takes every decision about an attempt: the bearer token
+//! (typed errors, fetched before progenitor runs), the attempt itself
+//! (progenitor builds the request and reads the answer; its `exec` hook in
+//! [`hooks`] sends it once and bounds the body), the one 401 refresh, the
+//! rule ([`crate::retry::verdict`]) asked once per failure, the read before
+//! resending a create ([`create_checks`]), the pause, and giving up.
+//! progenitor's errors become the crate's in [`translate`].
 //!
-//! progenitor's `pre` hook can only fail with `Error::Custom(String)`. To
-//! keep authentication failures typed, each call runs inside a task-local
-//! [`CallShared`]; the hook leaves the typed error there and the call picks
-//! it up.
+//! The side channel: progenitor's hooks see only the request, so the
+//! attempt's bearer header and the call's bounds reach `exec` through a
+//! task-local [`CallShared`], set by the loop for the whole call. Outside
+//! one (which the private generated client never is) the hooks refuse the
+//! request instead of guessing.
 
 pub(crate) mod body;
 mod create_checks;
@@ -39,17 +42,18 @@ pub(crate) use path::{check_path_params, encode_path_segment};
 pub(crate) use translate::ErrorBody;
 
 use crate::{
-    error::{AuthError, Error, Result},
-    retry::{timing, RetryPolicy},
-    Client,
+    error::{Error, Result},
+    retry::{timing, verdict, Failure, RetryPolicy, Verdict},
+    Client, SecretString,
 };
 
-/// What the hooks of one call share with it.
+/// What the hooks of one call share with its loop.
 pub(crate) struct CallShared {
     pub(crate) operation: &'static Operation,
     started: Instant,
     attempts: AtomicU32,
-    auth_error: Mutex<Option<AuthError>>,
+    /// The `Authorization` value of the current attempt, set by the loop.
+    bearer: Mutex<Option<HeaderValue>>,
     /// The `Authorization` values of failed attempts, to remove them from
     /// echoed errors.
     sent: Mutex<Vec<HeaderValue>>,
@@ -75,25 +79,22 @@ impl CallShared {
             operation,
             started: Instant::now(),
             attempts: AtomicU32::new(0),
-            auth_error: Mutex::new(None),
+            bearer: Mutex::new(None),
             sent: Mutex::new(Vec::new()),
             max_response_bytes,
             streams_body,
         }
     }
 
-    fn remember_auth_error(&self, error: AuthError) {
-        *self
-            .auth_error
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(error);
+    fn set_bearer(&self, header: Option<HeaderValue>) {
+        *self.bearer.lock().unwrap_or_else(PoisonError::into_inner) = header;
     }
 
-    fn take_auth_error(&self) -> Option<AuthError> {
-        self.auth_error
+    fn bearer(&self) -> Option<HeaderValue> {
+        self.bearer
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .take()
+            .clone()
     }
 
     fn count_attempt(&self) {
@@ -142,6 +143,24 @@ impl CallShared {
         tokio::time::sleep(pause).await;
         true
     }
+}
+
+/// How a failed attempt failed, as the retry rule sees it; `None` for
+/// failures no rule resends (a body that does not decode, a bad request).
+fn failure_of<E>(error: &progenitor_client::Error<E>) -> Option<Failure> {
+    use progenitor_client::Error as P;
+    match error {
+        P::ErrorResponse(value) => Some(Failure::Status(value.status().as_u16())),
+        P::UnexpectedResponse(response) => Some(Failure::Status(response.status().as_u16())),
+        P::CommunicationError(source) => Some(Failure::of(source)),
+        _ => None,
+    }
+}
+
+/// The token of a `Bearer` header.
+fn bearer_token(header: &HeaderValue) -> SecretString {
+    let value = header.to_str().ok().and_then(|v| v.strip_prefix("Bearer "));
+    SecretString::new(value.unwrap_or_default())
 }
 
 /// The path and body of a request, checked before anything is sent: path
@@ -216,8 +235,11 @@ impl Client {
         result
     }
 
-    /// Send; when the answer calls for a read before a resend, read, and
-    /// resend only if the read shows nothing was created.
+    /// The one loop of a call: each attempt gets its bearer token here
+    /// (an auth failure stays typed), is sent once, and a failure is judged
+    /// once by the retry rule: a 401 fetches one new token, a resend pauses
+    /// within the policy's bounds, a create the server may have acted on is
+    /// read first.
     async fn send_until_final<T, E, R, F, Fut>(
         &self,
         call: &CallShared,
@@ -231,29 +253,61 @@ impl Client {
         F: Fn(R) -> Fut,
         Fut: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     {
-        let mut spare = subject.may_read_before_resend().then(|| request.clone());
-        let mut result = send(request).await;
+        let shared = self.shared();
+        let operation = call.operation;
+        let mut refreshed = false;
         loop {
-            let error = match result {
-                Ok(value) => return Ok(value),
-                Err(error) => self.translate(call, error).await,
+            let bearer = match operation.authenticated {
+                true => Some(shared.auth.header().await?),
+                false => None,
             };
-            let Some(next) = spare.take() else {
+            call.set_bearer(bearer.clone());
+            let failed = match send(request.clone()).await {
+                Ok(value) => return Ok(value),
+                Err(error) => error,
+            };
+            let failure = failure_of(&failed);
+            let error = self.translate(call, failed).await;
+            let Some(failure) = failure else {
                 return Err(error);
             };
-            let retry_after = match create_checks::resend_after_read(self, subject, &error).await {
-                create_checks::Outcome::Resend { retry_after } => retry_after,
-                create_checks::Outcome::Keep => return Err(error),
-                create_checks::Outcome::Replace(other) => return Err(other),
+            if failure == Failure::Status(401) && operation.authenticated {
+                // One new token, sent without a pause; a second 401 stands.
+                let used = bearer
+                    .as_ref()
+                    .map_or_else(|| SecretString::new(""), bearer_token);
+                if refreshed || !shared.auth.reject(&used) {
+                    return Err(error);
+                }
+                refreshed = true;
+                tracing::debug!(
+                    operation = operation.id.as_str(),
+                    "the API refused the token; fetching a new one"
+                );
+                continue;
+            }
+            let (error, server_pause) = match verdict(operation, failure) {
+                Verdict::Final => return Err(error),
+                Verdict::Resend => {
+                    let pause = match &error {
+                        Error::Api(api) => api.retry_after,
+                        _ => None,
+                    };
+                    (error, pause)
+                }
+                Verdict::ReadFirst => {
+                    match create_checks::resend_after_read(self, subject, &error).await {
+                        create_checks::Outcome::Resend { retry_after } => {
+                            (error.cleared_by_read(), retry_after)
+                        }
+                        create_checks::Outcome::Keep => return Err(error),
+                        create_checks::Outcome::Replace(other) => return Err(other),
+                    }
+                }
             };
-            if !call
-                .pause_before_resend(&self.shared().retry, retry_after)
-                .await
-            {
+            if !call.pause_before_resend(&shared.retry, server_pause).await {
                 return Err(error);
             }
-            spare = Some(next.clone());
-            result = send(next).await;
         }
     }
 

@@ -45,14 +45,7 @@ pub(crate) async fn translate<E: ErrorBody>(
     let operation = call.operation;
     let op = operation.id;
     match error {
-        P::Custom(reason) => match call.take_auth_error() {
-            Some(auth) => Error::Auth(auth),
-            None => Error::InvalidRequest {
-                operation: op,
-                reason,
-            },
-        },
-        P::InvalidRequest(reason) => Error::InvalidRequest {
+        P::Custom(reason) | P::InvalidRequest(reason) => Error::InvalidRequest {
             operation: op,
             reason,
         },
@@ -94,10 +87,9 @@ async fn answer_error<F: Future<Output = String>>(
 ) -> Error {
     let operation = call.operation;
     if status == StatusCode::UNAUTHORIZED && operation.authenticated {
-        let rejected = AuthError::TokenRejected {
+        return Error::Auth(AuthError::TokenRejected {
             operation: operation.id,
-        };
-        return Error::Auth(call.take_auth_error().unwrap_or(rejected));
+        });
     }
     let body = if keeps_body(operation, status) {
         let sent = call.sent_tokens();

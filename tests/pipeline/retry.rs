@@ -374,3 +374,65 @@ async fn an_undocumented_201_is_a_success_not_an_error_holding_the_secret() {
         .expect("201 is a success");
     assert_eq!(created.client_secret.expose_secret(), "s3cr3t");
 }
+
+/// The loop stopped because the read before a resend failed: nothing says
+/// that sending again is safe, so the error is not retryable (it used to
+/// answer true, against its own documentation).
+#[tokio::test]
+async fn create_secret_answered_409_when_the_read_fails_is_not_retryable() {
+    let server = MockServer::start_async().await;
+    let create = on(&server, POST, "/clusters/c1/secrets", |then| {
+        then.status(409).body("conflict")
+    })
+    .await;
+    let read = on(&server, GET, "/clusters/c1/secrets", |then| {
+        then.status(500).body("down")
+    })
+    .await;
+    let error = client(&server)
+        .create_secret("c1", secret_body("DB"))
+        .await
+        .expect_err("the 409 stands");
+    assert!(
+        matches!(&error, Error::Api(e) if e.status == 409),
+        "{error:?}"
+    );
+    assert!(!error.is_retryable(), "the read that would tell failed");
+    create.assert_calls_async(1).await;
+    read.assert_calls_async(1).await;
+}
+
+/// A 401 fetches one new token and sends again once; a second 401 is the
+/// typed auth error, after two token requests and two attempts.
+#[tokio::test]
+async fn a_second_401_is_token_rejected_after_one_refresh() {
+    let server = MockServer::start_async().await;
+    let token = on(&server, POST, "/oauth/token", |then| {
+        then.status(200).json_body(serde_json::json!({
+            "access_token": "t", "token_type": "Bearer", "expires_in": 3600
+        }))
+    })
+    .await;
+    let api = on(&server, GET, "/members", |then| then.status(401)).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .token_url(server.url("/oauth/token"))
+        .credentials("retry-401-client", "s")
+        .no_disk_cache()
+        .retry(fast_retries())
+        .build()
+        .expect("client");
+    let error = client.get_members().await.expect_err("refused");
+    assert!(
+        matches!(
+            &error,
+            Error::Auth(camunda_admin::AuthError::TokenRejected {
+                operation: camunda_admin::OperationId::GetMembers
+            })
+        ),
+        "{error:?}"
+    );
+    assert!(!error.is_retryable());
+    api.assert_calls_async(2).await;
+    token.assert_calls_async(2).await;
+}
