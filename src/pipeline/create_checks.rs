@@ -60,7 +60,7 @@ impl Subject {
 }
 
 /// What to do after a failed create.
-pub(crate) enum Outcome {
+pub(crate) enum AfterRead {
     /// Nothing was created: send again (after the server's pause, if any).
     Resend { retry_after: Option<Duration> },
     /// The error stands as it is.
@@ -74,21 +74,21 @@ pub(crate) async fn resend_after_read(
     client: &Client,
     subject: &Subject,
     error: &Error,
-) -> Outcome {
+) -> AfterRead {
     let (Error::Api(api), Some(create)) = (error, &subject.0) else {
-        return Outcome::Keep;
+        return AfterRead::Keep;
     };
     let status = api.status.as_u16();
     if verdict(api.operation.operation(), Failure::Status(status)) != Verdict::ReadFirst {
-        return Outcome::Keep;
+        return AfterRead::Keep;
     }
     let found = |existing_id: Option<String>| match create.rule.found {
-        Found::MaybeCreated => Outcome::Replace(Error::MaybeCreated {
+        Found::MaybeCreated => AfterRead::Replace(Error::MaybeCreated {
             operation: api.operation,
             status,
             existing_id,
         }),
-        Found::AlreadyExists => Outcome::Replace(Error::AlreadyExists {
+        Found::AlreadyExists => AfterRead::Replace(Error::AlreadyExists {
             operation: api.operation,
             name: create.name.clone().unwrap_or_default(),
         }),
@@ -97,7 +97,7 @@ pub(crate) async fn resend_after_read(
     // says so; a taken name keeps the server's own answer.
     let unknown = || match create.rule.found {
         Found::MaybeCreated => found(None),
-        Found::AlreadyExists => Outcome::Keep,
+        Found::AlreadyExists => AfterRead::Keep,
     };
     let Some(name) = &create.name else {
         return unknown();
@@ -110,7 +110,7 @@ pub(crate) async fn resend_after_read(
     match read_listing(client, list.operation(), path).await {
         Some(listed) => match find(create, name, &listed) {
             Some(entry) => found(entry),
-            None => Outcome::Resend {
+            None => AfterRead::Resend {
                 retry_after: api.retry_after,
             },
         },

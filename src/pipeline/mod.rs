@@ -297,11 +297,11 @@ impl Client {
                 }
                 Verdict::ReadFirst => {
                     match create_checks::resend_after_read(self, subject, &error).await {
-                        create_checks::Outcome::Resend { retry_after } => {
+                        create_checks::AfterRead::Resend { retry_after } => {
                             (error.cleared_by_read(), retry_after)
                         }
-                        create_checks::Outcome::Keep => return Err(error),
-                        create_checks::Outcome::Replace(other) => return Err(other),
+                        create_checks::AfterRead::Keep => return Err(error),
+                        create_checks::AfterRead::Replace(other) => return Err(other),
                     }
                 }
             };
