@@ -117,6 +117,8 @@ fn redis_client(api: &MockServer, id: &str, secret: &str, store: RedisTokenStore
         .token_url(api.url("/oauth/token"))
         .credentials(id, secret)
         .token_store(Arc::new(store))
+        // Redis alone: never the user's own folder under it.
+        .no_disk_cache()
         .build()
         .expect("client")
 }
@@ -202,7 +204,7 @@ async fn a_token_sealed_for_one_secret_does_not_open_for_another() {
     let blob = redis
         .dump()
         .into_iter()
-        .find(|(name, _)| name == &format!("camunda-admin:{}:token", one.id()))
+        .find(|(name, _)| name == &format!("camunda-admin:v1:{}:token", one.id()))
         .map(|(_, value)| value)
         .expect("the sealed token");
     assert!(two.open_token(&blob).is_none());
@@ -210,7 +212,7 @@ async fn a_token_sealed_for_one_secret_does_not_open_for_another() {
         .and_then(|c| c.get_connection())
         .expect("connect");
     redis::cmd("SET")
-        .arg(format!("camunda-admin:{}:token", two.id()))
+        .arg(format!("camunda-admin:v1:{}:token", two.id()))
         .arg(&blob)
         .query::<()>(&mut connection)
         .expect("set");

@@ -325,8 +325,12 @@ fn free_port() -> u16 {
 #[derive(Debug, Clone)]
 pub enum ChildStore {
     Folder(PathBuf),
-    /// The Redis URL, and the lease lifetime in milliseconds.
+    /// A folder whose lease lifetime is this many milliseconds.
+    FolderLease(PathBuf, u64),
+    /// The Redis URL, and the lease lifetime in milliseconds; no disk.
     Redis(String, u64),
+    /// Redis (URL, lease lifetime in ms) over a disk store in the folder.
+    RedisOverFolder(String, u64, PathBuf),
 }
 
 /// The environment variable that turns a test binary into a fleet child.
@@ -357,9 +361,16 @@ pub fn spawn_children(
                 });
             match store {
                 ChildStore::Folder(dir) => command.env("FLEET_CACHE_DIR", dir),
+                ChildStore::FolderLease(dir, lease_ms) => command
+                    .env("FLEET_CACHE_DIR", dir)
+                    .env("FLEET_LEASE_MS", lease_ms.to_string()),
                 ChildStore::Redis(url, lease_ms) => command
                     .env("FLEET_REDIS_URL", url)
                     .env("FLEET_LEASE_MS", lease_ms.to_string()),
+                ChildStore::RedisOverFolder(url, lease_ms, dir) => command
+                    .env("FLEET_REDIS_URL", url)
+                    .env("FLEET_LEASE_MS", lease_ms.to_string())
+                    .env("FLEET_CACHE_DIR", dir),
             };
             command.spawn().expect("spawn a child")
         })
@@ -378,20 +389,103 @@ pub fn release(children: &mut [Child]) {
 
 /// What a child prints before its outcome (libtest prints around it).
 const OUTCOME: &str = "fleet outcome: ";
+/// What a child prints before the time from its start line to its outcome.
+const ELAPSED: &str = "fleet elapsed_ms: ";
+/// The target of the fallback warnings a child prints on its stdout.
+pub const FALLBACK_TARGET: &str = "camunda_admin::fallback";
 
-/// What each child printed last (`OK <token>` or `ERR <error>`), in order.
-pub fn outcomes(children: Vec<Child>) -> Vec<String> {
+/// What one child printed.
+#[derive(Debug, Clone)]
+pub struct ChildReport {
+    /// `OK <token>` or `ERR <error>`.
+    pub outcome: String,
+    /// From its start line to its outcome.
+    pub elapsed: Duration,
+    /// The fallback warnings it printed.
+    pub warnings: Vec<String>,
+}
+
+/// What each child printed, in order.
+pub fn reports(children: Vec<Child>) -> Vec<ChildReport> {
     children
         .into_iter()
         .map(|child| {
             let output = child.wait_with_output().expect("wait");
             let text = String::from_utf8_lossy(&output.stdout).into_owned();
-            text.lines()
-                .rev()
-                .find_map(|l| l.split_once(OUTCOME).map(|(_, outcome)| outcome.to_owned()))
-                .unwrap_or_else(|| format!("(no outcome: {:?})", output.status))
+            let last = |prefix: &str| {
+                text.lines()
+                    .rev()
+                    .find_map(|l| l.split_once(prefix).map(|(_, rest)| rest.to_owned()))
+            };
+            ChildReport {
+                outcome: last(OUTCOME)
+                    .unwrap_or_else(|| format!("(no outcome: {:?})", output.status)),
+                elapsed: Duration::from_millis(
+                    last(ELAPSED).and_then(|ms| ms.parse().ok()).unwrap_or(0),
+                ),
+                warnings: text
+                    .lines()
+                    .filter(|l| l.contains(FALLBACK_TARGET) && l.contains("WARN"))
+                    .map(str::to_owned)
+                    .collect(),
+            }
         })
         .collect()
+}
+
+/// What each child printed last (`OK <token>` or `ERR <error>`), in order.
+pub fn outcomes(children: Vec<Child>) -> Vec<String> {
+    reports(children).into_iter().map(|r| r.outcome).collect()
+}
+
+/// A process that holds an flock on each of `paths` and then sleeps,
+/// alive, until killed: a peer that hangs. Returns once the locks are held.
+pub fn hold_locks_and_sleep(paths: &[PathBuf]) -> Child {
+    let mut command = Command::new(exe());
+    command
+        .args(child_args("fleet_processes::lock_holder_child"))
+        .env(CHILD_VAR, "1")
+        .env(
+            "FLEET_HOLD_LOCKS",
+            std::env::join_paths(paths).expect("paths"),
+        )
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = command.spawn().expect("spawn the lock holder");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    loop {
+        match lines.next() {
+            Some(Ok(line)) if line.contains("fleet locks held") => break,
+            Some(Ok(_)) => {}
+            _ => panic!("the lock holder ended early"),
+        }
+    }
+    child
+}
+
+/// The lock holder's side: lock every file of `FLEET_HOLD_LOCKS`, say so,
+/// sleep.
+pub fn run_lock_holder() {
+    let paths = std::env::var_os("FLEET_HOLD_LOCKS").expect("FLEET_HOLD_LOCKS");
+    let files: Vec<std::fs::File> = std::env::split_paths(&paths)
+        .map(|path| {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .expect("open the lock file");
+            file.lock().expect("lock");
+            file
+        })
+        .collect();
+    println!("\nfleet locks held");
+    let _ = std::io::stdout().flush();
+    std::thread::sleep(Duration::from_secs(3600));
+    drop(files);
 }
 
 /// `n` children (running the test `args` names) on `store` against
@@ -444,9 +538,18 @@ pub fn run_child() {
             .with_writer(std::io::stderr)
             .finish();
         let _ = tracing::subscriber::set_global_default(subscriber);
+    } else {
+        // Warnings on stdout, where the parent counts the fallback ones.
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::WARN)
+            .with_ansi(false)
+            .with_writer(std::io::stdout)
+            .finish();
+        let _ = tracing::subscriber::set_global_default(subscriber);
     }
     let mut line = String::new();
     let _ = std::io::stdin().lock().read_line(&mut line);
+    let started = Instant::now();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -455,24 +558,43 @@ pub fn run_child() {
         let client = child_client()?;
         client.access_token().await
     });
+    println!("\n{ELAPSED}{}", started.elapsed().as_millis());
     match outcome {
         Ok(token) => println!("\n{OUTCOME}OK {}", token.expose_secret()),
         Err(error) => println!("\n{OUTCOME}ERR {error}"),
     }
 }
 
+/// The token deadline of a child (`FLEET_DEADLINE_MS`, default 60 s).
+pub const DEADLINE_VAR: &str = "FLEET_DEADLINE_MS";
+
 fn child_client() -> Result<camunda_admin::Client, camunda_admin::Error> {
     let var = |name: &str| std::env::var(name).ok();
+    let deadline = var(DEADLINE_VAR)
+        .and_then(|ms| ms.parse().ok())
+        .unwrap_or(60_000);
     let mut builder = camunda_admin::Client::builder()
         .base_url("http://127.0.0.1:9")
         .token_url(var("FLEET_TOKEN_URL").unwrap_or_default())
         .credentials(CLIENT_ID, CLIENT_SECRET)
-        .token_deadline(Duration::from_secs(60));
-    if let Some(dir) = var("FLEET_CACHE_DIR") {
-        builder = builder.cache_dir(dir);
-    }
-    if let Some(url) = var("FLEET_REDIS_URL") {
-        builder = with_redis(builder, &url, var("FLEET_LEASE_MS"))?;
+        .token_deadline(Duration::from_millis(deadline));
+    // Never the user's own folder: a folder of the test, or none.
+    builder = match var("FLEET_CACHE_DIR") {
+        Some(dir) => builder.cache_dir(dir),
+        None => builder.no_disk_cache(),
+    };
+    match (
+        var("FLEET_REDIS_URL"),
+        var("FLEET_CACHE_DIR"),
+        var("FLEET_LEASE_MS"),
+    ) {
+        (Some(url), _, lease) => builder = with_redis(builder, &url, lease)?,
+        (None, Some(dir), Some(lease)) => {
+            let lease = Duration::from_millis(lease.parse().unwrap_or(10_000));
+            let disk = camunda_admin::DiskTokenStore::new(dir).lease_lifetime(lease);
+            builder = builder.token_store(Arc::new(disk)).no_disk_cache();
+        }
+        _ => {}
     }
     builder.build()
 }

@@ -76,7 +76,7 @@ impl Setup {
     }
 
     fn path(&self, dir: &Path, suffix: &str) -> PathBuf {
-        dir.join(format!("camunda-admin-{}.{suffix}", self.key().id()))
+        dir.join(format!("camunda-admin-v1-{}.{suffix}", self.key().id()))
     }
 
     fn client(&self, dir: &Path) -> Client {
