@@ -162,3 +162,107 @@ impl TokenStore for Layered {
         self.upper.is_available() || self.lower.is_available()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+    use crate::{auth::memory_store::MemoryStore, SecretString};
+
+    /// A store that can be switched off, as Redis goes down.
+    #[derive(Debug, Default)]
+    struct Switchable {
+        inner: MemoryStore,
+        down: AtomicBool,
+    }
+
+    impl TokenStore for Switchable {
+        fn load<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, StoredEntry> {
+            match self.down.load(Ordering::Relaxed) {
+                true => Box::pin(async { StoredEntry::default() }),
+                false => self.inner.load(key),
+            }
+        }
+        fn save<'a>(&'a self, key: &'a StoreKey, token: &'a StoredToken) -> BoxFuture<'a, ()> {
+            match self.down.load(Ordering::Relaxed) {
+                true => Box::pin(async {}),
+                false => self.inner.save(key, token),
+            }
+        }
+        fn remove<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, ()> {
+            self.inner.remove(key)
+        }
+        fn try_lease<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, LeaseAttempt> {
+            match self.down.load(Ordering::Relaxed) {
+                true => Box::pin(async { LeaseAttempt::Unavailable }),
+                false => self.inner.try_lease(key),
+            }
+        }
+        fn release_lease<'a>(&'a self, key: &'a StoreKey, lease: Lease) -> BoxFuture<'a, ()> {
+            self.inner.release_lease(key, lease)
+        }
+        fn is_available(&self) -> bool {
+            !self.down.load(Ordering::Relaxed)
+        }
+    }
+
+    fn key() -> StoreKey {
+        StoreKey::derive(
+            super::super::TokenKey::new("https://login.example/t", "layered", "api"),
+            &SecretString::new("secret"),
+        )
+    }
+
+    fn token(value: &str) -> StoredToken {
+        StoredToken::new(
+            SecretString::new(value),
+            SystemTime::now() + Duration::from_secs(3600),
+        )
+    }
+
+    #[tokio::test]
+    async fn the_lower_level_serves_while_the_upper_is_down_and_not_after() {
+        let upper = Arc::new(Switchable::default());
+        let lower = Arc::new(MemoryStore::default());
+        let store = Layered {
+            upper: upper.clone(),
+            lower: lower.clone(),
+        };
+        let key = key();
+        // Written through while Redis is up: the disk knows the token.
+        store.save(&key, &token("while-up")).await;
+        assert!(lower.entry(&key).token.is_some(), "written to both levels");
+        upper.down.store(true, Ordering::Relaxed);
+        let entry = store.load(&key).await;
+        assert_eq!(
+            entry.token.expect("from the lower level").access_token,
+            SecretString::new("while-up")
+        );
+        // The lease comes from the lower level, and goes back to it.
+        let LeaseAttempt::Acquired(lease) = store.try_lease(&key).await else {
+            panic!("the lower level lends its lease");
+        };
+        assert!(matches!(
+            lower.try_lease(&key).await,
+            LeaseAttempt::HeldElsewhere
+        ));
+        store.release_lease(&key, lease).await;
+        let LeaseAttempt::Acquired(again) = lower.try_lease(&key).await else {
+            panic!("released to the level that lent it");
+        };
+        lower.release_lease(&key, again).await;
+        // Up again: the upper level answers.
+        upper.down.store(false, Ordering::Relaxed);
+        upper.inner.put_token(&key, token("upper-again"));
+        let entry = store.load(&key).await;
+        assert_eq!(
+            entry.token.expect("from the upper level").access_token,
+            SecretString::new("upper-again")
+        );
+        assert!(matches!(
+            store.try_lease(&key).await,
+            LeaseAttempt::Acquired(_)
+        ));
+    }
+}
