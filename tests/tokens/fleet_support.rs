@@ -345,11 +345,25 @@ pub fn spawn_children(
     token_url: &str,
     store: &ChildStore,
 ) -> Vec<Child> {
+    spawn_children_env(exe, args, n, token_url, store, &[])
+}
+
+/// [`spawn_children`] with more environment variables (say
+/// [`DEADLINE_VAR`]).
+pub fn spawn_children_env(
+    exe: &std::path::Path,
+    args: &[String],
+    n: usize,
+    token_url: &str,
+    store: &ChildStore,
+    env: &[(&str, String)],
+) -> Vec<Child> {
     (0..n)
         .map(|_| {
             let mut command = Command::new(exe);
             command
                 .args(args)
+                .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
                 .env(CHILD_VAR, "1")
                 .env("FLEET_TOKEN_URL", token_url)
                 .stdin(Stdio::piped())
@@ -471,13 +485,12 @@ pub fn run_lock_holder() {
     let paths = std::env::var_os("FLEET_HOLD_LOCKS").expect("FLEET_HOLD_LOCKS");
     let files: Vec<std::fs::File> = std::env::split_paths(&paths)
         .map(|path| {
-            let file = std::fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(&path)
-                .expect("open the lock file");
+            let mut options = std::fs::OpenOptions::new();
+            options.read(true).write(true).create(true).truncate(false);
+            // A private file of the user, as the crate makes it.
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let file = options.open(&path).expect("open the lock file");
             file.lock().expect("lock");
             file
         })
@@ -623,6 +636,15 @@ pub fn child_args(test: &str) -> Vec<String> {
     ]
     .map(str::to_owned)
     .to_vec()
+}
+
+/// The store key of the children's tokens from `token_url`: its id names
+/// their files and Redis keys.
+pub fn fleet_key(token_url: &str) -> camunda_admin::StoreKey {
+    camunda_admin::StoreKey::derive(
+        camunda_admin::TokenKey::new(token_url, CLIENT_ID, camunda_admin::DEFAULT_AUDIENCE),
+        &CLIENT_SECRET.into(),
+    )
 }
 
 /// The running test binary, which the children are.
