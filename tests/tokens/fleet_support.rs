@@ -220,6 +220,7 @@ pub struct RedisServer {
 
 impl Drop for RedisServer {
     fn drop(&mut self) {
+        // SIGKILL ends a stopped process too.
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -293,6 +294,33 @@ impl RedisServer {
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    /// Freeze the server (SIGSTOP): it accepts connections and never
+    /// answers, as a stuck Redis does.
+    pub fn stop(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Let a frozen server go on (SIGCONT).
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    /// Signal the server, if it still runs (a killed one does not).
+    fn signal(&self, signal: &str) {
+        let _ = Command::new("kill")
+            .arg(signal)
+            .arg(self.child.id().to_string())
+            .stderr(Stdio::null())
+            .status();
+    }
+
+    /// A connection for a test's own commands.
+    pub fn connection(&self) -> redis::Connection {
+        redis::Client::open(self.url.as_str())
+            .and_then(|c| c.get_connection())
+            .expect("connect")
     }
 
     /// Every key and its value.
@@ -578,6 +606,9 @@ pub fn run_child() {
     }
 }
 
+/// The Redis operation timeout of a child in ms (default 2000).
+pub const REDIS_TIMEOUT_VAR: &str = "FLEET_REDIS_TIMEOUT_MS";
+
 /// The token deadline of a child (`FLEET_DEADLINE_MS`, default 60 s).
 pub const DEADLINE_VAR: &str = "FLEET_DEADLINE_MS";
 
@@ -619,7 +650,16 @@ fn with_redis(
     lease_ms: Option<String>,
 ) -> Result<camunda_admin::ClientBuilder, camunda_admin::Error> {
     let lease = Duration::from_millis(lease_ms.and_then(|v| v.parse().ok()).unwrap_or(10_000));
-    let store = camunda_admin::RedisTokenStore::new(url)?.lease_lifetime(lease);
+    // Generous by default: twenty processes starting at once on a loaded
+    // 2-core machine must not look like a Redis outage. The outage tests
+    // use the default of the crate.
+    let timeout = std::env::var(REDIS_TIMEOUT_VAR)
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .unwrap_or(2_000);
+    let store = camunda_admin::RedisTokenStore::new(url)?
+        .lease_lifetime(lease)
+        .operation_timeout(Duration::from_millis(timeout));
     Ok(builder.token_store(Arc::new(store)))
 }
 
