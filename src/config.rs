@@ -19,7 +19,7 @@ use crate::{
         oauth_exchange::DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
         registry::slot_for,
         slot_policy::TokenPolicy,
-        token_store::{DiskTokenStore, TokenKey, TokenStore},
+        token_store::{layered::layered, DiskTokenStore, TokenKey, TokenStore},
         Auth, Credentials, OAuthClient, StaticToken,
     },
     client::Shared,
@@ -57,7 +57,6 @@ enum DiskCache {
     #[default]
     Default,
     Dir(PathBuf),
-    Store(Arc<dyn TokenStore>),
     Disabled,
 }
 
@@ -71,6 +70,8 @@ pub struct ClientBuilder {
     static_token: Option<SecretString>,
     without_credentials: bool,
     disk_cache: DiskCache,
+    /// A store over the disk cache (Redis, a user's own).
+    token_store: Option<Arc<dyn TokenStore>>,
     user_agent: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -195,11 +196,13 @@ impl ClientBuilder {
         self
     }
 
-    /// Keep tokens in another store instead of the disk: the Redis store
-    /// (feature `redis`, `RedisTokenStore`) or one of your own. A client
-    /// has one store; tokens then live in memory and in that store.
+    /// Coordinate through another store above the disk cache: the Redis
+    /// store (feature `redis`, `RedisTokenStore`) or one of your own.
+    /// While it reports itself unavailable ([`TokenStore::is_available`]),
+    /// the disk cache (as `cache_dir` or the environment set it; none after
+    /// [`no_disk_cache`](Self::no_disk_cache)) serves instead.
     pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
-        self.disk_cache = DiskCache::Store(store);
+        self.token_store = Some(store);
         self
     }
 
@@ -351,19 +354,17 @@ impl ClientBuilder {
     }
 
     fn store(&self) -> Option<Arc<dyn TokenStore>> {
-        match &self.disk_cache {
+        let disk = match &self.disk_cache {
             DiskCache::Disabled => None,
-            DiskCache::Store(store) => Some(store.clone()),
-            DiskCache::Dir(dir) => Some(Arc::new(DiskTokenStore::new(dir.clone()))),
-            DiskCache::Default => {
-                let dir = std::env::var_os(ENV_CACHE_DIR)
-                    .map(PathBuf::from)
-                    .or_else(|| {
-                        std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".camunda"))
-                    })?;
-                Some(Arc::new(DiskTokenStore::new(dir)))
-            }
-        }
+            DiskCache::Dir(dir) => Some(DiskTokenStore::new(dir.clone())),
+            DiskCache::Default => std::env::var_os(ENV_CACHE_DIR)
+                .map(PathBuf::from)
+                .or_else(|| {
+                    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".camunda"))
+                })
+                .map(DiskTokenStore::new),
+        };
+        layered(self.token_store.clone(), disk)
     }
 }
 

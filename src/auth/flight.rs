@@ -20,8 +20,9 @@ use futures_util::future::BoxFuture;
 use super::{
     expiring_cell::HeldToken,
     oauth_exchange::{ExchangeError, ReceivedToken},
-    slot_policy::{backoff, FetchMode, SlotPolicy, TokenPolicy},
+    slot_policy::{backoff, FetchMode, SlotPolicy, TokenPolicy, IN_FLIGHT},
     token_store::{
+        warnings::{fallback_warn, Cause},
         Lease, LeaseAttempt, StoreKey, StoredFailure, StoredToken, TokenKey, TokenStore,
     },
 };
@@ -139,19 +140,27 @@ impl<'f, 'c> Flight<'f, 'c> {
 
     /// Read the store: a usable token is taken, a refusal of this secret
     /// ends the flight, another process's "not before" time is kept.
+    /// Another process's word is trusted up to our own cool-down and
+    /// pacing: a time further ahead (a clock step elsewhere) is capped, in
+    /// the store too, so that it ends for everyone.
     async fn consult_store(&mut self) -> Result<Option<SecretString>, Failure> {
         let Some(store) = self.ctx.store else {
             return Ok(None);
         };
-        let entry = store.load(self.slot.store_key()).await;
+        let key = self.slot.store_key();
+        let entry = store.load(key).await;
         if let Some(refusal) = entry.refusal {
             if let Ok(left) = refusal.until.duration_since(SystemTime::now()) {
                 tracing::debug!(client_id = %self.client_id(), "credentials refused recently; not asking again");
-                // Another process's word is trusted up to our own cool-down.
-                let cooldown = left.min(self.ctx.policy.cooldown());
+                let cooldown = self.ctx.policy.cooldown();
+                if left > cooldown.saturating_add(CLOCK_SLACK) {
+                    fallback_warn!(Cause::FarAhead, client_id = %self.client_id(), ahead_s = left.as_secs(), cap_s = cooldown.as_secs(), "a stored refusal lies further ahead than this client's cool-down (a clock step?); capped");
+                    let capped = StoredFailure::new(refusal.status, after_now(cooldown));
+                    store.save_failure(key, &capped).await;
+                }
                 return Err(Failure::Refused {
                     status: refusal.status,
-                    cooldown,
+                    cooldown: left.min(cooldown),
                 });
             }
         }
@@ -159,10 +168,16 @@ impl<'f, 'c> Flight<'f, 'c> {
             .not_before
             .filter(|at| !self.state.is_own_not_before(*at))
         {
-            self.not_before = at
-                .duration_since(SystemTime::now())
-                .ok()
-                .map(|left| instant_after(Instant::now(), left.min(MAX_RETRY_AFTER)));
+            let cap = self.ctx.policy.pacing_cap();
+            self.not_before = match at.duration_since(SystemTime::now()) {
+                Ok(left) if left > cap.saturating_add(CLOCK_SLACK) => {
+                    fallback_warn!(Cause::FarAhead, client_id = %self.client_id(), ahead_s = left.as_secs(), cap_s = cap.as_secs(), "a stored \"not before\" time lies further ahead than this client's pacing (a clock step?); capped");
+                    store.save_not_before(key, after_now(cap)).await;
+                    Some(instant_after(Instant::now(), cap))
+                }
+                Ok(left) => Some(instant_after(Instant::now(), left.min(MAX_RETRY_AFTER))),
+                Err(_) => None,
+            };
         }
         match entry.token {
             Some(token) => Ok(self.slot.adopt(token, self.ctx.policy, store).await),
@@ -203,7 +218,7 @@ impl<'f, 'c> Flight<'f, 'c> {
     async fn ask_until_done(&mut self, lease: Option<&Lease>) -> Result<SecretString, Failure> {
         let mut attempt: u32 = 0;
         loop {
-            self.wait_for_turn().await?;
+            self.wait_for_turn(lease).await?;
             attempt = attempt.saturating_add(1);
             let (status, retry_after, reason) = match self.ask(attempt).await {
                 Ok(received) => return Ok(self.received(received).await),
@@ -240,8 +255,9 @@ impl<'f, 'c> Flight<'f, 'c> {
     }
 
     /// Sleep until this slot may ask (pacing and the shared "not before"),
-    /// or fail if that is past the deadline; a refresh does not sleep.
-    async fn wait_for_turn(&mut self) -> Result<(), Failure> {
+    /// or fail if that is past the deadline; a refresh does not sleep. The
+    /// lease is renewed for the sleep, so that waiters do not take it over.
+    async fn wait_for_turn(&mut self, lease: Option<&Lease>) -> Result<(), Failure> {
         let at = self
             .state
             .next_request_at(self.ctx.policy.min_request_interval, self.not_before);
@@ -258,6 +274,9 @@ impl<'f, 'c> Flight<'f, 'c> {
         let wait = at.saturating_duration_since(Instant::now());
         if !wait.is_zero() {
             tracing::debug!(client_id = %self.client_id(), wait_ms = wait.as_millis() as u64, "waiting for the next allowed token request");
+            if let (Some(store), Some(lease)) = (self.ctx.store, lease) {
+                store.renew_lease(self.slot.store_key(), lease, wait).await;
+            }
         }
         tokio::time::sleep_until(at).await;
         Ok(())
@@ -269,7 +288,6 @@ impl<'f, 'c> Flight<'f, 'c> {
     /// request on the wire, hence the slack. Every answer then sets the
     /// shared time from its own arrival.
     async fn ask(&mut self, attempt: u32) -> Result<ReceivedToken, ExchangeError> {
-        const IN_FLIGHT: Duration = Duration::from_secs(1);
         let interval = self.ctx.policy.min_request_interval;
         self.share_not_before(interval.saturating_add(IN_FLIGHT))
             .await;
@@ -290,9 +308,7 @@ impl<'f, 'c> Flight<'f, 'c> {
         let Some(store) = self.ctx.store else {
             return;
         };
-        let at = SystemTime::now()
-            .checked_add(after)
-            .unwrap_or_else(SystemTime::now);
+        let at = after_now(after);
         self.state.wrote_not_before(at);
         store.save_not_before(self.slot.store_key(), at).await;
     }
@@ -341,6 +357,16 @@ impl<'f, 'c> Flight<'f, 'c> {
     fn client_id(&self) -> &str {
         &self.slot.store_key().token_key().client_id
     }
+}
+
+/// Differences between machines' clocks that are not worth a warning.
+const CLOCK_SLACK: Duration = Duration::from_secs(2);
+
+/// The wall-clock time `after` from now (now, if that overflows).
+fn after_now(after: Duration) -> SystemTime {
+    SystemTime::now()
+        .checked_add(after)
+        .unwrap_or_else(SystemTime::now)
 }
 
 /// The error a caller sees for an answer that ends a flight.

@@ -72,7 +72,23 @@ impl TokenPolicy {
     pub(crate) fn cooldown(&self) -> Duration {
         self.refusal_cooldown.min(MAX_LIFETIME)
     }
+
+    /// The longest this slot's own pacing keeps the token service unasked
+    /// (the interval with a request in flight, or the longest backoff): a
+    /// stored "not before" time further ahead is capped at it.
+    pub(crate) fn pacing_cap(&self) -> Duration {
+        self.min_request_interval
+            .saturating_add(IN_FLIGHT)
+            .max(MAX_BACKOFF)
+            .min(MAX_LIFETIME)
+    }
 }
+
+/// The slack a request in flight adds to the interval before the next one
+/// (a loaded machine may take a while to put it on the wire).
+pub(crate) const IN_FLIGHT: Duration = Duration::from_secs(1);
+/// The longest pause of the crate's own backoff.
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
 
 /// How hard a fetch tries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,5 +204,5 @@ impl SlotPolicy {
 /// The crate's own pause between token requests: from 1 s, doubling, at
 /// most 10 s, with jitter.
 pub(crate) fn backoff(attempt: u32) -> Duration {
-    timing::backoff(attempt, Duration::from_secs(1), Duration::from_secs(10))
+    timing::backoff(attempt, Duration::from_secs(1), MAX_BACKOFF)
 }

@@ -11,7 +11,7 @@ use std::{
 
 use super::*;
 use crate::auth::memory_store::MemoryStore;
-use crate::auth::token_store::{StoredEntry, TokenKey};
+use crate::auth::token_store::{StoredEntry, StoredFailure, TokenKey};
 
 /// A token service that answers from a script and records when it was asked.
 #[derive(Default)]
@@ -704,4 +704,50 @@ async fn a_refresh_does_not_wait_for_a_not_before_time_or_a_busy_lease() {
         "token-0"
     );
     assert_eq!(fixture.service.asked().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_not_before_time_a_day_ahead_is_capped_at_the_pacing() {
+    // Another machine's clock stepped a day ahead when it wrote this.
+    let fixture = Fixture::with_store("not-before-a-day-ahead", vec![]);
+    fixture.store().put_not_before(
+        fixture.slot.store_key(),
+        SystemTime::now() + Duration::from_secs(24 * 3600),
+    );
+    let started = Instant::now();
+    fixture
+        .token()
+        .await
+        .expect("a token, not a failure until tomorrow");
+    let asked = fixture.service.asked();
+    assert_eq!(asked.len(), 1);
+    let cap = fixture.policy.pacing_cap();
+    assert!(
+        asked[0] - started <= cap,
+        "asked after {:?}, cap {cap:?}",
+        asked[0] - started
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refusal_a_day_ahead_is_capped_at_the_cool_down_in_the_store_too() {
+    let fixture = Fixture::with_store("refusal-a-day-ahead", vec![]);
+    let key = fixture.slot.store_key().clone();
+    let far = StoredFailure::new(401, SystemTime::now() + Duration::from_secs(24 * 3600));
+    fixture.store().save_failure(&key, &far).await;
+    let error = fixture.token().await.expect_err("refused, for now");
+    assert!(matches!(
+        error,
+        AuthError::InvalidCredentials { status: 401, .. }
+    ));
+    // Every later reader sees the capped time: the refusal ends for all
+    // processes one cool-down from now, not tomorrow.
+    let until = fixture.stored().refusal.expect("still stored").until;
+    let left = until.duration_since(SystemTime::now()).unwrap_or_default();
+    assert!(
+        left <= fixture.policy.cooldown(),
+        "{left:?} left, cool-down {:?}",
+        fixture.policy.cooldown()
+    );
+    assert!(fixture.service.asked().is_empty());
 }

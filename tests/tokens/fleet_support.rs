@@ -220,6 +220,7 @@ pub struct RedisServer {
 
 impl Drop for RedisServer {
     fn drop(&mut self) {
+        // SIGKILL ends a stopped process too.
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -295,6 +296,33 @@ impl RedisServer {
         let _ = self.child.wait();
     }
 
+    /// Freeze the server (SIGSTOP): it accepts connections and never
+    /// answers, as a stuck Redis does.
+    pub fn stop(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Let a frozen server go on (SIGCONT).
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    /// Signal the server, if it still runs (a killed one does not).
+    fn signal(&self, signal: &str) {
+        let _ = Command::new("kill")
+            .arg(signal)
+            .arg(self.child.id().to_string())
+            .stderr(Stdio::null())
+            .status();
+    }
+
+    /// A connection for a test's own commands.
+    pub fn connection(&self) -> redis::Connection {
+        redis::Client::open(self.url.as_str())
+            .and_then(|c| c.get_connection())
+            .expect("connect")
+    }
+
     /// Every key and its value.
     pub fn dump(&self) -> Vec<(String, Vec<u8>)> {
         let mut connection = redis::Client::open(self.url.as_str())
@@ -325,8 +353,12 @@ fn free_port() -> u16 {
 #[derive(Debug, Clone)]
 pub enum ChildStore {
     Folder(PathBuf),
-    /// The Redis URL, and the lease lifetime in milliseconds.
+    /// A folder whose lease lifetime is this many milliseconds.
+    FolderLease(PathBuf, u64),
+    /// The Redis URL, and the lease lifetime in milliseconds; no disk.
     Redis(String, u64),
+    /// Redis (URL, lease lifetime in ms) over a disk store in the folder.
+    RedisOverFolder(String, u64, PathBuf),
 }
 
 /// The environment variable that turns a test binary into a fleet child.
@@ -341,11 +373,25 @@ pub fn spawn_children(
     token_url: &str,
     store: &ChildStore,
 ) -> Vec<Child> {
+    spawn_children_env(exe, args, n, token_url, store, &[])
+}
+
+/// [`spawn_children`] with more environment variables (say
+/// [`DEADLINE_VAR`]).
+pub fn spawn_children_env(
+    exe: &std::path::Path,
+    args: &[String],
+    n: usize,
+    token_url: &str,
+    store: &ChildStore,
+    env: &[(&str, String)],
+) -> Vec<Child> {
     (0..n)
         .map(|_| {
             let mut command = Command::new(exe);
             command
                 .args(args)
+                .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
                 .env(CHILD_VAR, "1")
                 .env("FLEET_TOKEN_URL", token_url)
                 .stdin(Stdio::piped())
@@ -357,9 +403,16 @@ pub fn spawn_children(
                 });
             match store {
                 ChildStore::Folder(dir) => command.env("FLEET_CACHE_DIR", dir),
+                ChildStore::FolderLease(dir, lease_ms) => command
+                    .env("FLEET_CACHE_DIR", dir)
+                    .env("FLEET_LEASE_MS", lease_ms.to_string()),
                 ChildStore::Redis(url, lease_ms) => command
                     .env("FLEET_REDIS_URL", url)
                     .env("FLEET_LEASE_MS", lease_ms.to_string()),
+                ChildStore::RedisOverFolder(url, lease_ms, dir) => command
+                    .env("FLEET_REDIS_URL", url)
+                    .env("FLEET_LEASE_MS", lease_ms.to_string())
+                    .env("FLEET_CACHE_DIR", dir),
             };
             command.spawn().expect("spawn a child")
         })
@@ -378,20 +431,102 @@ pub fn release(children: &mut [Child]) {
 
 /// What a child prints before its outcome (libtest prints around it).
 const OUTCOME: &str = "fleet outcome: ";
+/// What a child prints before the time from its start line to its outcome.
+const ELAPSED: &str = "fleet elapsed_ms: ";
+/// The target of the fallback warnings a child prints on its stdout.
+pub const FALLBACK_TARGET: &str = "camunda_admin::fallback";
 
-/// What each child printed last (`OK <token>` or `ERR <error>`), in order.
-pub fn outcomes(children: Vec<Child>) -> Vec<String> {
+/// What one child printed.
+#[derive(Debug, Clone)]
+pub struct ChildReport {
+    /// `OK <token>` or `ERR <error>`.
+    pub outcome: String,
+    /// From its start line to its outcome.
+    pub elapsed: Duration,
+    /// The fallback warnings it printed.
+    pub warnings: Vec<String>,
+}
+
+/// What each child printed, in order.
+pub fn reports(children: Vec<Child>) -> Vec<ChildReport> {
     children
         .into_iter()
         .map(|child| {
             let output = child.wait_with_output().expect("wait");
             let text = String::from_utf8_lossy(&output.stdout).into_owned();
-            text.lines()
-                .rev()
-                .find_map(|l| l.split_once(OUTCOME).map(|(_, outcome)| outcome.to_owned()))
-                .unwrap_or_else(|| format!("(no outcome: {:?})", output.status))
+            let last = |prefix: &str| {
+                text.lines()
+                    .rev()
+                    .find_map(|l| l.split_once(prefix).map(|(_, rest)| rest.to_owned()))
+            };
+            ChildReport {
+                outcome: last(OUTCOME)
+                    .unwrap_or_else(|| format!("(no outcome: {:?})", output.status)),
+                elapsed: Duration::from_millis(
+                    last(ELAPSED).and_then(|ms| ms.parse().ok()).unwrap_or(0),
+                ),
+                warnings: text
+                    .lines()
+                    .filter(|l| l.contains(FALLBACK_TARGET) && l.contains("WARN"))
+                    .map(str::to_owned)
+                    .collect(),
+            }
         })
         .collect()
+}
+
+/// What each child printed last (`OK <token>` or `ERR <error>`), in order.
+pub fn outcomes(children: Vec<Child>) -> Vec<String> {
+    reports(children).into_iter().map(|r| r.outcome).collect()
+}
+
+/// A process that holds an flock on each of `paths` and then sleeps,
+/// alive, until killed: a peer that hangs. Returns once the locks are held.
+pub fn hold_locks_and_sleep(paths: &[PathBuf]) -> Child {
+    let mut command = Command::new(exe());
+    command
+        .args(child_args("fleet_processes::lock_holder_child"))
+        .env(CHILD_VAR, "1")
+        .env(
+            "FLEET_HOLD_LOCKS",
+            std::env::join_paths(paths).expect("paths"),
+        )
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = command.spawn().expect("spawn the lock holder");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    loop {
+        match lines.next() {
+            Some(Ok(line)) if line.contains("fleet locks held") => break,
+            Some(Ok(_)) => {}
+            _ => panic!("the lock holder ended early"),
+        }
+    }
+    child
+}
+
+/// The lock holder's side: lock every file of `FLEET_HOLD_LOCKS`, say so,
+/// sleep.
+pub fn run_lock_holder() {
+    let paths = std::env::var_os("FLEET_HOLD_LOCKS").expect("FLEET_HOLD_LOCKS");
+    let files: Vec<std::fs::File> = std::env::split_paths(&paths)
+        .map(|path| {
+            let mut options = std::fs::OpenOptions::new();
+            options.read(true).write(true).create(true).truncate(false);
+            // A private file of the user, as the crate makes it.
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let file = options.open(&path).expect("open the lock file");
+            file.lock().expect("lock");
+            file
+        })
+        .collect();
+    println!("\nfleet locks held");
+    let _ = std::io::stdout().flush();
+    std::thread::sleep(Duration::from_secs(3600));
+    drop(files);
 }
 
 /// `n` children (running the test `args` names) on `store` against
@@ -444,9 +579,18 @@ pub fn run_child() {
             .with_writer(std::io::stderr)
             .finish();
         let _ = tracing::subscriber::set_global_default(subscriber);
+    } else {
+        // Warnings on stdout, where the parent counts the fallback ones.
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::WARN)
+            .with_ansi(false)
+            .with_writer(std::io::stdout)
+            .finish();
+        let _ = tracing::subscriber::set_global_default(subscriber);
     }
     let mut line = String::new();
     let _ = std::io::stdin().lock().read_line(&mut line);
+    let started = Instant::now();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -455,24 +599,46 @@ pub fn run_child() {
         let client = child_client()?;
         client.access_token().await
     });
+    println!("\n{ELAPSED}{}", started.elapsed().as_millis());
     match outcome {
         Ok(token) => println!("\n{OUTCOME}OK {}", token.expose_secret()),
         Err(error) => println!("\n{OUTCOME}ERR {error}"),
     }
 }
 
+/// The Redis operation timeout of a child in ms (default 2000).
+pub const REDIS_TIMEOUT_VAR: &str = "FLEET_REDIS_TIMEOUT_MS";
+
+/// The token deadline of a child (`FLEET_DEADLINE_MS`, default 60 s).
+pub const DEADLINE_VAR: &str = "FLEET_DEADLINE_MS";
+
 fn child_client() -> Result<camunda_admin::Client, camunda_admin::Error> {
     let var = |name: &str| std::env::var(name).ok();
+    let deadline = var(DEADLINE_VAR)
+        .and_then(|ms| ms.parse().ok())
+        .unwrap_or(60_000);
     let mut builder = camunda_admin::Client::builder()
         .base_url("http://127.0.0.1:9")
         .token_url(var("FLEET_TOKEN_URL").unwrap_or_default())
         .credentials(CLIENT_ID, CLIENT_SECRET)
-        .token_deadline(Duration::from_secs(60));
-    if let Some(dir) = var("FLEET_CACHE_DIR") {
-        builder = builder.cache_dir(dir);
-    }
-    if let Some(url) = var("FLEET_REDIS_URL") {
-        builder = with_redis(builder, &url, var("FLEET_LEASE_MS"))?;
+        .token_deadline(Duration::from_millis(deadline));
+    // Never the user's own folder: a folder of the test, or none.
+    builder = match var("FLEET_CACHE_DIR") {
+        Some(dir) => builder.cache_dir(dir),
+        None => builder.no_disk_cache(),
+    };
+    match (
+        var("FLEET_REDIS_URL"),
+        var("FLEET_CACHE_DIR"),
+        var("FLEET_LEASE_MS"),
+    ) {
+        (Some(url), _, lease) => builder = with_redis(builder, &url, lease)?,
+        (None, Some(dir), Some(lease)) => {
+            let lease = Duration::from_millis(lease.parse().unwrap_or(10_000));
+            let disk = camunda_admin::DiskTokenStore::new(dir).lease_lifetime(lease);
+            builder = builder.token_store(Arc::new(disk)).no_disk_cache();
+        }
+        _ => {}
     }
     builder.build()
 }
@@ -484,7 +650,16 @@ fn with_redis(
     lease_ms: Option<String>,
 ) -> Result<camunda_admin::ClientBuilder, camunda_admin::Error> {
     let lease = Duration::from_millis(lease_ms.and_then(|v| v.parse().ok()).unwrap_or(10_000));
-    let store = camunda_admin::RedisTokenStore::new(url)?.lease_lifetime(lease);
+    // Generous by default: twenty processes starting at once on a loaded
+    // 2-core machine must not look like a Redis outage. The outage tests
+    // use the default of the crate.
+    let timeout = std::env::var(REDIS_TIMEOUT_VAR)
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .unwrap_or(2_000);
+    let store = camunda_admin::RedisTokenStore::new(url)?
+        .lease_lifetime(lease)
+        .operation_timeout(Duration::from_millis(timeout));
     Ok(builder.token_store(Arc::new(store)))
 }
 
@@ -501,6 +676,15 @@ pub fn child_args(test: &str) -> Vec<String> {
     ]
     .map(str::to_owned)
     .to_vec()
+}
+
+/// The store key of the children's tokens from `token_url`: its id names
+/// their files and Redis keys.
+pub fn fleet_key(token_url: &str) -> camunda_admin::StoreKey {
+    camunda_admin::StoreKey::derive(
+        camunda_admin::TokenKey::new(token_url, CLIENT_ID, camunda_admin::DEFAULT_AUDIENCE),
+        &CLIENT_SECRET.into(),
+    )
 }
 
 /// The running test binary, which the children are.

@@ -76,7 +76,7 @@ impl Setup {
     }
 
     fn path(&self, dir: &Path, suffix: &str) -> PathBuf {
-        dir.join(format!("camunda-admin-{}.{suffix}", self.key().id()))
+        dir.join(format!("camunda-admin-v1-{}.{suffix}", self.key().id()))
     }
 
     fn client(&self, dir: &Path) -> Client {
@@ -348,4 +348,58 @@ async fn a_plain_token_file_of_an_older_version_is_removed() {
     chmod(&legacy, 0o600);
     setup.token_in_a_new_process(&folder.dir).await;
     assert!(!legacy.exists(), "no plain token left at rest");
+}
+
+#[tokio::test]
+async fn junk_and_oversized_files_of_this_version_are_removed_and_replaced() {
+    let folder = folder();
+    let setup = Setup::new("junk-files").await;
+    let plant = |suffix: &str, contents: &[u8]| {
+        let path = setup.path(&folder.dir, suffix);
+        fs::write(&path, contents).expect("write");
+        chmod(&path, 0o600);
+        path
+    };
+    let token = plant(
+        "token",
+        b"\x01junk that no key opens, long enough to look sealed",
+    );
+    // Beyond any entry's size: removed without being read.
+    let refusal = plant("refusal", &vec![b'x'; 1 << 20]);
+    let not_before = plant("not-before", b"{\"at_ms\": 99999999999999}");
+
+    let got = setup.token_in_a_new_process(&folder.dir).await;
+    assert_eq!(got, "token-of-junk-files");
+    assert_eq!(setup.token_requests().await, 1);
+    let key = setup.key();
+    assert!(
+        key.open_token(&fs::read(&token).expect("a token file"))
+            .is_some(),
+        "the junk token was replaced by a sealed one"
+    );
+    assert!(!refusal.exists(), "the oversized refusal was removed");
+    if let Ok(blob) = fs::read(&not_before) {
+        assert!(key.open_not_before(&blob).is_some(), "replaced");
+    }
+    // And the next process simply reads the token.
+    setup.token_in_a_new_process(&folder.dir).await;
+    assert_eq!(setup.token_requests().await, 1);
+}
+
+#[tokio::test]
+async fn files_of_another_format_version_are_left_alone() {
+    let folder = folder();
+    let setup = Setup::new("other-version").await;
+    // What a release without the format version in its names wrote: a
+    // rolling upgrade shares the folder with it.
+    let id = setup.key().id().to_owned();
+    let older = folder.dir.join(format!("camunda-admin-{id}.token"));
+    fs::write(&older, b"sealed by the older release").expect("write");
+    chmod(&older, 0o600);
+    setup.token_in_a_new_process(&folder.dir).await;
+    assert_eq!(
+        fs::read(&older).expect("still there"),
+        b"sealed by the older release"
+    );
+    assert!(setup.path(&folder.dir, "token").exists());
 }

@@ -9,14 +9,21 @@
 //! fetch lease, so that of all processes sharing it one asks the token
 //! service and the others wait for its token.
 //!
-//! Stores never fail loudly: what cannot be read is a miss, what cannot be
-//! written is dropped, a lease that cannot be had is
-//! [`LeaseAttempt::Unavailable`] (the caller proceeds unlocked).
+//! Stores never fail loudly: what cannot be read is a miss (and junk is
+//! removed), what cannot be written is dropped, a lease that cannot be had
+//! is [`LeaseAttempt::Unavailable`]. A store that is down says so
+//! ([`TokenStore::is_available`]); the client then coordinates through the
+//! level under it (`layered.rs`: the disk store, else memory only).
+//!
+//! Names carry [`FORMAT_VERSION`], so two releases sharing a store (a
+//! rolling upgrade) leave each other's entries alone.
 
 mod disk;
+pub(crate) mod layered;
 #[cfg(feature = "redis")]
 mod redis;
 mod sealing;
+pub(crate) mod warnings;
 
 use std::{
     any::Any,
@@ -31,6 +38,15 @@ pub use disk::DiskTokenStore;
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis::RedisTokenStore;
 pub use sealing::StoreKey;
+pub use warnings::FALLBACK_TARGET;
+
+/// The format version in every file name and key the stores write
+/// (`camunda-admin-v1-<id>.token`, `camunda-admin:v1:<id>:token`).
+pub const FORMAT_VERSION: &str = "v1";
+
+/// The largest blob a store reads back; a larger one is junk (a sealed
+/// token is well under 4 KiB).
+pub(crate) const MAX_BLOB_BYTES: u64 = 64 * 1024;
 
 use crate::SecretString;
 
@@ -131,6 +147,11 @@ impl Lease {
     pub fn held<T: Any>(&self) -> Option<&T> {
         self.held.downcast_ref()
     }
+
+    /// What the store put into the lease, taken out, if it is a `T`.
+    pub fn into_held<T: Any>(self) -> Option<T> {
+        self.held.downcast().ok().map(|held| *held)
+    }
 }
 
 impl std::fmt::Debug for Lease {
@@ -204,41 +225,84 @@ pub trait TokenStore: Send + Sync + std::fmt::Debug {
         drop(lease);
         Box::pin(async {})
     }
+    /// Whether the store works right now. A store whose last operation
+    /// failed or timed out answers `false` until it works again; the client
+    /// then reads from, and takes its lease in, the level under it (its
+    /// disk store, else memory only), and comes back when this answers
+    /// `true`. Writes go to both levels meanwhile. The default: always.
+    fn is_available(&self) -> bool {
+        true
+    }
 }
 
-/// A problem reported once per store, not once per call (a lease wait
-/// reads the store every few milliseconds).
+/// A state that flips, reported when it does (Redis going down and
+/// coming back), not on every call.
 #[derive(Debug, Default)]
-pub(crate) struct WarnOnce(AtomicBool);
+pub(crate) struct Flag(AtomicBool);
 
-impl WarnOnce {
-    /// True the first time only.
-    pub(crate) fn first(&self) -> bool {
+impl Flag {
+    /// Set it; true if it was not set.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))] // the Redis store's outages
+    pub(crate) fn set(&self) -> bool {
         !self.0.swap(true, Ordering::Relaxed)
     }
 
-    /// Report the problem again next time (it went away).
-    #[cfg_attr(not(feature = "redis"), allow(dead_code))] // the Redis store's recovery
-    pub(crate) fn reset(&self) -> bool {
+    /// Clear it; true if it was set.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(crate) fn clear(&self) -> bool {
         self.0.swap(false, Ordering::Relaxed)
     }
 }
 
-/// The token sealed in `blob`, or a miss, with one warning per store when
-/// stored tokens do not open (another secret wrote them, or they were
-/// tampered with).
-pub(crate) fn open_stored_token(
-    key: &StoreKey,
-    blob: &[u8],
-    warned: &WarnOnce,
-    place: &'static str,
-) -> Option<StoredToken> {
-    let token = key.open_token(blob);
-    if token.is_none() && warned.first() {
-        tracing::warn!(
-            place,
-            "a stored token does not open with this client's secret; ignored"
-        );
+/// Which entry of a key a blob is, for names and messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    Token,
+    Refusal,
+    NotBefore,
+}
+
+impl Part {
+    pub(crate) const ALL: [Part; 3] = [Part::Token, Part::Refusal, Part::NotBefore];
+
+    /// The suffix of its file and key.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Part::Token => "token",
+            Part::Refusal => "refusal",
+            Part::NotBefore => "not-before",
+        }
     }
-    token
+}
+
+/// Opens the blobs read for `key` into an entry; the parts whose blob did
+/// not open are returned too (junk of this version: the store removes
+/// them), with one warning per process.
+pub(crate) fn open_entry(
+    key: &StoreKey,
+    blobs: [Option<Vec<u8>>; 3],
+    place: &'static str,
+) -> (StoredEntry, Vec<(Part, Vec<u8>)>) {
+    let mut entry = StoredEntry::default();
+    let mut junk = Vec::new();
+    for (part, blob) in Part::ALL.into_iter().zip(blobs) {
+        let Some(blob) = blob else { continue };
+        let opened = match part {
+            Part::Token => key.open_token(&blob).map(|t| entry.token = Some(t)),
+            Part::Refusal => key.open_failure(&blob).map(|f| entry.refusal = Some(f)),
+            Part::NotBefore => key
+                .open_not_before(&blob)
+                .map(|at| entry.not_before = Some(at)),
+        };
+        if opened.is_none() {
+            warnings::fallback_warn!(
+                warnings::Cause::Unreadable,
+                place,
+                part = part.name(),
+                "unreadable or tampered entry in the token store (it does not open with this client's key); removed"
+            );
+            junk.push((part, blob));
+        }
+    }
+    (entry, junk)
 }

@@ -1,18 +1,25 @@
 //! [`RedisTokenStore`] (feature `redis`): tokens shared by many machines
 //! through one Redis, on redis-rs with tokio.
 //!
-//! Keys are `<namespace>:<StoreKey::id>:token`, `:refusal`, `:not-before`
-//! and `:lease`: they reveal no client id or secret. Values are sealed with
-//! the key's AEAD key, so a reader of Redis without the client secret gets
+//! Keys are `<namespace>:v1:<StoreKey::id>:token`, `:refusal`,
+//! `:not-before` and `:lease`: they reveal no client id or secret, and the
+//! format version keeps two releases apart. Values are sealed with the
+//! key's AEAD key, so a reader of Redis without the client secret gets
 //! nothing usable. Every value expires by itself (a token with the token).
+//! Reads check a value's type and length before reading it (a script):
+//! a value of another type or beyond the size cap is deleted unread, one
+//! that does not open is deleted if it is still there.
+//!
 //! The fetch lease is `SET NX PX` with a random owner value, renewed and
 //! released only by its owner (small Lua scripts), and expires by itself
-//! if its holder dies.
+//! if its holder dies. A lease that cannot be ours (no TTL, another type,
+//! not an owner value, or a TTL beyond any lease this version grants) is
+//! stale and replaced.
 //!
 //! Redis is a cache, never a reason for a call to fail: every operation
 //! has a timeout (default 250 ms); a failure or timeout makes the store
-//! stand aside for a few seconds (one warning per outage), during which
-//! clients keep their tokens in memory and fetch without a lease.
+//! stand aside for a few seconds and report itself unavailable, during
+//! which the client uses the level under it (the disk store, else memory).
 
 use std::{
     sync::{Mutex, PoisonError},
@@ -25,8 +32,10 @@ use redis::aio::MultiplexedConnection;
 use tokio::time::Instant;
 
 use super::{
-    open_stored_token, Lease, LeaseAttempt, StoreKey, StoredEntry, StoredFailure, StoredToken,
-    TokenStore, WarnOnce,
+    open_entry,
+    warnings::{fallback_warn, Cause},
+    Flag, Lease, LeaseAttempt, Part, StoreKey, StoredEntry, StoredFailure, StoredToken, TokenStore,
+    FORMAT_VERSION, MAX_BLOB_BYTES,
 };
 use crate::Error;
 
@@ -37,6 +46,46 @@ const STAND_ASIDE: Duration = Duration::from_secs(5);
 const RENEW: &str = r"if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
 /// Release the lease only if this process still owns it.
 const RELEASE: &str = r"if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+/// Delete a value only if it is still the junk that was read.
+const DELETE_IF_SAME: &str = RELEASE;
+/// Read the values of KEYS whose type and length are sound; delete the
+/// others unread (ARGV[1]: the size cap), answering `{type}` for them.
+/// False for a missing value.
+const LOAD: &str = r"
+local out = {}
+for i, key in ipairs(KEYS) do
+  local kind = redis.call('TYPE', key)['ok']
+  out[i] = false
+  if kind == 'string' and redis.call('STRLEN', key) <= tonumber(ARGV[1]) then
+    out[i] = redis.call('GET', key)
+  elseif kind ~= 'none' then
+    redis.call('DEL', key)
+    out[i] = {kind}
+  end
+end
+return out";
+/// Take the lease (ARGV[1] the owner, ARGV[2] its lifetime in ms). A lease
+/// held by an owner value with a TTL up to ARGV[3] ms is respected; any
+/// other (no TTL, another type, junk, a TTL no lease of ours gets) is
+/// replaced. Returns 1 (taken), 2 (taken over a stale one), 0 (held).
+const TAKE_LEASE: &str = r"
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+local kind = redis.call('TYPE', KEYS[1])['ok']
+if kind == 'string' then
+  local ttl = redis.call('PTTL', KEYS[1])
+  local owner = redis.call('GET', KEYS[1])
+  if ttl >= 0 and ttl <= tonumber(ARGV[3]) and string.len(owner) == 32 and not string.find(owner, '[^0-9a-f]') then
+    return 0
+  end
+end
+redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 2";
+
+/// The longest a holder renews its lease for (it backs off while holding
+/// it); a lease with more time left than this plus the lifetime was not
+/// set by this version: stale.
+const MAX_RENEWAL: Duration = Duration::from_secs(60);
 
 /// A token store in Redis, for fleets of processes and machines that share
 /// one token (see the module documentation of [`crate::auth::token_store`]).
@@ -59,8 +108,7 @@ pub struct RedisTokenStore {
     operation_timeout: Duration,
     lease_lifetime: Duration,
     standing_aside_until: Mutex<Option<Instant>>,
-    warned_down: WarnOnce,
-    warned_unopenable: WarnOnce,
+    down: Flag,
 }
 
 impl std::fmt::Debug for RedisTokenStore {
@@ -82,16 +130,11 @@ struct RedisLease {
 impl RedisTokenStore {
     /// A store on the Redis at `url` (`redis://[:password@]host:port/db`,
     /// `rediss://` for TLS is not built in). Nothing is connected before
-    /// the first use; a malformed URL is a [`Error::Config`].
+    /// the first use; a malformed URL is a [`Error::Config`] that says what
+    /// is wrong with it and never shows its password.
     pub fn new(url: &str) -> Result<Self, Error> {
-        // redis-rs's message may repeat the URL, password included: not used.
-        let client = redis::Client::open(url)
-            .map_err(|_| {
-                Error::Config(
-                    "the Redis URL is not a usable redis:// URL (rediss:// needs TLS, which this build does not include)"
-                        .into(),
-                )
-            })?;
+        let client = open_client(url)
+            .map_err(|problem| Error::Config(format!("the Redis URL is not usable: {problem}")))?;
         Ok(Self {
             client,
             connection: tokio::sync::Mutex::new(None),
@@ -99,8 +142,7 @@ impl RedisTokenStore {
             operation_timeout: Duration::from_millis(250),
             lease_lifetime: Duration::from_secs(10),
             standing_aside_until: Mutex::new(None),
-            warned_down: WarnOnce::default(),
-            warned_unopenable: WarnOnce::default(),
+            down: Flag::default(),
         })
     }
 
@@ -125,7 +167,7 @@ impl RedisTokenStore {
     }
 
     fn key(&self, key: &StoreKey, part: &str) -> String {
-        format!("{}:{}:{part}", self.namespace, key.id())
+        format!("{}:{FORMAT_VERSION}:{}:{part}", self.namespace, key.id())
     }
 
     /// Run `op` on the shared connection within the timeout; `None` when
@@ -143,8 +185,8 @@ impl RedisTokenStore {
         };
         match tokio::time::timeout(self.operation_timeout, attempt).await {
             Ok(Ok(value)) => {
-                if self.warned_down.reset() {
-                    tracing::info!("the Redis token store answers again");
+                if self.down.clear() {
+                    tracing::info!(target: super::FALLBACK_TARGET, "the Redis token store answers again; coordinating through it");
                 }
                 Some(value)
             }
@@ -186,10 +228,11 @@ impl RedisTokenStore {
             // Reconnect next time: the connection may be dead.
             *connection = None;
         }
-        if self.warned_down.first() {
-            tracing::warn!(
+        if self.down.set() {
+            fallback_warn!(
+                Cause::RedisDown,
                 problem,
-                "the Redis token store is unavailable; keeping tokens in memory"
+                "the Redis token store is unavailable; coordinating through the disk store of this machine (else memory) until it answers"
             );
         }
         None
@@ -242,24 +285,39 @@ fn random_owner() -> String {
 impl TokenStore for RedisTokenStore {
     fn load<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, StoredEntry> {
         Box::pin(async move {
-            let names = ["token", "refusal", "not-before"].map(|part| self.key(key, part));
-            let blobs = self
+            let names = Part::ALL.map(|part| self.key(key, part.name()));
+            let values = self
                 .run(async |c| {
-                    redis::cmd("MGET")
-                        .arg(&names[..])
-                        .query_async::<Vec<Option<Vec<u8>>>>(c)
+                    redis::Script::new(LOAD)
+                        .key(&names[..])
+                        .arg(MAX_BLOB_BYTES)
+                        .invoke_async::<Vec<redis::Value>>(c)
                         .await
                 })
                 .await
                 .unwrap_or_default();
-            let mut entry = StoredEntry::default();
-            let mut blobs = blobs.into_iter();
-            entry.token = blobs
-                .next()
-                .flatten()
-                .and_then(|b| open_stored_token(key, &b, &self.warned_unopenable, "redis"));
-            entry.refusal = blobs.next().flatten().and_then(|b| key.open_failure(&b));
-            entry.not_before = blobs.next().flatten().and_then(|b| key.open_not_before(&b));
+            let mut blobs: [Option<Vec<u8>>; 3] = Default::default();
+            for ((part, blob), value) in Part::ALL.iter().zip(&mut blobs).zip(values) {
+                match value {
+                    redis::Value::BulkString(bytes) => *blob = Some(bytes),
+                    redis::Value::Array(_) => {
+                        fallback_warn!(Cause::Oversized, part = part.name(), "a Redis token store value of another type or beyond the size cap; deleted unread");
+                    }
+                    _ => {}
+                }
+            }
+            let (entry, junk) = open_entry(key, blobs, "redis");
+            for (part, blob) in junk {
+                let name = self.key(key, part.name());
+                self.run(async move |c| {
+                    redis::Script::new(DELETE_IF_SAME)
+                        .key(&name)
+                        .arg(blob)
+                        .invoke_async::<i64>(c)
+                        .await
+                })
+                .await;
+            }
             entry
         })
     }
@@ -297,22 +355,26 @@ impl TokenStore for RedisTokenStore {
         let name = self.key(key, "lease");
         let owner = random_owner();
         let ms = millis(self.lease_lifetime).max(1);
+        let longest = millis(self.lease_lifetime.saturating_add(MAX_RENEWAL));
         Box::pin(async move {
             let reply = self
                 .run(async |c| {
-                    redis::cmd("SET")
-                        .arg(&name)
+                    redis::Script::new(TAKE_LEASE)
+                        .key(&name)
                         .arg(&owner)
-                        .arg("NX")
-                        .arg("PX")
                         .arg(ms)
-                        .query_async::<Option<String>>(c)
+                        .arg(longest)
+                        .invoke_async::<i64>(c)
                         .await
                 })
                 .await;
             match reply {
-                Some(Some(_)) => LeaseAttempt::Acquired(Lease::new(RedisLease { owner })),
-                Some(None) => LeaseAttempt::HeldElsewhere,
+                Some(2) => {
+                    fallback_warn!(Cause::StaleLease, "the Redis fetch lease was stale (no TTL, another type or not an owner value); replaced");
+                    LeaseAttempt::Acquired(Lease::new(RedisLease { owner }))
+                }
+                Some(1) => LeaseAttempt::Acquired(Lease::new(RedisLease { owner })),
+                Some(_) => LeaseAttempt::HeldElsewhere,
                 None => LeaseAttempt::Unavailable,
             }
         })
@@ -327,7 +389,11 @@ impl TokenStore for RedisTokenStore {
         let Some(held) = lease.held::<RedisLease>() else {
             return Box::pin(async {});
         };
-        let ms = millis(hold_for.saturating_add(self.lease_lifetime));
+        let ms = millis(
+            hold_for
+                .min(MAX_RENEWAL)
+                .saturating_add(self.lease_lifetime),
+        );
         Box::pin(self.owner_script(RENEW, self.key(key, "lease"), held.owner.clone(), ms))
     }
 
@@ -337,4 +403,32 @@ impl TokenStore for RedisTokenStore {
         };
         Box::pin(self.owner_script(RELEASE, self.key(key, "lease"), held.owner.clone(), 0))
     }
+
+    fn is_available(&self) -> bool {
+        !self.standing_aside()
+    }
+}
+
+/// A client for `url`, or what is wrong with the URL, without its password.
+fn open_client(url: &str) -> Result<redis::Client, String> {
+    let parsed = url::Url::parse(url).map_err(|e| format!("{e}"))?;
+    match parsed.scheme() {
+        "redis" | "valkey" | "unix" | "redis+unix" | "valkey+unix" => {}
+        "rediss" | "valkeys" => {
+            return Err(format!(
+                "the scheme {}:// needs TLS, which this build does not include",
+                parsed.scheme()
+            ))
+        }
+        other => return Err(format!("the scheme {other:?} is not redis://")),
+    }
+    redis::Client::open(parsed.clone()).map_err(|e| {
+        let mut message = e.to_string();
+        // redis-rs names the parts it rejects; a password is never one,
+        // but make sure.
+        if let Some(password) = parsed.password().filter(|p| !p.is_empty()) {
+            message = message.replace(password, "***");
+        }
+        message
+    })
 }
