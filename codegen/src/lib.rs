@@ -13,6 +13,7 @@
 //!   script needs it; xtask does not compile progenitor.
 
 pub mod corrections;
+pub mod openapi;
 #[cfg(feature = "generate")]
 pub mod generate;
 pub mod requirements;

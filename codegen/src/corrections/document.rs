@@ -1,8 +1,10 @@
 //! Queries of a document and the walking helpers every correction family uses.
 //!
 //! The queries (`operations`, `string_enums`, `unauthenticated_operations`)
-//! are read by the generator; the helpers stay inside the corrections.
+//! are read by the generator; the helpers stay inside the corrections. The
+//! JSON pointer, `$ref` and walking helpers are [`crate::openapi`]'s.
 
+use crate::openapi::{schema_ref, walk};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -70,62 +72,6 @@ pub(crate) fn string_enum_values(schema: &Value) -> Option<Vec<String>> {
     values
         .iter()
         .map(|v| v.as_str().map(str::to_owned))
-        .collect()
-}
-
-pub(crate) fn schemas_mut(doc: &mut Value) -> Option<&mut Map<String, Value>> {
-    doc.pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-}
-
-pub(crate) fn schema_ref(name: &str) -> String {
-    format!("#/components/schemas/{name}")
-}
-
-pub(crate) fn ref_target(schema: &Value) -> Option<&str> {
-    schema
-        .get("$ref")?
-        .as_str()?
-        .strip_prefix("#/components/schemas/")
-}
-
-/// A visitor of JSON objects: the object's path and the object.
-pub(crate) type Visit<'a> = dyn FnMut(&[String], &mut Map<String, Value>) + 'a;
-
-/// Visit every JSON object in the document, depth first, with its path.
-pub(crate) fn walk_mut(value: &mut Value, path: &mut Vec<String>, visit: &mut Visit<'_>) {
-    match value {
-        Value::Object(map) => {
-            visit(path, map);
-            for (key, child) in map.iter_mut() {
-                path.push(key.clone());
-                walk_mut(child, path, visit);
-                path.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (index, child) in items.iter_mut().enumerate() {
-                path.push(index.to_string());
-                walk_mut(child, path, visit);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-pub(crate) fn walk(value: &mut Value, visit: &mut Visit<'_>) {
-    walk_mut(value, &mut Vec::new(), visit);
-}
-
-/// One segment of a JSON pointer.
-pub(crate) fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
-pub(crate) fn pointer(path: &[String]) -> String {
-    path.iter()
-        .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
         .collect()
 }
 

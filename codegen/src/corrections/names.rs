@@ -1,10 +1,8 @@
 //! Schema names: single-value enum unions merged into one enum, and names
 //! that are not identifiers replaced.
 
-use super::document::{
-    count_refs, pascal, pointer, ref_target, rename_refs, schema_ref, schemas_mut,
-    string_enum_values, walk,
-};
+use super::document::{count_refs, pascal, rename_refs, string_enum_values};
+use crate::openapi::{pointer, referenced_schema, schema_ref, schemas_mut, walk};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,7 +32,7 @@ pub(super) fn merge_single_value_enum_unions(doc: &mut Value) -> Vec<String> {
             let values: Option<Vec<(String, String)>> = members
                 .iter()
                 .map(|m| {
-                    let target = ref_target(m)?;
+                    let target = referenced_schema(m)?;
                     Some((target.to_owned(), single_values.get(target)?.clone()))
                 })
                 .collect();

@@ -2,7 +2,10 @@
 //! name collides or one concept repeats, objects opened to new fields, and
 //! fields the server omits made optional.
 
-use super::document::{count_refs, pascal, pointer, ref_target, schema_ref, schemas_mut, walk};
+use super::document::{count_refs, pascal};
+use crate::openapi::{
+    is_object_schema, join_objects, pointer, referenced_schema, schema_ref, schemas_mut, walk,
+};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -36,20 +39,18 @@ pub(super) fn flatten_all_of(doc: &mut Value) -> Vec<String> {
     for (path, members) in found {
         let resolved: Vec<Value> = members
             .iter()
-            .map(|m| match ref_target(m) {
+            .map(|m| match referenced_schema(m) {
                 Some(target) => schemas_snapshot.get(target).cloned().unwrap_or(Value::Null),
                 None => m.clone(),
             })
             .collect();
-        if !resolved.iter().all(|m| {
-            m.get("properties").is_some() || m.get("type").and_then(Value::as_str) == Some("object")
-        }) {
+        if !resolved.iter().all(is_object_schema) {
             continue;
         }
         let merged = merge_objects(&resolved);
         let single_ref = match members.as_slice() {
             [first, rest @ ..] if rest.iter().all(|m| m.get("$ref").is_none()) => {
-                ref_target(first).map(str::to_owned)
+                referenced_schema(first).map(str::to_owned)
             }
             _ => None,
         };
@@ -82,36 +83,17 @@ pub(super) fn flatten_all_of(doc: &mut Value) -> Vec<String> {
     places
 }
 
+/// The object standing for the `allOf` parts: their fields joined; only the
+/// keywords the generator reads beside them are kept.
 fn merge_objects(parts: &[Value]) -> Value {
-    let mut properties = Map::new();
-    let mut required: Vec<Value> = Vec::new();
-    let mut extra = Map::new();
-    for part in parts {
-        if let Some(props) = part.get("properties").and_then(Value::as_object) {
-            properties.extend(props.clone());
-        }
-        for name in part
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if !required.contains(name) {
-                required.push(name.clone());
-            }
-        }
-        for key in ["description", "additionalProperties"] {
-            if let Some(v) = part.get(key) {
-                extra.entry(key).or_insert_with(|| v.clone());
-            }
-        }
-    }
-    let mut merged = extra;
+    let mut merged = join_objects(Map::new(), parts);
+    merged.retain(|key, _| {
+        matches!(
+            key.as_str(),
+            "properties" | "required" | "description" | "additionalProperties"
+        )
+    });
     merged.insert("type".into(), json!("object"));
-    merged.insert("properties".into(), Value::Object(properties));
-    if !required.is_empty() {
-        merged.insert("required".into(), Value::Array(required));
-    }
     Value::Object(merged)
 }
 
