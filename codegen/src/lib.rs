@@ -14,6 +14,8 @@
 
 pub mod corrections;
 pub mod openapi;
+pub mod printable;
+pub use printable::{printable, Printable};
 #[cfg(feature = "generate")]
 pub mod generate;
 pub mod requirements;
