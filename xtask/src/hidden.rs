@@ -17,6 +17,7 @@
 use crate::drift::{Drift, Edit, FieldChange};
 use crate::prose::strip_prose;
 use camunda_admin_codegen::corrections;
+use camunda_admin_codegen::openapi::unescape;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -136,10 +137,6 @@ impl Trial<'_> {
         }
         None
     }
-}
-
-fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
 }
 
 /// The value at `pointer`, created as empty objects where missing.

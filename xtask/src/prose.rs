@@ -12,6 +12,7 @@
 //! map names to objects (`properties`, `paths`, `responses`, `content`,
 //! ...), so a property *named* `description` is a fact and is kept.
 
+use camunda_admin_codegen::openapi::{escape, unescape};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -255,7 +256,7 @@ fn is_project_text(key: &str) -> bool {
 fn place_key(place: &[String]) -> String {
     place
         .iter()
-        .map(|segment| segment.replace('~', "~0").replace('/', "~1"))
+        .map(|segment| escape(segment))
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -264,9 +265,7 @@ fn place_from_key(key: &str) -> Place {
     if key.is_empty() {
         return Vec::new();
     }
-    key.split('/')
-        .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
-        .collect()
+    key.split('/').map(unescape).collect()
 }
 
 /// The project's texts of `vendored` by place, its archive, and its items.
