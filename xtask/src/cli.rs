@@ -3,6 +3,7 @@
 use crate::report;
 use crate::spec_source::{FetchOptions, Source};
 use crate::tasks::{self, CheckOptions, TaskError, UpdateOptions};
+use camunda_admin_codegen::Printable;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction};
 use std::io::Write;
@@ -251,7 +252,7 @@ where
     match parse_args(args) {
         Ok(command) => execute(&command, out, err),
         Err(message) => {
-            let _ = writeln!(err, "error: {message}\n\n{USAGE}");
+            let _ = writeln!(err, "error: {}\n\n{USAGE}", Printable(&message));
             EXIT_ERROR
         }
     }
@@ -274,7 +275,7 @@ pub fn execute(command: &Command, out: &mut dyn Write, err: &mut dyn Write) -> i
                     EXIT_OK
                 }
                 Err(message) => {
-                    let _ = writeln!(err, "error: {message}");
+                    let _ = writeln!(err, "error: {}", Printable(&message));
                     EXIT_ERROR
                 }
             };
@@ -310,7 +311,7 @@ pub fn execute(command: &Command, out: &mut dyn Write, err: &mut dyn Write) -> i
                     serde_json::json!({ "error": error.to_string(), "exit_code": EXIT_ERROR });
                 print(out, &value.to_string());
             } else {
-                let _ = writeln!(err, "error: {error}");
+                let _ = writeln!(err, "error: {}", Printable(&error.to_string()));
             }
             EXIT_ERROR
         }
