@@ -150,6 +150,7 @@ pub fn render_check(report: &CheckReport) -> String {
     } else {
         say(out, format_args!("no drift"));
     }
+    render_named(&report.drift, out);
     if !report.diverging_shapes.is_empty() {
         out.push('\n');
         say(
@@ -184,6 +185,7 @@ pub fn render_update(report: &UpdateReport) -> String {
         say(out, format_args!("changes: {}", summary(&report.changes)));
         render_drift(&report.changes, out);
     }
+    render_named(&report.changes, out);
     for (items, title, label) in [
         (&report.needs_prose, "Needs prose", "needs prose"),
         (&report.needs_scope, "Needs x-camunda-scope", "needs scope"),
@@ -232,6 +234,29 @@ fn render_retired(retired: &[crate::report::RetiredCorrection], out: &mut String
                 "  no longer needed: {} — {}",
                 correction.id, correction.defect
             ),
+        );
+    }
+}
+
+/// The schemas that only name inline shapes: a refactor, listed apart
+/// from the drift.
+fn render_named(drift: &Drift, out: &mut String) {
+    let named = &drift.schemas.named;
+    if named.is_empty() {
+        return;
+    }
+    out.push('\n');
+    say(
+        out,
+        format_args!(
+            "Inline shapes named by the source, same facts (a refactor, not drift) ({}):",
+            named.len()
+        ),
+    );
+    for shape in named {
+        say(
+            out,
+            format_args!("  = {}  (at {})", shape.name, shape.places.join(", ")),
         );
     }
 }

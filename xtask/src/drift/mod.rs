@@ -34,6 +34,7 @@
 
 mod describe;
 mod model;
+mod named;
 mod operations;
 mod schemas;
 
@@ -41,7 +42,8 @@ pub use describe::{describe, resolved_security};
 pub use model::*;
 
 use camunda_admin_codegen::openapi::{
-    child, escape, flatten_all_of, ref_target, resolve_at, schema_name, schemas,
+    child, escape, flatten_all_of, ref_target, referenced_schema, resolve_at, schema_name, schemas,
+    unescape,
 };
 use describe::local_type;
 use operations::{operation_id, operations};

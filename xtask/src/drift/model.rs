@@ -153,6 +153,19 @@ pub struct SchemaDrift {
     pub removed: Vec<String>,
     /// In both, with different facts.
     pub changed: Vec<SchemaChange>,
+    /// In the source only, where they name shapes the vendored document
+    /// has inline with the same facts: a refactor, not drift.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub named: Vec<NamedShape>,
+}
+
+/// A component schema that names a shape the vendored document has inline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NamedShape {
+    /// The schema's name in the source.
+    pub name: String,
+    /// Where the source uses it (JSON pointers of the `$ref`s).
+    pub places: Vec<String>,
 }
 
 /// How one component schema differs.

@@ -367,7 +367,9 @@ impl Differ<'_> {
                 .cloned()
                 .collect(),
             changed: Vec::new(),
+            named: Vec::new(),
         };
+        self.named_shapes(&mut drift);
         for (name, old) in before {
             let Some(new) = after.get(name) else { continue };
             let pointer = child("/components/schemas", name);
