@@ -370,13 +370,15 @@ pub fn carry_over(source: &Value, vendored: &Value) -> Carried {
         }
     }
 
+    // Places are sorted, so an item's descendants follow it: comparing with
+    // the last item listed is enough (and keeps this linear).
     let mut needs_prose = Vec::new();
-    let mut listed: Vec<&Place> = Vec::new();
+    let mut listed: Option<&Place> = None;
     for (place, kind) in &new_items {
-        if listed.iter().any(|parent| place.starts_with(parent)) {
+        if listed.is_some_and(|parent| place.starts_with(parent)) {
             continue;
         }
-        listed.push(place);
+        listed = Some(place);
         needs_prose.push(format!("{}: {}", kind.label(), place.join("/")));
     }
     Carried {

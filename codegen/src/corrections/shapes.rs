@@ -4,9 +4,11 @@
 
 use super::document::{count_refs, pascal};
 use crate::openapi::{
-    is_object_schema, join_objects, pointer, referenced_schema, schema_ref, schemas_mut, walk,
+    escape, is_object_schema, join_objects, pointer, referenced_schema, schema_ref, schemas_mut,
+    walk,
 };
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Fields that the document marks required but the live server can omit.
@@ -36,6 +38,12 @@ pub(super) fn flatten_all_of(doc: &mut Value) -> Vec<String> {
         }
     });
     let mut places = Vec::new();
+    // `$ref`s per schema, counted once and kept up to date as allOfs are
+    // replaced (counting the whole document per allOf was quadratic).
+    let mut counts = BTreeMap::new();
+    if !found.is_empty() {
+        count_refs(doc, 1, &mut counts);
+    }
     for (path, members) in found {
         let resolved: Vec<Value> = members
             .iter()
@@ -55,8 +63,10 @@ pub(super) fn flatten_all_of(doc: &mut Value) -> Vec<String> {
             _ => None,
         };
         let replacement = match single_ref {
-            Some(target) if count_refs(doc, &target) == 1 => {
+            Some(target) if counts.get(&target).copied() == Some(1) => {
                 if let Some(schema) = schemas_mut(doc).and_then(|s| s.get_mut(&target)) {
+                    count_refs(schema, -1, &mut counts);
+                    count_refs(&merged, 1, &mut counts);
                     *schema = merged;
                 }
                 json!({ "$ref": schema_ref(&target) })
@@ -76,6 +86,8 @@ pub(super) fn flatten_all_of(doc: &mut Value) -> Vec<String> {
                     }
                 }
             }
+            count_refs(slot, -1, &mut counts);
+            count_refs(&replacement, 1, &mut counts);
             *slot = replacement;
             places.push(pointer(&path));
         }
@@ -163,6 +175,43 @@ fn take_shared_shapes(doc: &mut Value) -> SharedShapes {
     shapes
 }
 
+/// What [`take_shared_shapes`] would take, found without a copy of the
+/// document: a read-only walk that writes a place only where it finds one.
+fn find_shared_shapes<'a>(
+    value: &'a Value,
+    path: &mut Vec<Cow<'a, str>>,
+    found: &mut SharedShapes,
+) {
+    match value {
+        Value::Object(map) => {
+            let props = map.get("properties").and_then(Value::as_object);
+            for (prop, prop_schema) in props.into_iter().flatten() {
+                let Some((_, name)) = SHARED_OBJECT_NAMES.iter().find(|(p, _)| p == prop) else {
+                    continue;
+                };
+                if let Some(items) = prop_schema.get("items").filter(|i| is_inline_object(i)) {
+                    let at: String = path.iter().map(|s| format!("/{}", escape(s))).collect();
+                    let place = format!("{at}/properties/{prop}/items");
+                    found.entry(*name).or_default().push((place, items.clone()));
+                }
+            }
+            for (key, child) in map {
+                path.push(Cow::Borrowed(key));
+                find_shared_shapes(child, path, found);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                path.push(Cow::Owned(index.to_string()));
+                find_shared_shapes(child, path, found);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
 pub(super) fn name_shared_inline_objects(doc: &mut Value) -> Vec<String> {
     let shapes = take_shared_shapes(doc);
     let places = shapes
@@ -246,8 +295,9 @@ pub struct SharedShapeDivergence {
 /// The shared inline shapes of an uncorrected document that differ in facts
 /// (prose aside); `check-spec` reports them.
 pub fn diverging_shared_shapes(doc: &Value) -> Vec<SharedShapeDivergence> {
-    let mut copy = doc.clone();
-    take_shared_shapes(&mut copy)
+    let mut found = SharedShapes::new();
+    find_shared_shapes(doc, &mut Vec::new(), &mut found);
+    found
         .into_iter()
         .filter_map(|(name, found)| {
             let differences = shape_differences(&found);

@@ -353,8 +353,6 @@ impl Differ<'_> {
         let empty = Map::new();
         let before = schemas(self.old).unwrap_or(&empty);
         let after = schemas(self.new).unwrap_or(&empty);
-        let users_new = schema_users(self.new);
-        let users_old = schema_users(self.old);
         let mut drift = SchemaDrift {
             added: after
                 .keys()
@@ -401,18 +399,24 @@ impl Differ<'_> {
                 }
             }
             if !changes.is_empty() {
-                let used_by: BTreeSet<String> = users_new
-                    .get(name.as_str())
-                    .into_iter()
-                    .chain(users_old.get(name.as_str()))
-                    .flatten()
-                    .cloned()
-                    .collect();
                 drift.changed.push(SchemaChange {
                     name: name.clone(),
-                    used_by: used_by.into_iter().collect(),
+                    used_by: Vec::new(),
                     changes,
                 });
+            }
+        }
+        // Who uses a schema is asked only for the changed ones.
+        if !drift.changed.is_empty() {
+            let (users_new, users_old) = (schema_users(self.new), schema_users(self.old));
+            for change in &mut drift.changed {
+                let used_by: BTreeSet<&String> = users_new
+                    .get(change.name.as_str())
+                    .into_iter()
+                    .chain(users_old.get(change.name.as_str()))
+                    .flatten()
+                    .collect();
+                change.used_by = used_by.into_iter().cloned().collect();
             }
         }
         drift
