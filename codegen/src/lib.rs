@@ -13,6 +13,9 @@
 //!   script needs it; xtask does not compile progenitor.
 
 pub mod corrections;
+pub mod openapi;
+pub mod printable;
+pub use printable::{printable, Printable};
 #[cfg(feature = "generate")]
 pub mod generate;
 pub mod requirements;

@@ -3,6 +3,9 @@
 use crate::report;
 use crate::spec_source::{FetchOptions, Source};
 use crate::tasks::{self, CheckOptions, TaskError, UpdateOptions};
+use camunda_admin_codegen::Printable;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Arg, ArgAction};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -65,61 +68,113 @@ pub enum Command {
     Help,
 }
 
+/// The tasks, as typed.
+const TASKS: &[&str] = &["update-spec", "check-spec", "additive-variant"];
+
+/// The command line's grammar. Help is ours ([`USAGE`]), so clap's help
+/// flags and subcommand are replaced by plain flags read in [`parse_args`].
+fn grammar() -> clap::Command {
+    let spec = || {
+        Arg::new("spec")
+            .long("spec")
+            .value_name("FILE")
+            .value_parser(clap::value_parser!(PathBuf))
+    };
+    let json = || Arg::new("json").long("json").action(ArgAction::SetTrue);
+    let help = || {
+        Arg::new("help")
+            .short('h')
+            .long("help")
+            .action(ArgAction::SetTrue)
+    };
+    let source = |flag: &'static str| Arg::new("source").long(flag).value_name("URL|FILE");
+    let task = |name: &'static str| {
+        clap::Command::new(name)
+            .disable_help_flag(true)
+            .arg(help())
+            .arg(spec())
+    };
+    clap::Command::new("xtask")
+        .no_binary_name(true)
+        .disable_help_flag(true)
+        .disable_help_subcommand(true)
+        .disable_version_flag(true)
+        // A flag given twice: the last one counts, as with most tools.
+        .args_override_self(true)
+        .arg(help())
+        .subcommand(
+            task("update-spec")
+                .args_override_self(true)
+                .arg(source("from"))
+                .arg(json())
+                .arg(
+                    Arg::new("dry-run")
+                        .long("dry-run")
+                        .action(ArgAction::SetTrue),
+                )
+                .arg(Arg::new("force").long("force").action(ArgAction::SetTrue)),
+        )
+        .subcommand(
+            task("check-spec")
+                .args_override_self(true)
+                .arg(source("against"))
+                .arg(json()),
+        )
+        .subcommand(
+            task("additive-variant").args_override_self(true).arg(
+                Arg::new("out")
+                    .long("out")
+                    .value_name("FILE")
+                    .value_parser(clap::value_parser!(PathBuf)),
+            ),
+        )
+        .subcommand(clap::Command::new("help").disable_help_flag(true))
+}
+
 /// Parse the arguments after `cargo xtask`.
 pub fn parse_args<I, S>(args: I) -> Result<Command, String>
 where
     I: IntoIterator<Item = S>,
     S: Into<String>,
 {
-    let mut args = args.into_iter().map(Into::into);
-    let task = args.next().ok_or_else(|| "no task given".to_owned())?;
-    if matches!(task.as_str(), "help" | "--help" | "-h") {
+    let args: Vec<String> = args.into_iter().map(Into::into).collect();
+    let matches = grammar().try_get_matches_from(&args).map_err(|e| {
+        let task = args.first().filter(|t| TASKS.contains(&t.as_str()));
+        usage_error(&e, task.map(String::as_str))
+    })?;
+    if matches.get_flag("help") {
         return Ok(Command::Help);
     }
-    if task == "additive-variant" {
-        return parse_additive(args);
-    }
-    let source_flag = match task.as_str() {
-        "update-spec" => "--from",
-        "check-spec" => "--against",
-        other => return Err(format!("unknown task `{other}`")),
+    let Some((task, task_args)) = matches.subcommand() else {
+        return Err("no task given".to_owned());
     };
-    let mut source = Source::default();
-    let mut vendored = tasks::default_vendored_path();
-    let mut json = false;
-    let mut dry_run = false;
-    let mut force = false;
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => {
-                (flag.to_owned(), Some(value.to_owned()))
-            }
-            _ => (arg.clone(), None),
-        };
-        let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match flag.as_str() {
-            f if f == source_flag => source = Source::parse(&value(f)?),
-            "--spec" => vendored = PathBuf::from(value("--spec")?),
-            "--json" => json = true,
-            "--dry-run" if task == "update-spec" => dry_run = true,
-            "--force" if task == "update-spec" => force = true,
-            "-h" | "--help" => return Ok(Command::Help),
-            other => return Err(format!("unknown argument `{other}` for {task}")),
-        }
+    if task == "help" || task_args.get_flag("help") {
+        return Ok(Command::Help);
     }
+    let vendored = task_args
+        .get_one::<PathBuf>("spec")
+        .cloned()
+        .unwrap_or_else(tasks::default_vendored_path);
+    if task == "additive-variant" {
+        let out = task_args
+            .get_one::<PathBuf>("out")
+            .cloned()
+            .ok_or_else(|| "additive-variant needs --out FILE".to_owned())?;
+        return Ok(Command::AdditiveVariant { vendored, out });
+    }
+    let source = task_args
+        .get_one::<String>("source")
+        .map(|arg| Source::parse(arg))
+        .unwrap_or_default();
+    let json = task_args.get_flag("json");
     let fetch = FetchOptions::default();
     Ok(if task == "update-spec" {
         Command::Update {
             options: UpdateOptions {
                 vendored,
                 source,
-                dry_run,
-                force,
+                dry_run: task_args.get_flag("dry-run"),
+                force: task_args.get_flag("force"),
                 fetch,
             },
             json,
@@ -136,19 +191,37 @@ where
     })
 }
 
-fn parse_additive(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
-    let mut vendored = tasks::default_vendored_path();
-    let mut out = None;
-    while let Some(flag) = args.next() {
-        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--out" => out = Some(PathBuf::from(value)),
-            "--spec" => vendored = PathBuf::from(value),
-            other => return Err(format!("unknown argument `{other}` for additive-variant")),
+/// clap's error as one line in this tool's words; the usage follows it.
+fn usage_error(error: &clap::Error, task: Option<&str>) -> String {
+    let context = |kind| match error.get(kind) {
+        Some(ContextValue::String(text)) => Some(text.clone()),
+        Some(ContextValue::Strings(texts)) => Some(texts.join(", ")),
+        _ => None,
+    };
+    match error.kind() {
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "no task given".to_owned()
+        }
+        ErrorKind::InvalidSubcommand => format!(
+            "unknown task `{}`",
+            context(ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        ErrorKind::UnknownArgument => {
+            let argument = context(ContextKind::InvalidArg).unwrap_or_default();
+            match task {
+                Some(task) if !argument.is_empty() => {
+                    format!("unknown argument `{argument}` for {task}")
+                }
+                _ => format!("unknown argument `{argument}`"),
+            }
+        }
+        _ => {
+            // clap's own sentence, without its `error: ` prefix and usage.
+            let text = error.render().to_string();
+            let line = text.lines().next().unwrap_or_default();
+            line.strip_prefix("error: ").unwrap_or(line).to_owned()
         }
     }
-    let out = out.ok_or_else(|| "additive-variant needs --out FILE".to_owned())?;
-    Ok(Command::AdditiveVariant { vendored, out })
 }
 
 fn write_additive(
@@ -179,7 +252,7 @@ where
     match parse_args(args) {
         Ok(command) => execute(&command, out, err),
         Err(message) => {
-            let _ = writeln!(err, "error: {message}\n\n{USAGE}");
+            let _ = writeln!(err, "error: {}\n\n{USAGE}", Printable(&message));
             EXIT_ERROR
         }
     }
@@ -202,7 +275,7 @@ pub fn execute(command: &Command, out: &mut dyn Write, err: &mut dyn Write) -> i
                     EXIT_OK
                 }
                 Err(message) => {
-                    let _ = writeln!(err, "error: {message}");
+                    let _ = writeln!(err, "error: {}", Printable(&message));
                     EXIT_ERROR
                 }
             };
@@ -238,7 +311,7 @@ pub fn execute(command: &Command, out: &mut dyn Write, err: &mut dyn Write) -> i
                     serde_json::json!({ "error": error.to_string(), "exit_code": EXIT_ERROR });
                 print(out, &value.to_string());
             } else {
-                let _ = writeln!(err, "error: {error}");
+                let _ = writeln!(err, "error: {}", Printable(&error.to_string()));
             }
             EXIT_ERROR
         }
@@ -258,4 +331,97 @@ fn to_json<T: serde::Serialize>(report: &T) -> Result<String, TaskError> {
         path: PathBuf::from("<stdout>"),
         source: std::io::Error::other(e),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &str) -> Result<Command, String> {
+        parse_args(args.split_whitespace())
+    }
+
+    #[test]
+    fn every_flag_is_read_in_both_forms() {
+        for line in [
+            "update-spec --from a.json --spec v.json --json --dry-run --force",
+            "update-spec --from=a.json --spec=v.json --json --dry-run --force",
+        ] {
+            let Ok(Command::Update { options, json }) = parse(line) else {
+                panic!("{line}");
+            };
+            assert!(json && options.dry_run && options.force, "{line}");
+            assert_eq!(options.source, Source::File("a.json".into()));
+            assert_eq!(options.vendored, PathBuf::from("v.json"));
+        }
+        for line in [
+            "check-spec --against https://x.test/d.json --spec v.json --json",
+            "check-spec --against=https://x.test/d.json --spec=v.json --json",
+        ] {
+            let Ok(Command::Check { options, json }) = parse(line) else {
+                panic!("{line}");
+            };
+            assert!(json);
+            assert_eq!(options.source, Source::Url("https://x.test/d.json".into()));
+            assert_eq!(options.vendored, PathBuf::from("v.json"));
+        }
+        let Ok(Command::AdditiveVariant { vendored, out }) =
+            parse("additive-variant --out=o.json --spec v.json")
+        else {
+            panic!("additive-variant");
+        };
+        assert_eq!((vendored, out), ("v.json".into(), "o.json".into()));
+    }
+
+    #[test]
+    fn defaults_and_help() {
+        let Ok(Command::Check { options, json }) = parse("check-spec") else {
+            panic!("check-spec");
+        };
+        assert!(!json);
+        assert_eq!(options.source, Source::default());
+        assert_eq!(options.vendored, tasks::default_vendored_path());
+        for line in [
+            "help",
+            "--help",
+            "-h",
+            "check-spec --help",
+            "update-spec -h",
+        ] {
+            assert!(matches!(parse(line), Ok(Command::Help)), "{line}");
+        }
+    }
+
+    #[test]
+    fn usage_errors_say_what_is_wrong() {
+        for (line, message) in [
+            ("", "no task given"),
+            ("frobnicate", "unknown task `frobnicate`"),
+            (
+                "check-spec --dry-run",
+                "unknown argument `--dry-run` for check-spec",
+            ),
+            (
+                "check-spec --force",
+                "unknown argument `--force` for check-spec",
+            ),
+            (
+                "update-spec --against x",
+                "unknown argument `--against` for update-spec",
+            ),
+            ("check-spec --against", "a value is required for '--against"),
+            (
+                "additive-variant --spec v.json",
+                "additive-variant needs --out FILE",
+            ),
+        ] {
+            let error = parse(line).err().unwrap_or_default();
+            assert!(error.starts_with(message), "{line}: {error}");
+        }
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        assert_eq!(
+            run(["check-spec", "--bogus"], &mut out, &mut err),
+            EXIT_ERROR
+        );
+    }
 }

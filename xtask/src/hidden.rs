@@ -17,6 +17,7 @@
 use crate::drift::{Drift, Edit, FieldChange};
 use crate::prose::strip_prose;
 use camunda_admin_codegen::corrections;
+use camunda_admin_codegen::openapi::unescape;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -34,21 +35,33 @@ const OVERWRITING: &[&str] = &[
 /// More changes under one place than this are not tried one by one.
 const MAX_SINGLE_TRIALS: usize = 16;
 
+/// Each trial corrects a whole document; beyond this many places with
+/// changes, the places are tried all together once (see [`mark`]).
+const MAX_PLACE_TRIALS: usize = 32;
+
 /// Set `hidden_by` on every change of `drift` that the corrections hide.
+///
+/// Each trial costs a correction of the whole document, so the number of
+/// trials is bounded: up to [`MAX_PLACE_TRIALS`] places are tried one by
+/// one; beyond that, all changes are tried together once and, when the
+/// corrections hide them all, each is credited to the correction that
+/// wrote its place; otherwise they stay unmarked (shown as reaching the
+/// generated code, the safe side).
 pub fn mark(drift: &mut Drift, vendored: &Value, source: &Value) {
+    let mut changes: Vec<(String, &mut FieldChange)> = drift
+        .field_changes_mut()
+        .into_iter()
+        .filter_map(|change| Some((normalized(&change.edit.as_ref()?.pointer), change)))
+        .collect();
+    if changes.is_empty() {
+        return;
+    }
     let base = strip_prose(vendored);
-    let places = overwritten_places(&base, &strip_prose(source));
+    let places = overwritten_places(&base, strip_prose(source));
     let mut groups: BTreeMap<&str, Vec<&mut FieldChange>> = BTreeMap::new();
-    for change in drift.field_changes_mut() {
-        let Some(pointer) = change.edit.as_ref().map(|e| normalized(&e.pointer)) else {
-            continue;
-        };
-        let place = places
-            .iter()
-            .filter(|place| is_within(&pointer, place))
-            .max_by_key(|place| place.len());
-        if let Some(place) = place {
-            groups.entry(place.as_str()).or_default().push(change);
+    for (pointer, change) in &mut changes {
+        if let Some((place, _)) = innermost_place(&places, pointer) {
+            groups.entry(place).or_default().push(change);
         }
     }
     if groups.is_empty() {
@@ -60,6 +73,22 @@ pub fn mark(drift: &mut Drift, vendored: &Value, source: &Value) {
         base: &base,
         corrected: &corrected,
     };
+    if groups.len() > MAX_PLACE_TRIALS {
+        let edits: Vec<Edit> = groups
+            .values()
+            .flatten()
+            .filter_map(|c| c.edit.clone())
+            .collect();
+        if trial.hider(&edits).is_some() {
+            for (place, changes) in groups {
+                let id = places.get(place).copied();
+                for change in changes {
+                    change.hidden_by = id.map(str::to_owned);
+                }
+            }
+        }
+        return;
+    }
     for (_, mut changes) in groups {
         let edits: Vec<Edit> = changes.iter().filter_map(|c| c.edit.clone()).collect();
         if let Some(id) = trial.hider(&edits) {
@@ -75,23 +104,35 @@ pub fn mark(drift: &mut Drift, vendored: &Value, source: &Value) {
     }
 }
 
+/// The innermost place of `places` that holds `pointer` (itself or an
+/// ancestor), with the correction that wrote it: one look-up per level.
+fn innermost_place<'a>(
+    places: &'a BTreeMap<String, &'static str>,
+    pointer: &str,
+) -> Option<(&'a str, &'static str)> {
+    let mut candidate = pointer;
+    loop {
+        if let Some((place, id)) = places.get_key_value(candidate) {
+            return Some((place.as_str(), id));
+        }
+        candidate = &candidate[..candidate.rfind('/')?];
+    }
+}
+
 /// Where the overwriting corrections wrote, in either document, as JSON
-/// pointers.
-fn overwritten_places(vendored: &Value, source: &Value) -> Vec<String> {
-    let mut places = Vec::new();
-    for doc in [vendored, source] {
-        let mut copy = doc.clone();
+/// pointers, with the first correction that wrote each.
+fn overwritten_places(vendored: &Value, source: Value) -> BTreeMap<String, &'static str> {
+    let mut places = BTreeMap::new();
+    for mut copy in [vendored.clone(), source] {
         for outcome in corrections::apply(&mut copy) {
             if OVERWRITING.contains(&outcome.id) {
-                places.extend(outcome.places.iter().map(|p| {
-                    let place = p.split(" -> ").next().unwrap_or(p);
-                    normalized(place)
-                }));
+                for place in &outcome.places {
+                    let place = place.split(" -> ").next().unwrap_or(place);
+                    places.entry(normalized(place)).or_insert(outcome.id);
+                }
             }
         }
     }
-    places.sort();
-    places.dedup();
     places
 }
 
@@ -101,11 +142,6 @@ fn normalized(pointer: &str) -> String {
         .replace("/(required)/", "/required/")
         .trim_end_matches("/(type)")
         .to_owned()
-}
-
-fn is_within(pointer: &str, place: &str) -> bool {
-    pointer == place
-        || (pointer.starts_with(place) && pointer.as_bytes().get(place.len()) == Some(&b'/'))
 }
 
 /// The vendored document without prose, and its corrected form.
@@ -136,10 +172,6 @@ impl Trial<'_> {
         }
         None
     }
-}
-
-fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
 }
 
 /// The value at `pointer`, created as empty objects where missing.

@@ -30,7 +30,12 @@ pub mod tasks;
 /// Runs every correction on a copy of `source`.
 pub fn corrections_no_longer_needed(source: &serde_json::Value) -> Vec<report::RetiredCorrection> {
     let mut copy = source.clone();
-    corrections::apply(&mut copy)
+    retired(corrections::apply(&mut copy))
+}
+
+/// The corrections among `outcomes` that found nothing to correct.
+pub fn retired(outcomes: Vec<corrections::Outcome>) -> Vec<report::RetiredCorrection> {
+    outcomes
         .into_iter()
         .filter(|outcome| outcome.places.is_empty())
         .map(|outcome| report::RetiredCorrection {

@@ -12,6 +12,7 @@
 //! map names to objects (`properties`, `paths`, `responses`, `content`,
 //! ...), so a property *named* `description` is a fact and is kept.
 
+use camunda_admin_codegen::openapi::{escape, unescape};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -255,7 +256,7 @@ fn is_project_text(key: &str) -> bool {
 fn place_key(place: &[String]) -> String {
     place
         .iter()
-        .map(|segment| segment.replace('~', "~0").replace('/', "~1"))
+        .map(|segment| escape(segment))
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -264,9 +265,7 @@ fn place_from_key(key: &str) -> Place {
     if key.is_empty() {
         return Vec::new();
     }
-    key.split('/')
-        .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
-        .collect()
+    key.split('/').map(unescape).collect()
 }
 
 /// The project's texts of `vendored` by place, its archive, and its items.
@@ -371,13 +370,15 @@ pub fn carry_over(source: &Value, vendored: &Value) -> Carried {
         }
     }
 
+    // Places are sorted, so an item's descendants follow it: comparing with
+    // the last item listed is enough (and keeps this linear).
     let mut needs_prose = Vec::new();
-    let mut listed: Vec<&Place> = Vec::new();
+    let mut listed: Option<&Place> = None;
     for (place, kind) in &new_items {
-        if listed.iter().any(|parent| place.starts_with(parent)) {
+        if listed.is_some_and(|parent| place.starts_with(parent)) {
             continue;
         }
-        listed.push(place);
+        listed = Some(place);
         needs_prose.push(format!("{}: {}", kind.label(), place.join("/")));
     }
     Carried {

@@ -2,6 +2,7 @@
 //! grouped text for people.
 
 use crate::drift::{ChangeKind, Drift, FieldChange, OperationRef};
+use camunda_admin_codegen::Printable;
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -134,49 +135,57 @@ fn hidden_count(drift: &Drift) -> usize {
 
 /// The text report of `check-spec`.
 pub fn render_check(report: &CheckReport) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
+    let mut text = String::new();
+    let out = &mut text;
+    say(
         out,
-        "check-spec: {} (vendored) against {} (source), fact by fact",
-        report.vendored, report.source
+        format_args!(
+            "check-spec: {} (vendored) against {} (source), fact by fact",
+            report.vendored, report.source
+        ),
     );
     if report.drift_found {
-        let _ = writeln!(out, "drift: {}", summary(&report.drift));
-        render_drift(&report.drift, &mut out);
+        say(out, format_args!("drift: {}", summary(&report.drift)));
+        render_drift(&report.drift, out);
     } else {
-        let _ = writeln!(out, "no drift");
+        say(out, format_args!("no drift"));
     }
+    render_named(&report.drift, out);
     if !report.diverging_shapes.is_empty() {
-        let _ = writeln!(
+        out.push('\n');
+        say(
             out,
-            "\nShapes merged into one type while they differ ({}), the type is their union:",
-            report.diverging_shapes.len()
+            format_args!(
+                "Shapes merged into one type while they differ ({}), the type is their union:",
+                report.diverging_shapes.len()
+            ),
         );
         for shape in &report.diverging_shapes {
-            let _ = writeln!(out, "  ! {}", shape.name);
+            say(out, format_args!("  ! {}", shape.name));
             for difference in &shape.differences {
-                let _ = writeln!(out, "      {difference}");
+                say(out, format_args!("      {difference}"));
             }
         }
     }
-    render_retired(&report.corrections_no_longer_needed, &mut out);
-    out
+    render_retired(&report.corrections_no_longer_needed, out);
+    text
 }
 
 /// The text report of `update-spec`.
 pub fn render_update(report: &UpdateReport) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
+    let mut text = String::new();
+    let out = &mut text;
+    say(
         out,
-        "update-spec: {} from {}",
-        report.vendored, report.source
+        format_args!("update-spec: {} from {}", report.vendored, report.source),
     );
     if report.changes.is_empty() {
-        let _ = writeln!(out, "no changes of facts");
+        say(out, format_args!("no changes of facts"));
     } else {
-        let _ = writeln!(out, "changes: {}", summary(&report.changes));
-        render_drift(&report.changes, &mut out);
+        say(out, format_args!("changes: {}", summary(&report.changes)));
+        render_drift(&report.changes, out);
     }
+    render_named(&report.changes, out);
     for (items, title, label) in [
         (&report.needs_prose, "Needs prose", "needs prose"),
         (&report.needs_scope, "Needs x-camunda-scope", "needs scope"),
@@ -184,16 +193,18 @@ pub fn render_update(report: &UpdateReport) -> String {
         (&report.restored, "Texts restored from the archive", "restored"),
     ] {
         if !items.is_empty() {
-            let _ = writeln!(out, "\n{title} ({}):", items.len());
+            out.push('\n');
+    say(out, format_args!("{title} ({}):", items.len()));
             for item in items {
-                let _ = writeln!(out, "  {label}: {item}");
+                say(out, format_args!("  {label}: {item}"));
             }
         }
     }
     if let Some(missing) = &report.missing_requirements {
-        let _ = writeln!(out, "\nRequirements: {missing}");
+        out.push('\n');
+        say(out, format_args!("Requirements: {missing}"));
     }
-    render_retired(&report.corrections_no_longer_needed, &mut out);
+    render_retired(&report.corrections_no_longer_needed, out);
     let outcome = match (report.file_changed, report.dry_run, report.written) {
         (false, _, _) => format!("{} is up to date; nothing to write", report.vendored),
         (true, true, _) => format!("dry run: {} would be rewritten", report.vendored),
@@ -204,24 +215,48 @@ pub fn render_update(report: &UpdateReport) -> String {
         ),
         (true, false, false) => format!("{} was not written", report.vendored),
     };
-    let _ = writeln!(out, "\n{outcome}");
-    out
+    out.push('\n');
+    say(out, format_args!("{outcome}"));
+    text
 }
 
 fn render_retired(retired: &[crate::report::RetiredCorrection], out: &mut String) {
     if retired.is_empty() {
         return;
     }
-    let _ = writeln!(
-        out,
-        "\nCorrections that found nothing to correct in the source ({}), candidates for retirement:",
-        retired.len()
-    );
+    out.push('\n');
+    say(out, format_args!("Corrections that found nothing to correct in the source ({}), candidates for retirement:",
+        retired.len()));
     for correction in retired {
-        let _ = writeln!(
+        say(
             out,
-            "  no longer needed: {} — {}",
-            correction.id, correction.defect
+            format_args!(
+                "  no longer needed: {} — {}",
+                correction.id, correction.defect
+            ),
+        );
+    }
+}
+
+/// The schemas that only name inline shapes: a refactor, listed apart
+/// from the drift.
+fn render_named(drift: &Drift, out: &mut String) {
+    let named = &drift.schemas.named;
+    if named.is_empty() {
+        return;
+    }
+    out.push('\n');
+    say(
+        out,
+        format_args!(
+            "Inline shapes named by the source, same facts (a refactor, not drift) ({}):",
+            named.len()
+        ),
+    );
+    for shape in named {
+        say(
+            out,
+            format_args!("  = {}  (at {})", shape.name, shape.places.join(", ")),
         );
     }
 }
@@ -242,22 +277,26 @@ pub fn render_drift(drift: &Drift, out: &mut String) {
         out,
     );
     if !ops.changed.is_empty() {
-        let _ = writeln!(out, "\nOperations changed ({}):", ops.changed.len());
+        out.push('\n');
+        say(
+            out,
+            format_args!("Operations changed ({}):", ops.changed.len()),
+        );
         for change in &ops.changed {
-            let _ = writeln!(out, "  ~ {}", change.label());
+            say(out, format_args!("  ~ {}", change.label()));
             if let Some(previous) = &change.previous_operation_id {
                 let now = change.operation_id.as_deref().unwrap_or("(none)");
-                let _ = writeln!(out, "      operationId: {previous} → {now}");
+                say(out, format_args!("      operationId: {previous} → {now}"));
             }
             for attribute in &change.attributes {
-                let _ = writeln!(out, "      {}", field_line(attribute));
+                say(out, format_args!("      {}", field_line(attribute)));
             }
             for (title, codes) in [
                 ("status codes added", &change.status_codes_added),
                 ("status codes removed", &change.status_codes_removed),
             ] {
                 if !codes.is_empty() {
-                    let _ = writeln!(out, "      {title}: {}", codes.join(", "));
+                    say(out, format_args!("      {title}: {}", codes.join(", ")));
                 }
             }
             render_fields("parameters", &change.parameters, out);
@@ -275,39 +314,52 @@ pub fn render_drift(drift: &Drift, out: &mut String) {
     render_list("Schemas added", "+", schemas.added.iter().cloned(), out);
     render_list("Schemas removed", "-", schemas.removed.iter().cloned(), out);
     if !schemas.changed.is_empty() {
-        let _ = writeln!(out, "\nSchemas changed ({}):", schemas.changed.len());
+        out.push('\n');
+        say(
+            out,
+            format_args!("Schemas changed ({}):", schemas.changed.len()),
+        );
         for change in &schemas.changed {
             let users = if change.used_by.is_empty() {
                 String::new()
             } else {
                 format!("  (used by {})", change.used_by.join(", "))
             };
-            let _ = writeln!(out, "  ~ {}{users}", change.name);
+            say(out, format_args!("  ~ {}{users}", change.name));
             for field in &change.changes {
-                let _ = writeln!(out, "      {}", field_line(field));
+                say(out, format_args!("      {}", field_line(field)));
             }
         }
     }
     if !drift.security.is_empty() {
-        let _ = writeln!(out, "\nSecurity changed ({}):", drift.security.len());
+        out.push('\n');
+        say(
+            out,
+            format_args!("Security changed ({}):", drift.security.len()),
+        );
         for change in &drift.security {
-            let _ = writeln!(
+            say(
                 out,
-                "  ~ {} → {} for {} operation(s): {}",
-                change.before,
-                change.after,
-                change.operations.len(),
-                change.operations.join(", ")
+                format_args!(
+                    "  ~ {} → {} for {} operation(s): {}",
+                    change.before,
+                    change.after,
+                    change.operations.len(),
+                    change.operations.join(", ")
+                ),
             );
         }
     }
     if !drift.other.is_empty() {
-        let _ = writeln!(out, "\nOther changes ({}):", drift.other.len());
+        out.push('\n');
+        say(out, format_args!("Other changes ({}):", drift.other.len()));
         for change in &drift.other {
-            let _ = writeln!(
+            say(
                 out,
-                "  ~ {}: {} → {}",
-                change.attribute, change.before, change.after
+                format_args!(
+                    "  ~ {}: {} → {}",
+                    change.attribute, change.before, change.after
+                ),
             );
         }
     }
@@ -322,9 +374,10 @@ fn render_list(
     if items.len() == 0 {
         return;
     }
-    let _ = writeln!(out, "\n{title} ({}):", items.len());
+    out.push('\n');
+    say(out, format_args!("{title} ({}):", items.len()));
     for item in items {
-        let _ = writeln!(out, "  {sign} {item}");
+        say(out, format_args!("  {sign} {item}"));
     }
 }
 
@@ -332,9 +385,9 @@ fn render_fields(title: &str, changes: &[FieldChange], out: &mut String) {
     if changes.is_empty() {
         return;
     }
-    let _ = writeln!(out, "      {title}:");
+    say(out, format_args!("      {title}:"));
     for change in changes {
-        let _ = writeln!(out, "        {}", field_line(change));
+        say(out, format_args!("        {}", field_line(change)));
     }
 }
 
@@ -382,4 +435,12 @@ pub fn field_line(change: &FieldChange) -> String {
         Some(id) => format!("{line}  [hidden from the generated code by the correction {id}]"),
         None => line,
     }
+}
+
+/// Write one line of the report. Names and texts in it come from documents,
+/// which may hold anything: control characters are shown as `\u{..}`, so
+/// a name can neither start a line of its own nor drive the terminal.
+fn say(out: &mut String, text: std::fmt::Arguments<'_>) {
+    let line = text.to_string();
+    let _ = writeln!(out, "{}", Printable(&line));
 }

@@ -3,7 +3,7 @@
 use crate::report::{self, CheckReport, UpdateReport};
 use crate::spec_source::{self, FetchOptions, Source, SpecError};
 use crate::{drift, hidden, json_format, prose};
-use camunda_admin_codegen::requirements;
+use camunda_admin_codegen::{corrections, requirements};
 use serde_json::{Map, Value};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -127,7 +127,13 @@ pub fn update_spec(options: &UpdateOptions) -> Result<UpdateReport, TaskError> {
     };
     let carried = prose::carry_over(&source, &current);
     let changes = drift::compare(&current, &carried.document);
-    let missing = requirements::check_uncorrected(&source, &options.source.to_string()).err();
+    // One corrected copy serves the requirements and the retired corrections.
+    let (missing, retired) = {
+        let mut corrected = source.clone();
+        let outcomes = corrections::apply(&mut corrected);
+        let missing = requirements::check(&corrected, &options.source.to_string()).err();
+        (missing, crate::retired(outcomes))
+    };
     let refused = missing.is_some() && !options.force;
 
     let mut text = json_format::to_stable_string(&carried.document);
@@ -157,6 +163,6 @@ pub fn update_spec(options: &UpdateOptions) -> Result<UpdateReport, TaskError> {
         needs_scope: carried.needs_scope,
         archived: carried.archived,
         restored: carried.restored,
-        corrections_no_longer_needed: crate::corrections_no_longer_needed(&source),
+        corrections_no_longer_needed: retired,
     })
 }

@@ -1,8 +1,10 @@
 //! Queries of a document and the walking helpers every correction family uses.
 //!
 //! The queries (`operations`, `string_enums`, `unauthenticated_operations`)
-//! are read by the generator; the helpers stay inside the corrections.
+//! are read by the generator; the helpers stay inside the corrections. The
+//! JSON pointer, `$ref` and walking helpers are [`crate::openapi`]'s.
 
+use crate::openapi::{schema_name, schema_ref, walk};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -73,62 +75,6 @@ pub(crate) fn string_enum_values(schema: &Value) -> Option<Vec<String>> {
         .collect()
 }
 
-pub(crate) fn schemas_mut(doc: &mut Value) -> Option<&mut Map<String, Value>> {
-    doc.pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-}
-
-pub(crate) fn schema_ref(name: &str) -> String {
-    format!("#/components/schemas/{name}")
-}
-
-pub(crate) fn ref_target(schema: &Value) -> Option<&str> {
-    schema
-        .get("$ref")?
-        .as_str()?
-        .strip_prefix("#/components/schemas/")
-}
-
-/// A visitor of JSON objects: the object's path and the object.
-pub(crate) type Visit<'a> = dyn FnMut(&[String], &mut Map<String, Value>) + 'a;
-
-/// Visit every JSON object in the document, depth first, with its path.
-pub(crate) fn walk_mut(value: &mut Value, path: &mut Vec<String>, visit: &mut Visit<'_>) {
-    match value {
-        Value::Object(map) => {
-            visit(path, map);
-            for (key, child) in map.iter_mut() {
-                path.push(key.clone());
-                walk_mut(child, path, visit);
-                path.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (index, child) in items.iter_mut().enumerate() {
-                path.push(index.to_string());
-                walk_mut(child, path, visit);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-pub(crate) fn walk(value: &mut Value, visit: &mut Visit<'_>) {
-    walk_mut(value, &mut Vec::new(), visit);
-}
-
-/// One segment of a JSON pointer.
-pub(crate) fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
-pub(crate) fn pointer(path: &[String]) -> String {
-    path.iter()
-        .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
-        .collect()
-}
-
 pub(crate) fn pascal(name: &str) -> String {
     name.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|part| !part.is_empty())
@@ -142,26 +88,42 @@ pub(crate) fn pascal(name: &str) -> String {
         .collect()
 }
 
-/// Rewrite every `$ref` to `from` into a `$ref` to `to`.
-pub(crate) fn rename_refs(doc: &mut Value, from: &str, to: &str) {
-    let (from, to) = (schema_ref(from), schema_ref(to));
+/// Rewrite every `$ref` to a schema named in `renames` into a `$ref` to its
+/// new name: one walk for all of them.
+pub(crate) fn rename_refs(doc: &mut Value, renames: &BTreeMap<String, String>) {
+    if renames.is_empty() {
+        return;
+    }
     walk(doc, &mut |_, map| {
-        if map.get("$ref").and_then(Value::as_str) == Some(from.as_str()) {
-            map.insert("$ref".into(), Value::String(to.clone()));
+        let to = referenced_schema_of(map).and_then(|from| renames.get(from));
+        if let Some(to) = to {
+            map.insert("$ref".into(), Value::String(schema_ref(to)));
         }
     });
 }
 
-pub(crate) fn count_refs(doc: &mut Value, name: &str) -> usize {
-    let target = schema_ref(name);
-    let mut count = 0;
-    walk(doc, &mut |_, map| {
-        if map.get("$ref").and_then(Value::as_str) == Some(target.as_str()) {
-            count += 1;
-        }
-    });
-    count
+fn referenced_schema_of(map: &Map<String, Value>) -> Option<&str> {
+    map.get("$ref")?.as_str().and_then(schema_name)
 }
+
+/// Add `delta` to the count of each component schema for every `$ref` to
+/// it under `value`.
+pub(crate) fn count_refs(value: &Value, delta: isize, counts: &mut BTreeMap<String, isize>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = referenced_schema_of(map) {
+                *counts.entry(name.to_owned()).or_default() += delta;
+            }
+            map.values()
+                .for_each(|child| count_refs(child, delta, counts));
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|child| count_refs(child, delta, counts)),
+        _ => {}
+    }
+}
+
 /// A visitor of an operation's `responses`: path, method, the map.
 pub(crate) type VisitResponses<'a> = dyn FnMut(&str, &str, &mut Map<String, Value>) + 'a;
 

@@ -1,6 +1,7 @@
 //! Inline string enums get names, so the generator can make them open.
 
-use super::document::{pascal, pointer, schema_ref, schemas_mut, string_enum_values, walk};
+use super::document::{pascal, string_enum_values};
+use crate::openapi::{pointer, schema_ref, schemas_mut, walk};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 

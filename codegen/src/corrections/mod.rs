@@ -144,7 +144,7 @@ pub fn apply_one(doc: &mut Value, id: &str) -> Option<Vec<String>> {
 }
 
 fn describe_named_schemas(doc: &mut Value) {
-    let Some(schemas) = document::schemas_mut(doc) else {
+    let Some(schemas) = crate::openapi::schemas_mut(doc) else {
         return;
     };
     for (name, text) in NAMED_SCHEMA_DOCS {

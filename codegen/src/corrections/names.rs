@@ -1,10 +1,8 @@
 //! Schema names: single-value enum unions merged into one enum, and names
 //! that are not identifiers replaced.
 
-use super::document::{
-    count_refs, pascal, pointer, ref_target, rename_refs, schema_ref, schemas_mut,
-    string_enum_values, walk,
-};
+use super::document::{count_refs, pascal, rename_refs, string_enum_values};
+use crate::openapi::{pointer, referenced_schema, schema_ref, schemas_mut, walk};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,7 +32,7 @@ pub(super) fn merge_single_value_enum_unions(doc: &mut Value) -> Vec<String> {
             let values: Option<Vec<(String, String)>> = members
                 .iter()
                 .map(|m| {
-                    let target = ref_target(m)?;
+                    let target = referenced_schema(m)?;
                     Some((target.to_owned(), single_values.get(target)?.clone()))
                 })
                 .collect();
@@ -53,9 +51,14 @@ pub(super) fn merge_single_value_enum_unions(doc: &mut Value) -> Vec<String> {
             places.push(format!("/components/schemas/{name}"));
         }
     }
-    for name in absorbed {
-        if count_refs(doc, &name) == 0 {
-            if let Some(schemas) = schemas_mut(doc) {
+    if absorbed.is_empty() {
+        return places;
+    }
+    let mut counts = BTreeMap::new();
+    count_refs(doc, 1, &mut counts);
+    if let Some(schemas) = schemas_mut(doc) {
+        for name in absorbed {
+            if counts.get(&name).copied().unwrap_or(0) == 0 {
                 schemas.remove(&name);
             }
         }
@@ -69,6 +72,7 @@ pub(super) fn rename_odd_schema_names(doc: &mut Value) -> Vec<String> {
         None => return Vec::new(),
     };
     let mut places = Vec::new();
+    let mut renames = BTreeMap::new();
     for name in names {
         if name.chars().all(|c| c.is_ascii_alphanumeric()) {
             continue;
@@ -87,9 +91,10 @@ pub(super) fn rename_odd_schema_names(doc: &mut Value) -> Vec<String> {
         if let Some(schema) = schemas.remove(&name) {
             schemas.insert(new_name.clone(), schema);
         }
-        rename_refs(doc, &name, &new_name);
         places.push(format!("/components/schemas/{name} -> {new_name}"));
+        renames.insert(name, new_name);
     }
+    rename_refs(doc, &renames);
     places.extend(empty_object_alternatives(doc));
     places
 }

@@ -1,7 +1,8 @@
 //! Responses: the CSV endpoint's media type, one error body type, and the
 //! whole 2xx range for a single success status.
 
-use super::document::{each_operation_responses, escape};
+use super::document::each_operation_responses;
+use crate::openapi::escape;
 use serde_json::{json, Value};
 
 pub(super) fn csv_media_type(doc: &mut Value) -> Vec<String> {

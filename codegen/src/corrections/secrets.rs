@@ -1,7 +1,8 @@
 //! Secrets: fields holding secret values marked `format: password`, and the
 //! queries the generator uses to keep secrets out of plain strings and errors.
 
-use super::document::{operations, pointer, ref_target, schemas_mut, walk};
+use super::document::operations;
+use crate::openapi::{pointer, referenced_schema, schemas_mut, walk};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -53,7 +54,7 @@ fn mentions_secret(doc: &Value, node: &Value, seen: &mut BTreeSet<String>) -> bo
             if map.get("format").and_then(Value::as_str) == Some("password") {
                 return true;
             }
-            if let Some(target) = ref_target(node) {
+            if let Some(target) = referenced_schema(node) {
                 if !seen.insert(target.to_owned()) {
                     return false;
                 }

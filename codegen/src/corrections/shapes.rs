@@ -2,8 +2,13 @@
 //! name collides or one concept repeats, objects opened to new fields, and
 //! fields the server omits made optional.
 
-use super::document::{count_refs, pascal, pointer, ref_target, schema_ref, schemas_mut, walk};
+use super::document::{count_refs, pascal};
+use crate::openapi::{
+    escape, is_object_schema, join_objects, pointer, referenced_schema, schema_ref, schemas_mut,
+    walk,
+};
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Fields that the document marks required but the live server can omit.
@@ -33,29 +38,35 @@ pub(super) fn flatten_all_of(doc: &mut Value) -> Vec<String> {
         }
     });
     let mut places = Vec::new();
+    // `$ref`s per schema, counted once and kept up to date as allOfs are
+    // replaced (counting the whole document per allOf was quadratic).
+    let mut counts = BTreeMap::new();
+    if !found.is_empty() {
+        count_refs(doc, 1, &mut counts);
+    }
     for (path, members) in found {
         let resolved: Vec<Value> = members
             .iter()
-            .map(|m| match ref_target(m) {
+            .map(|m| match referenced_schema(m) {
                 Some(target) => schemas_snapshot.get(target).cloned().unwrap_or(Value::Null),
                 None => m.clone(),
             })
             .collect();
-        if !resolved.iter().all(|m| {
-            m.get("properties").is_some() || m.get("type").and_then(Value::as_str) == Some("object")
-        }) {
+        if !resolved.iter().all(is_object_schema) {
             continue;
         }
         let merged = merge_objects(&resolved);
         let single_ref = match members.as_slice() {
             [first, rest @ ..] if rest.iter().all(|m| m.get("$ref").is_none()) => {
-                ref_target(first).map(str::to_owned)
+                referenced_schema(first).map(str::to_owned)
             }
             _ => None,
         };
         let replacement = match single_ref {
-            Some(target) if count_refs(doc, &target) == 1 => {
+            Some(target) if counts.get(&target).copied() == Some(1) => {
                 if let Some(schema) = schemas_mut(doc).and_then(|s| s.get_mut(&target)) {
+                    count_refs(schema, -1, &mut counts);
+                    count_refs(&merged, 1, &mut counts);
                     *schema = merged;
                 }
                 json!({ "$ref": schema_ref(&target) })
@@ -75,6 +86,8 @@ pub(super) fn flatten_all_of(doc: &mut Value) -> Vec<String> {
                     }
                 }
             }
+            count_refs(slot, -1, &mut counts);
+            count_refs(&replacement, 1, &mut counts);
             *slot = replacement;
             places.push(pointer(&path));
         }
@@ -82,36 +95,17 @@ pub(super) fn flatten_all_of(doc: &mut Value) -> Vec<String> {
     places
 }
 
+/// The object standing for the `allOf` parts: their fields joined; only the
+/// keywords the generator reads beside them are kept.
 fn merge_objects(parts: &[Value]) -> Value {
-    let mut properties = Map::new();
-    let mut required: Vec<Value> = Vec::new();
-    let mut extra = Map::new();
-    for part in parts {
-        if let Some(props) = part.get("properties").and_then(Value::as_object) {
-            properties.extend(props.clone());
-        }
-        for name in part
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if !required.contains(name) {
-                required.push(name.clone());
-            }
-        }
-        for key in ["description", "additionalProperties"] {
-            if let Some(v) = part.get(key) {
-                extra.entry(key).or_insert_with(|| v.clone());
-            }
-        }
-    }
-    let mut merged = extra;
+    let mut merged = join_objects(Map::new(), parts);
+    merged.retain(|key, _| {
+        matches!(
+            key.as_str(),
+            "properties" | "required" | "description" | "additionalProperties"
+        )
+    });
     merged.insert("type".into(), json!("object"));
-    merged.insert("properties".into(), Value::Object(properties));
-    if !required.is_empty() {
-        merged.insert("required".into(), Value::Array(required));
-    }
     Value::Object(merged)
 }
 
@@ -179,6 +173,43 @@ fn take_shared_shapes(doc: &mut Value) -> SharedShapes {
         }
     });
     shapes
+}
+
+/// What [`take_shared_shapes`] would take, found without a copy of the
+/// document: a read-only walk that writes a place only where it finds one.
+fn find_shared_shapes<'a>(
+    value: &'a Value,
+    path: &mut Vec<Cow<'a, str>>,
+    found: &mut SharedShapes,
+) {
+    match value {
+        Value::Object(map) => {
+            let props = map.get("properties").and_then(Value::as_object);
+            for (prop, prop_schema) in props.into_iter().flatten() {
+                let Some((_, name)) = SHARED_OBJECT_NAMES.iter().find(|(p, _)| p == prop) else {
+                    continue;
+                };
+                if let Some(items) = prop_schema.get("items").filter(|i| is_inline_object(i)) {
+                    let at: String = path.iter().map(|s| format!("/{}", escape(s))).collect();
+                    let place = format!("{at}/properties/{prop}/items");
+                    found.entry(*name).or_default().push((place, items.clone()));
+                }
+            }
+            for (key, child) in map {
+                path.push(Cow::Borrowed(key));
+                find_shared_shapes(child, path, found);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                path.push(Cow::Owned(index.to_string()));
+                find_shared_shapes(child, path, found);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
 }
 
 pub(super) fn name_shared_inline_objects(doc: &mut Value) -> Vec<String> {
@@ -264,8 +295,9 @@ pub struct SharedShapeDivergence {
 /// The shared inline shapes of an uncorrected document that differ in facts
 /// (prose aside); `check-spec` reports them.
 pub fn diverging_shared_shapes(doc: &Value) -> Vec<SharedShapeDivergence> {
-    let mut copy = doc.clone();
-    take_shared_shapes(&mut copy)
+    let mut found = SharedShapes::new();
+    find_shared_shapes(doc, &mut Vec::new(), &mut found);
+    found
         .into_iter()
         .filter_map(|(name, found)| {
             let differences = shape_differences(&found);
