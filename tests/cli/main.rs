@@ -10,5 +10,6 @@ mod table;
 mod commands;
 mod emulator;
 mod exit_codes;
+mod home;
 mod lifecycle;
 mod secrets;
