@@ -9,8 +9,14 @@
 //! | `CAMUNDA_CONSOLE_BASE_URL` | API base URL | `https://api.cloud.camunda.io` |
 //! | `CAMUNDA_CONSOLE_OAUTH_AUDIENCE` | token audience | `api.cloud.camunda.io` |
 //! | `CAMUNDA_OAUTH_URL` | token endpoint | `https://login.cloud.camunda.io/oauth/token` |
-//! | `CAMUNDA_TOKEN_CACHE_DIR` | disk cache folder | `$HOME/.camunda` |
+//! | `CAMUNDA_TOKEN_CACHE_DIR` | disk cache folder, an absolute path (alias `CAMUNDA_OAUTH_CACHE_DIR`) | `$HOME/.camunda` |
 //! | `CAMUNDA_TOKEN_DISK_CACHE_DISABLE` | `true` turns the disk cache off | off |
+//!
+//! Values are trimmed; a blank one counts as unset. Without a usable
+//! `HOME` (unset or empty) the home folder is the one the password database
+//! names; with none at all, tokens are kept in memory only, with a warning.
+//! A relative cache folder is refused: it would land wherever the process
+//! happens to run (and a `~` in it is not expanded outside a shell).
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
@@ -47,17 +53,176 @@ pub const ENV_AUDIENCE: &str = "CAMUNDA_CONSOLE_OAUTH_AUDIENCE";
 pub const ENV_TOKEN_URL: &str = "CAMUNDA_OAUTH_URL";
 /// Environment variable: the disk cache folder.
 pub const ENV_CACHE_DIR: &str = "CAMUNDA_TOKEN_CACHE_DIR";
+/// Environment variable: the disk cache folder, under the name Camunda's
+/// orchestration-cluster Rust SDK reads. [`ENV_CACHE_DIR`] wins over it.
+pub const ENV_CACHE_DIR_ALIAS: &str = "CAMUNDA_OAUTH_CACHE_DIR";
 /// Environment variable: `true` (or `1`, `yes`) turns the disk cache off.
 pub const ENV_DISK_CACHE_DISABLE: &str = "CAMUNDA_TOKEN_DISK_CACHE_DISABLE";
+/// The home folder's variable; the default cache folder is `$HOME/.camunda`.
+const ENV_HOME: &str = "HOME";
+/// The default cache folder's name under the home folder.
+const CACHE_DIR_IN_HOME: &str = ".camunda";
 
 /// Where tokens are kept beyond memory.
 #[derive(Debug, Clone, Default)]
 enum DiskCache {
-    /// `$CAMUNDA_TOKEN_CACHE_DIR`, else `$HOME/.camunda`.
+    /// What the environment says when the client is built (see
+    /// [`Environment`]).
     #[default]
     Default,
     Dir(PathBuf),
     Disabled,
+}
+
+impl DiskCache {
+    /// [`DiskCache::Default`] replaced by what the environment says, and a
+    /// folder checked to be absolute.
+    fn resolved(self) -> Result<Self, Error> {
+        match self {
+            DiskCache::Default => Ok(Environment::read(
+                |name| std::env::var(name).ok(),
+                std::env::home_dir,
+            )?
+            .disk_cache),
+            DiskCache::Dir(dir) if dir.is_relative() => Err(Error::Config(format!(
+                "the token cache folder {dir:?} is a relative path; give an absolute one"
+            ))),
+            other => Ok(other),
+        }
+    }
+}
+
+/// What the environment says, read in one place ([`Environment::read`]):
+/// every value trimmed, a blank one unset.
+#[derive(Debug, Default)]
+struct Environment {
+    client_id: Option<String>,
+    client_secret: Option<SecretString>,
+    base_url: Option<String>,
+    token_url: Option<String>,
+    audience: Option<String>,
+    /// [`DiskCache::Dir`] with an absolute folder, or [`DiskCache::Disabled`].
+    disk_cache: DiskCache,
+    /// What the reading found odd, for the log: [`Environment::read`]
+    /// itself stays free of side effects.
+    warnings: Vec<String>,
+}
+
+impl Environment {
+    /// [`Environment::read`], logging its warnings.
+    fn read_and_warn(
+        lookup: impl Fn(&str) -> Option<String>,
+        home_dir: impl FnOnce() -> Option<PathBuf>,
+    ) -> Result<Self, Error> {
+        let env = Self::read(lookup, home_dir)?;
+        for warning in &env.warnings {
+            tracing::warn!("{warning}");
+        }
+        Ok(env)
+    }
+
+    /// Read the `CAMUNDA_*` variables and `HOME` through `lookup`; when
+    /// `HOME` gives no absolute folder, `home_dir` names one (the standard
+    /// library's `home_dir` asks the password database when `HOME` is unset
+    /// or empty, with no `unsafe` of ours). Fails on a relative cache
+    /// folder, naming the variable.
+    fn read(
+        lookup: impl Fn(&str) -> Option<String>,
+        home_dir: impl FnOnce() -> Option<PathBuf>,
+    ) -> Result<Self, Error> {
+        let value = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let disabled = value(ENV_DISK_CACHE_DISABLE).is_some_and(|v| {
+            matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")
+        });
+        let mut warnings = Vec::new();
+        // A disabled cache has no folder to check or to look for.
+        let named = match disabled {
+            true => None,
+            false => cache_dir_variable(
+                value(ENV_CACHE_DIR),
+                value(ENV_CACHE_DIR_ALIAS),
+                &mut warnings,
+            )?,
+        };
+        let disk_cache = if disabled {
+            DiskCache::Disabled
+        } else if let Some(dir) = named {
+            DiskCache::Dir(dir)
+        } else if let Some(home) = home(value(ENV_HOME), home_dir) {
+            DiskCache::Dir(home.join(CACHE_DIR_IN_HOME))
+        } else {
+            warnings.push(format!(
+                "no home folder (HOME is not an absolute path and the password database names none): tokens are kept in memory only; set {ENV_CACHE_DIR} to share them between runs"
+            ));
+            DiskCache::Disabled
+        };
+        Ok(Self {
+            client_id: value(ENV_CLIENT_ID),
+            client_secret: value(ENV_CLIENT_SECRET).map(SecretString::new),
+            base_url: value(ENV_BASE_URL),
+            token_url: value(ENV_TOKEN_URL),
+            audience: value(ENV_AUDIENCE),
+            disk_cache,
+            warnings,
+        })
+    }
+}
+
+/// The cache folder the variables name: ours, else the alias (ours wins,
+/// with a warning, when both are set and differ). A relative one is refused.
+fn cache_dir_variable(
+    ours: Option<String>,
+    alias: Option<String>,
+    warnings: &mut Vec<String>,
+) -> Result<Option<PathBuf>, Error> {
+    let (name, dir) = match (ours, alias) {
+        (Some(ours), Some(alias)) => {
+            if ours != alias {
+                warnings.push(format!(
+                    "{ENV_CACHE_DIR} and {ENV_CACHE_DIR_ALIAS} name different folders; using {ENV_CACHE_DIR} ({ours:?})"
+                ));
+            }
+            (ENV_CACHE_DIR, ours)
+        }
+        (Some(ours), None) => (ENV_CACHE_DIR, ours),
+        (None, Some(alias)) => (ENV_CACHE_DIR_ALIAS, alias),
+        (None, None) => return Ok(None),
+    };
+    let dir = PathBuf::from(dir);
+    if dir.is_relative() {
+        return Err(Error::Config(format!(
+            "{name} is the relative path {dir:?}; give an absolute path (a ~ is expanded only by a shell)"
+        )));
+    }
+    Ok(Some(dir))
+}
+
+/// The home folder: `HOME` when it is an absolute path, else what
+/// `home_dir` says, if absolute.
+fn home(variable: Option<String>, home_dir: impl FnOnce() -> Option<PathBuf>) -> Option<PathBuf> {
+    variable
+        .map(PathBuf::from)
+        .filter(|home| home.is_absolute())
+        .or_else(|| home_dir().filter(|home| home.is_absolute()))
+}
+
+/// Who the client is to the API: one choice, so that no two settings can
+/// disagree.
+#[derive(Debug, Clone, Default)]
+enum Identity {
+    /// Nothing chosen: [`ClientBuilder::build`] fails and says how to choose.
+    #[default]
+    Unset,
+    /// An API client's id and secret, exchanged for tokens.
+    Credentials(Credentials),
+    /// A token sent as is.
+    StaticToken(SecretString),
+    /// No token: only operations that need none.
+    Anonymous,
 }
 
 /// Step-by-step construction of a [`Client`]. `Debug` shows no secret.
@@ -66,9 +231,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     token_url: Option<String>,
     audience: Option<String>,
-    credentials: Option<Credentials>,
-    static_token: Option<SecretString>,
-    without_credentials: bool,
+    identity: Identity,
     disk_cache: DiskCache,
     /// A store over the disk cache (Redis, a user's own).
     token_store: Option<Arc<dyn TokenStore>>,
@@ -98,40 +261,30 @@ impl ClientBuilder {
         Self::read_vars(lookup, CredentialVars::Required)
     }
 
-    /// The one reading of the `CAMUNDA_*` variables: values are trimmed, a
-    /// blank one is unset. Half a credential (an id without a secret, or
-    /// the reverse) is an error even where none is needed.
+    /// A builder from what [`Environment::read`] found. Half a credential
+    /// (an id without a secret, or the reverse) is an error even where none
+    /// is needed.
     fn read_vars(
         lookup: impl Fn(&str) -> Option<String>,
         credentials: CredentialVars,
     ) -> Result<Self, Error> {
-        let value = |name: &str| {
-            lookup(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
-        let mut builder = match (value(ENV_CLIENT_ID), value(ENV_CLIENT_SECRET)) {
-            (Some(id), Some(secret)) => Self::new().credentials(id, secret),
-            (None, None) if credentials == CredentialVars::Optional => {
-                Self::new().without_credentials()
-            }
+        let env = Environment::read_and_warn(lookup, std::env::home_dir)?;
+        let identity = match (env.client_id, env.client_secret) {
+            (Some(id), Some(secret)) => Identity::Credentials(Credentials::new(id, secret)),
+            (None, None) if credentials == CredentialVars::Optional => Identity::Anonymous,
             (None, _) => return Err(Error::Config(format!("{ENV_CLIENT_ID} is not set"))),
             (Some(_), None) => {
                 return Err(Error::Config(format!("{ENV_CLIENT_SECRET} is not set")))
             }
         };
-        builder.base_url = value(ENV_BASE_URL);
-        builder.token_url = value(ENV_TOKEN_URL);
-        builder.audience = value(ENV_AUDIENCE);
-        if let Some(dir) = value(ENV_CACHE_DIR) {
-            builder.disk_cache = DiskCache::Dir(dir.into());
-        }
-        if value(ENV_DISK_CACHE_DISABLE)
-            .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
-        {
-            builder.disk_cache = DiskCache::Disabled;
-        }
-        Ok(builder)
+        Ok(Self {
+            base_url: env.base_url,
+            token_url: env.token_url,
+            audience: env.audience,
+            identity,
+            disk_cache: env.disk_cache,
+            ..Self::default()
+        })
     }
 
     /// The API base URL (default [`DEFAULT_BASE_URL`]). A trailing slash or a
@@ -159,17 +312,13 @@ impl ClientBuilder {
         client_id: impl Into<String>,
         client_secret: impl Into<SecretString>,
     ) -> Self {
-        self.credentials = Some(Credentials::new(client_id, client_secret));
-        self.static_token = None;
-        self.without_credentials = false;
+        self.identity = Identity::Credentials(Credentials::new(client_id, client_secret));
         self
     }
 
     /// Send `token` as is instead of exchanging credentials.
     pub fn static_token(mut self, token: impl Into<SecretString>) -> Self {
-        self.static_token = Some(token.into());
-        self.credentials = None;
-        self.without_credentials = false;
+        self.identity = Identity::StaticToken(token.into());
         self
     }
 
@@ -178,13 +327,12 @@ impl ClientBuilder {
     /// [`AuthError::NoCredentials`](crate::AuthError::NoCredentials) before
     /// anything is sent.
     pub fn without_credentials(mut self) -> Self {
-        self.credentials = None;
-        self.static_token = None;
-        self.without_credentials = true;
+        self.identity = Identity::Anonymous;
         self
     }
 
-    /// Keep tokens in `dir` (mode 0700) instead of `$HOME/.camunda`.
+    /// Keep tokens in `dir` (mode 0700) instead of `$HOME/.camunda`. A
+    /// relative path fails [`build`](Self::build).
     pub fn cache_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.disk_cache = DiskCache::Dir(dir.into());
         self
@@ -273,26 +421,31 @@ impl ClientBuilder {
     }
 
     /// Build the client. Fails on a malformed URL, a plain `http://` URL to a
-    /// host other than loopback, or missing credentials (unless
+    /// host other than loopback, a relative cache folder, or missing
+    /// credentials (unless
     /// [`without_credentials`](Self::without_credentials) said so).
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(mut self) -> Result<Client, Error> {
         let base_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
         check_url("base URL", base_url)?;
+        if matches!(self.identity, Identity::Credentials(_)) {
+            // Only tokens fetched with credentials are cached.
+            self.disk_cache = self.disk_cache.resolved()?;
+        }
         let http = self
             .http_client
             .clone()
             .map(Ok)
             .unwrap_or_else(|| self.own_http_client())?;
 
-        let auth = match (&self.static_token, &self.credentials) {
-            (Some(token), _) => Auth::Static(StaticToken::new(token.clone()).ok_or_else(|| {
+        let auth = match &self.identity {
+            Identity::StaticToken(token) => Auth::Static(StaticToken::new(token.clone()).ok_or_else(|| {
                 Error::Config(
                     "the static token holds characters an HTTP header cannot carry".into(),
                 )
             })?),
-            (None, Some(credentials)) => Auth::ClientCredentials(Arc::new(self.oauth_client(credentials, &http)?)),
-            (None, None) if self.without_credentials => Auth::Anonymous,
-            (None, None) => {
+            Identity::Credentials(credentials) => Auth::ClientCredentials(Arc::new(self.oauth_client(credentials, &http)?)),
+            Identity::Anonymous => Auth::Anonymous,
+            Identity::Unset => {
                 return Err(Error::Config(
                     "no credentials: call credentials() or static_token(), or set CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET (get_meta alone needs none: call without_credentials())".into(),
                 ))
@@ -357,12 +510,8 @@ impl ClientBuilder {
         let disk = match &self.disk_cache {
             DiskCache::Disabled => None,
             DiskCache::Dir(dir) => Some(DiskTokenStore::new(dir.clone())),
-            DiskCache::Default => std::env::var_os(ENV_CACHE_DIR)
-                .map(PathBuf::from)
-                .or_else(|| {
-                    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".camunda"))
-                })
-                .map(DiskTokenStore::new),
+            // build() has replaced it by what the environment says.
+            DiskCache::Default => None,
         };
         layered(self.token_store.clone(), disk)
     }
@@ -438,6 +587,7 @@ enum CredentialVars {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn lookup<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |name| {
@@ -471,7 +621,7 @@ mod tests {
             " http://127.0.0.1:9/ ",
         )]))
         .expect("no credentials at all");
-        assert!(none.without_credentials, "{none:?}");
+        assert!(matches!(none.identity, Identity::Anonymous), "{none:?}");
         assert_eq!(none.base_url.as_deref(), Some("http://127.0.0.1:9/"));
         assert!(none.build().is_ok());
 
@@ -483,7 +633,10 @@ mod tests {
             (ENV_CLIENT_SECRET, "secret"),
         ]))
         .expect("credentials");
-        assert!(both.credentials.is_some() && !both.without_credentials);
+        assert!(
+            matches!(both.identity, Identity::Credentials(_)),
+            "{both:?}"
+        );
         assert!(
             ClientBuilder::from_lookup(lookup(&[])).is_err(),
             "from_vars still needs them"
@@ -575,6 +728,152 @@ mod tests {
                 "{error}"
             );
         }
+    }
+
+    /// What [`Environment::read`] makes of `vars`, with `passwd` as the
+    /// password database's home folder.
+    fn read(vars: &[(&str, &str)], passwd: Option<&str>) -> Result<Environment, Error> {
+        Environment::read(lookup(vars), || passwd.map(PathBuf::from))
+    }
+
+    fn cache_dir(env: &Environment) -> Option<&Path> {
+        match &env.disk_cache {
+            DiskCache::Dir(dir) => Some(dir),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn values_are_trimmed_and_blank_ones_are_unset() {
+        let env = read(
+            &[
+                (ENV_CLIENT_ID, "  id\n"),
+                (ENV_CLIENT_SECRET, "\tsecret "),
+                (ENV_BASE_URL, " "),
+                (ENV_AUDIENCE, ""),
+                (ENV_CACHE_DIR, " "),
+                (ENV_HOME, " /home/u "),
+            ],
+            None,
+        )
+        .expect("read");
+        assert_eq!(env.client_id.as_deref(), Some("id"));
+        assert_eq!(
+            env.client_secret.as_ref().map(|s| s.expose_secret()),
+            Some("secret")
+        );
+        assert_eq!((&env.base_url, &env.audience), (&None, &None));
+        // A blank cache folder is unset: the default, not the path " ".
+        assert_eq!(
+            cache_dir(&env),
+            Some(Path::new("/home/u/.camunda")),
+            "{:?}",
+            env.disk_cache
+        );
+        assert!(env.warnings.is_empty(), "{:?}", env.warnings);
+    }
+
+    #[test]
+    fn without_a_usable_home_the_password_database_names_it() {
+        for home in [None, Some(""), Some("  "), Some("relative")] {
+            let vars: Vec<(&str, &str)> = home.map(|h| (ENV_HOME, h)).into_iter().collect();
+            let env = read(&vars, Some("/var/lib/ci")).expect("read");
+            assert_eq!(
+                cache_dir(&env),
+                Some(Path::new("/var/lib/ci/.camunda")),
+                "HOME {home:?}"
+            );
+            let env = read(&vars, None).expect("read");
+            assert!(
+                matches!(env.disk_cache, DiskCache::Disabled),
+                "HOME {home:?}, no home anywhere: {:?}",
+                env.disk_cache
+            );
+            assert_eq!(env.warnings.len(), 1, "HOME {home:?}: said so");
+            // The database's answer must be absolute too.
+            let env = read(&vars, Some("")).expect("read");
+            assert!(matches!(env.disk_cache, DiskCache::Disabled));
+        }
+        let env = Environment::read(lookup(&[(ENV_HOME, "/home/u")]), || {
+            panic!("the password database is asked only without HOME")
+        })
+        .expect("read");
+        assert_eq!(cache_dir(&env), Some(Path::new("/home/u/.camunda")));
+    }
+
+    #[test]
+    fn the_alias_names_the_cache_folder_and_ours_wins_with_one_warning() {
+        let env = read(&[(ENV_CACHE_DIR_ALIAS, "/a")], None).expect("read");
+        assert_eq!(cache_dir(&env), Some(Path::new("/a")));
+        assert!(env.warnings.is_empty());
+        let env = read(
+            &[(ENV_CACHE_DIR, "/ours"), (ENV_CACHE_DIR_ALIAS, " /ours ")],
+            None,
+        )
+        .expect("read");
+        assert_eq!(cache_dir(&env), Some(Path::new("/ours")));
+        assert!(
+            env.warnings.is_empty(),
+            "the same folder: {:?}",
+            env.warnings
+        );
+        let env = read(
+            &[(ENV_CACHE_DIR, "/ours"), (ENV_CACHE_DIR_ALIAS, "/theirs")],
+            None,
+        )
+        .expect("read");
+        assert_eq!(cache_dir(&env), Some(Path::new("/ours")));
+        assert_eq!(env.warnings.len(), 1, "{:?}", env.warnings);
+        assert!(
+            env.warnings[0].contains(ENV_CACHE_DIR)
+                && env.warnings[0].contains(ENV_CACHE_DIR_ALIAS),
+            "{:?}",
+            env.warnings
+        );
+    }
+
+    #[test]
+    fn a_relative_cache_folder_is_refused_naming_its_variable() {
+        for name in [ENV_CACHE_DIR, ENV_CACHE_DIR_ALIAS] {
+            for dir in ["tokens", "~/.camunda", "./x"] {
+                let error = read(&[(name, dir)], Some("/home/u")).expect_err(dir);
+                assert!(
+                    matches!(&error, Error::Config(m) if m.contains(name) && m.contains("relative")),
+                    "{error}"
+                );
+            }
+        }
+        // Unless the cache is off: then no folder matters.
+        let env = read(
+            &[(ENV_CACHE_DIR, "tokens"), (ENV_DISK_CACHE_DISABLE, "true")],
+            None,
+        )
+        .expect("read");
+        assert!(matches!(env.disk_cache, DiskCache::Disabled));
+        let error = ClientBuilder::new()
+            .credentials("id", "secret")
+            .cache_dir("tokens")
+            .build()
+            .expect_err("a relative folder in code");
+        assert!(
+            matches!(&error, Error::Config(m) if m.contains("relative")),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn one_identity_the_last_one_chosen() {
+        let builder = ClientBuilder::new()
+            .credentials("id", "secret")
+            .without_credentials()
+            .static_token("t");
+        assert!(matches!(builder.identity, Identity::StaticToken(_)));
+        let builder = builder.credentials("id", "secret");
+        assert!(matches!(builder.identity, Identity::Credentials(_)));
+        assert!(matches!(
+            builder.without_credentials().identity,
+            Identity::Anonymous
+        ));
     }
 
     #[test]

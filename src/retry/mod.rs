@@ -31,12 +31,21 @@ use crate::operation::Operation;
 /// `Retry-After` is honoured up to the deadline); [`RetryPolicy::disabled`]
 /// never resends.
 ///
+/// Whatever the settings, two attempts of one call are at least 50 ms apart
+/// and no pause is longer than an hour; a pause that would end past the
+/// deadline is not taken (the call fails then, with the last answer). So the
+/// deadline bounds the attempts, at most one per 50 ms, however many
+/// retries are allowed.
+///
 /// ```
 /// use std::time::Duration;
 /// let policy = camunda_admin::RetryPolicy::default()
 ///     .with_max_retries(5)
 ///     .with_deadline(Duration::from_secs(120));
 /// assert_eq!(policy.max_retries(), 5);
+/// // Backoff below the floor is read as the floor.
+/// let eager = policy.with_backoff(Duration::ZERO, Duration::ZERO);
+/// assert_eq!(eager.initial_backoff(), Duration::from_millis(50));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -76,10 +85,12 @@ impl RetryPolicy {
         self
     }
 
-    /// The first pause; later pauses double, up to `max`.
+    /// The first pause; later pauses double, up to `max`. Both are kept
+    /// between 50 ms and an hour (see the type's documentation).
     pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.initial_backoff = initial;
-        self.max_backoff = max.max(initial);
+        let bounded = |pause: Duration| pause.clamp(timing::MIN_PAUSE, timing::MAX_RETRY_AFTER);
+        self.initial_backoff = bounded(initial);
+        self.max_backoff = bounded(max).max(self.initial_backoff);
         self
     }
 
@@ -245,5 +256,17 @@ mod tests {
             RetryPolicy::default().with_backoff(Duration::from_secs(2), Duration::from_secs(1));
         assert_eq!(policy.max_backoff(), Duration::from_secs(2));
         assert_eq!(RetryPolicy::disabled().max_retries(), 0);
+    }
+
+    #[test]
+    fn the_policy_builder_keeps_backoff_within_bounds() {
+        let eager = RetryPolicy::default().with_backoff(Duration::ZERO, Duration::ZERO);
+        assert_eq!(eager.initial_backoff(), timing::MIN_PAUSE);
+        assert_eq!(eager.max_backoff(), timing::MIN_PAUSE);
+        assert!(eager.pause(1) >= timing::MIN_PAUSE);
+        let patient = RetryPolicy::default().with_backoff(Duration::MAX, Duration::MAX);
+        assert_eq!(patient.initial_backoff(), timing::MAX_RETRY_AFTER);
+        assert_eq!(patient.max_backoff(), timing::MAX_RETRY_AFTER);
+        assert!(patient.pause(u32::MAX) <= timing::MAX_RETRY_AFTER.mul_f64(1.25));
     }
 }

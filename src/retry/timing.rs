@@ -2,15 +2,23 @@
 //! API retries and waits. One rule for `Retry-After`: when the server says
 //! when to come back, come back then (plus a little jitter to spread many
 //! clients), not later; the crate's own backoff applies only when the
-//! server said nothing.
+//! server said nothing. Either way no pause is shorter than [`MIN_PAUSE`]:
+//! a policy of zero backoff, or a server answering `Retry-After: 0`, must
+//! not turn a retry loop into a flood (it sent about 500 requests a second).
 
 use std::time::Duration;
 
 use tokio::time::Instant;
 
 /// A `Retry-After` longer than this is read as this: a broken or hostile
-/// server must not park a caller for days.
+/// server must not park a caller for days. No pause of the crate's own
+/// backoff is longer either.
 pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+
+/// The shortest pause between two attempts. With it, a deadline bounds
+/// the attempts of one call (at most one per 50 ms) whatever the number of
+/// retries allowed.
+pub(crate) const MIN_PAUSE: Duration = Duration::from_millis(50);
 
 /// The largest share of a server's `Retry-After` added as jitter.
 const RETRY_AFTER_JITTER: f64 = 0.10;
@@ -19,26 +27,30 @@ const RETRY_AFTER_JITTER: f64 = 0.10;
 const BACKOFF_JITTER: f64 = 0.25;
 
 /// The pause before the next attempt: the server's `Retry-After` plus at
-/// most 10 % jitter when it gave one, else `own_backoff`.
+/// most 10 % jitter when it gave one, else `own_backoff`; never less than
+/// [`MIN_PAUSE`] nor more than [`MAX_RETRY_AFTER`]. Whether the pause still fits before a deadline is the
+/// caller's check: a pause that would end past it is not taken at all.
 pub(crate) fn pause_before_retry(
     retry_after: Option<Duration>,
     own_backoff: impl FnOnce() -> Duration,
 ) -> Duration {
-    match retry_after {
+    let pause = match retry_after {
         Some(wait) => {
             let wait = wait.min(MAX_RETRY_AFTER);
             wait.saturating_add(wait.mul_f64(jitter() * RETRY_AFTER_JITTER))
         }
         None => own_backoff(),
-    }
+    };
+    pause.clamp(MIN_PAUSE, MAX_RETRY_AFTER)
 }
 
-/// Exponential backoff: `initial` doubled per attempt (1-based), capped at
-/// `max`, plus up to 25 % jitter.
+/// Exponential backoff: `initial` (at least [`MIN_PAUSE`]) doubled per
+/// attempt (1-based), capped at `max`, plus up to 25 % jitter.
 pub(crate) fn backoff(attempt: u32, initial: Duration, max: Duration) -> Duration {
+    let initial = initial.max(MIN_PAUSE);
     let base = initial
         .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
-        .min(max);
+        .min(max.max(initial));
     base.saturating_add(base.mul_f64(jitter() * BACKOFF_JITTER))
 }
 
@@ -106,6 +118,25 @@ mod tests {
         assert!(third >= Duration::from_secs(2) && third <= Duration::from_millis(2500));
         assert!(backoff(u32::MAX, initial, max) <= max.mul_f64(1.25));
         assert!(backoff(40, Duration::MAX, Duration::MAX) >= Duration::MAX / 2);
+    }
+
+    #[test]
+    fn no_pause_is_shorter_than_the_floor() {
+        assert_eq!(
+            pause_before_retry(Some(Duration::ZERO), || Duration::ZERO),
+            MIN_PAUSE
+        );
+        assert_eq!(pause_before_retry(None, || Duration::ZERO), MIN_PAUSE);
+        assert_eq!(pause_before_retry(None, || Duration::MAX), MAX_RETRY_AFTER);
+        for attempt in [0, 1, 2, 30, u32::MAX] {
+            let pause = backoff(attempt, Duration::ZERO, Duration::ZERO);
+            assert!(
+                pause >= MIN_PAUSE && pause <= MIN_PAUSE.mul_f64(1.25),
+                "{pause:?}"
+            );
+        }
+        // The floor applies before doubling: zero initial still grows.
+        assert!(backoff(3, Duration::ZERO, Duration::from_secs(1)) >= MIN_PAUSE * 4);
     }
 
     #[test]

@@ -9,5 +9,6 @@ mod auth;
 mod bounded_reads;
 mod layering;
 mod retry;
+mod retry_bounds;
 mod undeclared_fields;
 mod wait;

@@ -14,5 +14,6 @@ mod table;
 mod commands;
 mod emulator;
 mod exit_codes;
+mod home;
 mod lifecycle;
 mod secrets;
