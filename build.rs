@@ -83,11 +83,5 @@ fn fail(message: &str) {
 /// A message quoting the document, on one line with no control character:
 /// a newline in a document must never become a cargo directive.
 fn printable(message: &str) -> String {
-    message
-        .chars()
-        .map(|c| match c {
-            c if c.is_control() => c.escape_unicode().to_string(),
-            c => c.to_string(),
-        })
-        .collect()
+    camunda_admin_codegen::printable(message)
 }
