@@ -10,15 +10,21 @@
 //! tokens handed out, violations, children that succeeded, and the wall
 //! time from the start signal to the last exit.
 //!
+//! A last round (when `redis-server` is installed) starts 12 children 250
+//! ms apart on Redis over one folder against the 1 request/s endpoint, and
+//! kills (then, second run, SIGSTOPs) Redis 1 s in: requests, requests
+//! within a second of another, children that succeeded, slowest child.
+//!
 //! Run: `cargo bench --bench fleet` (`-- 20` for one size only).
 
 #[path = "../tests/tokens/fleet_support.rs"]
 mod fleet_support;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use fleet_support::{
-    outcomes, release, run_child, spawn_children, Behaviour, ChildStore, TokenServer, CHILD_VAR,
+    outcomes, release, reports, run_child, spawn_children, spawn_children_env, Behaviour,
+    ChildStore, RedisServer, TokenServer, CHILD_VAR, REDIS_TIMEOUT_VAR,
 };
 
 fn main() {
@@ -41,6 +47,55 @@ fn main() {
     for n in &sizes {
         runtime.block_on(run(*n, true));
     }
+    runtime.block_on(redis_outage(false));
+    runtime.block_on(redis_outage(true));
+}
+
+/// Twelve children 250 ms apart on Redis over one folder; Redis killed
+/// (or stopped) 1 s in.
+async fn redis_outage(stop: bool) {
+    let Some(mut redis) = RedisServer::start("the Redis outage round") else {
+        return;
+    };
+    let server = TokenServer::start(Behaviour::default()).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let exe = std::env::current_exe().expect("the bench binary");
+    let store = ChildStore::RedisOverFolder(redis.url.clone(), 10_000, dir.path().to_owned());
+    // The crate's default operation timeout.
+    let env = [(REDIS_TIMEOUT_VAR, "250".to_owned())];
+    let started = tokio::time::Instant::now();
+    let mut children = Vec::new();
+    for i in 0..12u32 {
+        let at = Duration::from_millis(250) * i;
+        if i == 4 {
+            tokio::time::sleep_until(started + Duration::from_secs(1)).await;
+            match stop {
+                true => redis.stop(),
+                false => redis.kill(),
+            }
+        }
+        tokio::time::sleep_until(started + at).await;
+        let mut child = spawn_children_env(&exe, &[], 1, &server.url, &store, &env);
+        release(&mut child);
+        children.extend(child);
+    }
+    let reports = tokio::task::spawn_blocking(move || reports(children))
+        .await
+        .expect("children");
+    redis.resume();
+    let counts = server.counts();
+    let succeeded = reports
+        .iter()
+        .filter(|r| r.outcome.starts_with("OK "))
+        .count();
+    let slowest = reports.iter().map(|r| r.elapsed).max().unwrap_or_default();
+    println!(
+        "12 processes 250 ms apart, Redis over one folder, Redis {} 1 s in, 1 request/s: {} token requests ({} within a second of the previous), {succeeded}/12 succeeded, slowest {} ms",
+        if stop { "stopped (SIGSTOP)" } else { "killed" },
+        counts.requests,
+        counts.violations,
+        slowest.as_millis()
+    );
 }
 
 async fn run(n: usize, no_rate_limit: bool) {

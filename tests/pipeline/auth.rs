@@ -165,7 +165,7 @@ async fn a_corrupt_cache_file_is_ignored_and_replaced() {
     );
     std::fs::create_dir_all(&dir).expect("dir");
     set_mode(&dir, 0o700);
-    let path = dir.join(format!("camunda-admin-{}.token", key.id()));
+    let path = dir.join(format!("camunda-admin-v1-{}.token", key.id()));
     std::fs::write(&path, b"{\"token_url\": \"trunc").expect("write");
     set_mode(&path, 0o600);
 

@@ -450,3 +450,51 @@ fn a_bad_redis_url_is_named_by_its_real_fault_without_its_password() {
     assert!(database.contains("database"), "{database}");
     assert!(!database.contains("hunter2"), "{database}");
 }
+
+#[tokio::test]
+async fn leases_that_no_holder_of_this_version_set_are_replaced_and_live_ones_respected() {
+    use camunda_admin::{LeaseAttempt, TokenStore};
+    let Some(redis) = RedisServer::start("leases_that_no_holder_set") else {
+        return;
+    };
+    let store = RedisTokenStore::new(&redis.url)
+        .expect("url")
+        .operation_timeout(Duration::from_secs(2))
+        .lease_lifetime(Duration::from_secs(10));
+    let key = StoreKey::derive(
+        TokenKey::new(
+            "http://127.0.0.1:9/oauth/token",
+            "lease-kinds",
+            DEFAULT_AUDIENCE,
+        ),
+        &CLIENT_SECRET.into(),
+    );
+    let name = format!("camunda-admin:v1:{}:lease", key.id());
+    let mut connection = redis.connection();
+    let mut plant = |args: &[&str]| {
+        redis::cmd("DEL")
+            .arg(&name)
+            .query::<()>(&mut connection)
+            .expect("del");
+        let mut command = redis::cmd(args[0]);
+        command.arg(&name);
+        for arg in &args[1..] {
+            command.arg(*arg);
+        }
+        command.query::<()>(&mut connection).expect("plant");
+    };
+    let taken = |attempt: LeaseAttempt| matches!(attempt, LeaseAttempt::Acquired(_));
+    // Another type, a day-long TTL, a value no owner writes: stale.
+    plant(&["HSET", "field", "value"]);
+    assert!(taken(store.try_lease(&key).await), "a hash");
+    plant(&["SET", "0123456789abcdef0123456789abcdef", "EX", "86400"]);
+    assert!(taken(store.try_lease(&key).await), "a TTL of a day");
+    plant(&["SET", "not an owner value", "PX", "5000"]);
+    assert!(taken(store.try_lease(&key).await), "junk with a TTL");
+    // A live holder's lease is respected.
+    plant(&["SET", "0123456789abcdef0123456789abcdef", "PX", "5000"]);
+    assert!(
+        matches!(store.try_lease(&key).await, LeaseAttempt::HeldElsewhere),
+        "a live lease"
+    );
+}

@@ -26,6 +26,7 @@ pub(crate) enum Cause {
     /// process would ever wait: capped.
     FarAhead,
     /// Redis does not answer: the level under it (disk or memory) is used.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     RedisDown,
 }
 
