@@ -79,7 +79,7 @@ impl DiskCache {
     /// folder checked to be absolute.
     fn resolved(self) -> Result<Self, Error> {
         match self {
-            DiskCache::Default => Ok(Environment::read(
+            DiskCache::Default => Ok(Environment::read_and_warn(
                 |name| std::env::var(name).ok(),
                 std::env::home_dir,
             )?
