@@ -116,7 +116,7 @@ impl Environment {
     ) -> Result<Self, Error> {
         let env = Self::read(lookup, home_dir)?;
         for warning in &env.warnings {
-            tracing::warn!("{warning}");
+            tracing::warn!(target: crate::auth::token_store::FALLBACK_TARGET, "{warning}");
         }
         Ok(env)
     }

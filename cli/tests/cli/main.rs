@@ -14,6 +14,7 @@ mod table;
 mod commands;
 mod emulator;
 mod exit_codes;
+mod fallbacks;
 mod home;
 mod lifecycle;
 mod secrets;
