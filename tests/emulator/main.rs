@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod control;
 mod create_by_names;
 mod e2e;
 mod faults;

@@ -23,6 +23,7 @@ fn settings() -> Settings {
         Vec::new(),
         ("http://emulator".into(), "/oauth/token"),
         "org-1".into(),
+        "control".into(),
     )
 }
 
@@ -37,6 +38,7 @@ fn call(world: &mut World, now: Instant, op: &str, params: &[&str], body: Value)
     };
     let ctx = Ctx {
         settings: &settings,
+        transitions: settings.transitions,
         now,
         wall: Utc::now(),
         caller: "ci-bot",
