@@ -7,6 +7,7 @@ mod control;
 mod create_by_names;
 mod e2e;
 mod faults;
+mod hardening;
 mod lifecycle;
 mod operations;
 mod refusals;
