@@ -10,6 +10,7 @@ mod faults;
 mod hardening;
 mod lifecycle;
 mod operations;
+mod python;
 mod refusals;
 mod tokens;
 mod wire;
