@@ -359,6 +359,74 @@ fn openapi() -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emulator::{
+        config::{Credential, EmulatorConfig, Scope, Settings},
+        server::{Answer, TOKEN_PATH},
+    };
+    use axum::http::Uri;
+
+    fn shared(config: EmulatorConfig) -> Shared {
+        let admin = Credential::new("admin", "secret", Scope::ALL);
+        let base = ("http://emulator".to_owned(), TOKEN_PATH);
+        let settings = Settings::new(config, vec![admin], base, "org".into(), "control".into());
+        Shared::new(settings)
+    }
+
+    async fn status(
+        shared: &Shared,
+        method: Method,
+        path: &str,
+        bearer: Option<&str>,
+        body: &[u8],
+    ) -> (u16, Value) {
+        let mut headers = HeaderMap::new();
+        if let Some(token) = bearer {
+            headers.insert(AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+        }
+        let uri: Uri = path.parse().unwrap();
+        let Answer::Respond(response) = shared.serve(&method, &uri, &headers, body).await else {
+            panic!("reset");
+        };
+        let status = response.status().as_u16();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    #[tokio::test]
+    async fn beyond_loopback_only_the_control_token_opens_the_control_plane() {
+        let form = b"grant_type=client_credentials&client_id=admin&client_secret=secret";
+        for (bind, admin_status) in [("127.0.0.1", 200), ("0.0.0.0", 401), ("::", 401)] {
+            let config = EmulatorConfig::default().bind(bind.parse().unwrap());
+            let shared = shared(config);
+            let (_, grant) = status(&shared, Method::POST, TOKEN_PATH, None, form).await;
+            let admin = grant["access_token"].as_str().unwrap().to_owned();
+            let with_admin = status(
+                &shared,
+                Method::GET,
+                "/__emulator/faults",
+                Some(&admin),
+                b"",
+            )
+            .await;
+            assert_eq!(with_admin.0, admin_status, "{bind}: {}", with_admin.1);
+            let with_control = status(
+                &shared,
+                Method::GET,
+                "/__emulator/faults",
+                Some("control"),
+                b"",
+            )
+            .await;
+            assert_eq!(with_control.0, 200, "{bind}");
+            let health = status(&shared, Method::GET, "/__emulator/health", None, b"").await;
+            assert_eq!(health.0, 200, "{bind}");
+        }
+    }
 
     #[test]
     fn the_prefix_is_matched_on_a_segment() {

@@ -126,6 +126,12 @@ pub async fn run(matches: &ArgMatches) -> Result<(), CliError> {
         emulator.base_url(),
         emulator.control_url(),
     );
+    if !emulator.local_addr().ip().is_loopback() {
+        eprintln!(
+            "camunda-admin: warning: listening on {}, reachable beyond this machine; the control plane takes only CAMUNDA_EMULATOR_CONTROL_TOKEN",
+            emulator.local_addr()
+        );
+    }
     stop.wait().await;
     // Requests being answered get the emulator's grace (2 s); the rest are
     // closed at once, so the process ends whatever its clients do.
