@@ -1,7 +1,7 @@
 //! An in-process emulator of the Administration API and its token service,
 //! for offline tests of automation built on this crate (feature `emulator`).
 //!
-//! [`Emulator::start`] binds `127.0.0.1` on a free port and serves, from a
+//! [`Emulator::start`] binds `127.0.0.1` (or [`EmulatorConfig::bind`]) on a free port and serves, from a
 //! task on the caller's tokio runtime, every operation of the API plus an
 //! OAuth token endpoint (`POST /oauth/token`, client-credentials grant, JSON
 //! or form-encoded body, or HTTP Basic client authentication). It stops when
@@ -36,6 +36,15 @@
 //! the bearer token is checked, like a failing gateway in front of the API.
 //! Their counts and durations saturate: `usize::MAX` calls or
 //! `Duration::MAX` mean "from now on" and "for good".
+//!
+//! Tests in other languages get the same over HTTP: the control plane,
+//! under `/__emulator/` on the emulator's port (faults, the request
+//! journal, reset, the clock, transitions; see the README and
+//! `GET /__emulator/openapi.json`), opened by [`Emulator::control_token`].
+//! The server cannot be stalled by its clients: deadlines for request
+//! heads, bodies and idle connections, a cap on connections (503 beyond
+//! it), 413 for bodies beyond 2 MiB, and a shutdown that gives requests
+//! being answered a grace period and closes everything else.
 //!
 //! Differences from the service worth knowing: tokens are known to the
 //! emulator by heart (their signature is random and never verified), the

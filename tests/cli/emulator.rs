@@ -567,3 +567,55 @@ fn sigterm_finishes_the_request_being_answered_and_exits_despite_trickling_clien
         "the request being answered completes: {body}"
     );
 }
+
+/// The README's control plane script, run as written with curl and jq
+/// against `camunda-admin emulator`: a fault on GetClusters answers 503
+/// once, the journal lists the calls without a secret, a reset empties the
+/// clusters.
+#[test]
+fn the_readme_control_plane_script_runs_with_curl() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("the README");
+    let start = readme
+        .find("<!-- emulator-control:start -->")
+        .expect("the start marker");
+    let end = readme
+        .find("<!-- emulator-control:end -->")
+        .expect("the end marker");
+    let script = readme[start..end]
+        .split_once("```sh\n")
+        .and_then(|(_, rest)| rest.rsplit_once("```"))
+        .map(|(script, _)| script.to_owned())
+        .expect("a sh block between the markers");
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let path = crate::support::file(dir.path(), "control.sh", &script);
+    let bin_dir = std::path::Path::new(crate::support::BIN)
+        .parent()
+        .expect("the binary's folder");
+    let output = std::process::Command::new("bash")
+        .args(["-euo", "pipefail", &path])
+        .current_dir(dir.path())
+        .env_clear()
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin_dir.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("HOME", dir.path())
+        .output()
+        .expect("bash runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the script failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains(r#"{"finished":1}"#), "{stdout}");
+    assert!(
+        !dir.path().join(".camunda").exists(),
+        "nothing in ~/.camunda"
+    );
+}
