@@ -51,6 +51,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "  export CAMUNDA_CONSOLE_CLIENT_SECRET='{}'",
         secret.expose_secret()
     );
+    println!(
+        "  export CAMUNDA_EMULATOR_CONTROL_TOKEN='{}'",
+        emulator.control_token().expose_secret()
+    );
     println!();
     println!("Try:");
     println!(
@@ -63,6 +67,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "  curl -s {}/clusters/parameters -H \"authorization: Bearer $TOKEN\"",
         emulator.base_url()
+    );
+    println!(
+        "  curl -s {}/faults -H \"authorization: Bearer $CAMUNDA_EMULATOR_CONTROL_TOKEN\" \\\n    -d '{{\"operationId\": \"GetClusters\", \"status\": 503}}'",
+        emulator.control_url()
+    );
+    println!(
+        "  curl -s {}/requests -H \"authorization: Bearer $CAMUNDA_EMULATOR_CONTROL_TOKEN\"",
+        emulator.control_url()
     );
     println!();
     println!("Press Ctrl-C to stop.");

@@ -26,6 +26,11 @@ impl Clock {
         wall_after(Utc::now(), self.offset)
     }
 
+    /// How far the emulator's clocks are ahead of the real ones.
+    pub(crate) fn offset(&self) -> Duration {
+        self.offset
+    }
+
     /// Move both clocks forward by `by`; saturates.
     pub(crate) fn advance(&mut self, by: Duration) {
         self.offset = self.offset.saturating_add(by);

@@ -2,8 +2,14 @@
 //! token endpoint accepts and their [`Scope`]s, and the settings fixed at
 //! start.
 
-use std::{fmt, str::FromStr, time::Duration};
+use std::{
+    fmt,
+    net::{IpAddr, Ipv4Addr},
+    str::FromStr,
+    time::Duration,
+};
 
+use super::transitions::{Transition, Transitions};
 use crate::SecretString;
 
 /// The default audience of admin tokens, as the real service uses.
@@ -134,12 +140,38 @@ pub struct EmulatorConfig {
     pub(crate) port: u16,
     pub(crate) audience: String,
     pub(crate) token_lifetime: Duration,
-    pub(crate) cluster_ready_delay: Duration,
-    pub(crate) backup_delay: Duration,
-    pub(crate) restore_delay: Duration,
+    pub(crate) transitions: Transitions,
     pub(crate) token_interval: Duration,
     pub(crate) admin: Option<(String, SecretString)>,
     pub(crate) credentials: Vec<Credential>,
+    pub(crate) bind: IpAddr,
+    pub(crate) limits: Limits,
+}
+
+/// What the server grants one client, so that none can stall it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// Connections served at once; one more is answered 503 and closed.
+    pub(crate) max_connections: usize,
+    /// How long a request head may take from its first byte, and its body
+    /// from the end of the head.
+    pub(crate) request_read_timeout: Duration,
+    /// How long a connection may wait for its next request.
+    pub(crate) idle_timeout: Duration,
+    /// How long requests being answered may take to finish once shutdown
+    /// begins.
+    pub(crate) shutdown_grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_connections: 512,
+            request_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(30),
+            shutdown_grace: Duration::from_secs(2),
+        }
+    }
 }
 
 impl Default for EmulatorConfig {
@@ -148,12 +180,16 @@ impl Default for EmulatorConfig {
             port: 0,
             audience: DEFAULT_AUDIENCE.to_owned(),
             token_lifetime: Duration::from_secs(24 * 60 * 60),
-            cluster_ready_delay: Duration::from_secs(3),
-            backup_delay: Duration::from_secs(2),
-            restore_delay: Duration::from_secs(2),
+            transitions: Transitions {
+                cluster: Transition::After(Duration::from_secs(3)),
+                backup: Transition::After(Duration::from_secs(2)),
+                restore: Transition::After(Duration::from_secs(2)),
+            },
             token_interval: TOKEN_INTERVAL,
             admin: None,
             credentials: Vec::new(),
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            limits: Limits::default(),
         }
     }
 }
@@ -162,6 +198,46 @@ impl EmulatorConfig {
     /// Listen on this port of 127.0.0.1 instead of a free one (0).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// Listen on this address instead of 127.0.0.1, such as `0.0.0.0` to be
+    /// reachable from containers. On an address other than a loopback one,
+    /// the control plane (`/__emulator/`) takes only the control token
+    /// ([`Emulator::control_token`](super::Emulator::control_token)), not
+    /// the admin credential's tokens.
+    pub fn bind(mut self, addr: IpAddr) -> Self {
+        self.bind = addr;
+        self
+    }
+
+    /// How many connections are served at once (default 512); one more is
+    /// answered 503 and closed. At least 1.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.limits.max_connections = max.max(1);
+        self
+    }
+
+    /// How long a request's head may take from its first byte, and its body
+    /// from the end of the head (default 10 s); a connection that takes
+    /// longer is closed. Measured on the real clock, not tokio's.
+    pub fn request_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.request_read_timeout = timeout;
+        self
+    }
+
+    /// How long a connection may stay open without a request (default
+    /// 30 s). Measured on the real clock, not tokio's.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout;
+        self
+    }
+
+    /// How long requests being answered may take to finish once the
+    /// emulator shuts down (default 2 s); connections still sending a
+    /// request are closed at once.
+    pub fn shutdown_grace(mut self, grace: Duration) -> Self {
+        self.limits.shutdown_grace = grace;
         self
     }
 
@@ -181,19 +257,39 @@ impl EmulatorConfig {
     /// How long a created cluster stays `Creating` before it is `Healthy`
     /// (default 3 s); the same delay applies to upgrades and wake-ups.
     pub fn cluster_ready_delay(mut self, delay: Duration) -> Self {
-        self.cluster_ready_delay = delay;
+        self.transitions.cluster = Transition::after(delay);
+        self
+    }
+
+    /// When a created, woken or upgraded cluster turns `Healthy`: at once,
+    /// after a delay (as [`EmulatorConfig::cluster_ready_delay`]), or when
+    /// the transitions are stepped.
+    pub fn cluster_transition(mut self, transition: Transition) -> Self {
+        self.transitions.cluster = transition;
+        self
+    }
+
+    /// When a backup completes.
+    pub fn backup_transition(mut self, transition: Transition) -> Self {
+        self.transitions.backup = transition;
+        self
+    }
+
+    /// When a restore completes.
+    pub fn restore_transition(mut self, transition: Transition) -> Self {
+        self.transitions.restore = transition;
         self
     }
 
     /// How long a backup stays `In progress` (default 2 s).
     pub fn backup_delay(mut self, delay: Duration) -> Self {
-        self.backup_delay = delay;
+        self.transitions.backup = Transition::after(delay);
         self
     }
 
     /// How long a restore stays `IN_PROGRESS` (default 2 s).
     pub fn restore_delay(mut self, delay: Duration) -> Self {
-        self.restore_delay = delay;
+        self.transitions.restore = Transition::after(delay);
         self
     }
 
@@ -246,7 +342,7 @@ impl EmulatorConfig {
 #[non_exhaustive]
 pub enum EmulatorError {
     /// The listening socket could not be opened.
-    #[error("the emulator cannot listen on 127.0.0.1: {0}")]
+    #[error("the emulator cannot listen: {0}")]
     Bind(#[source] std::io::Error),
     /// Two credentials have the same client id.
     #[error("the client id {0:?} is configured twice")]
@@ -270,10 +366,13 @@ pub(crate) struct Settings {
     pub(crate) audience: String,
     pub(crate) org_id: String,
     pub(crate) token_lifetime: Duration,
-    pub(crate) cluster_ready_delay: Duration,
-    pub(crate) backup_delay: Duration,
-    pub(crate) restore_delay: Duration,
+    /// The transitions at start, and after a reset.
+    pub(crate) transitions: Transitions,
     pub(crate) token_interval: Duration,
+    /// Whether the control plane takes only the control token (bound to an
+    /// address other than loopback).
+    pub(crate) control_token_only: bool,
+    pub(crate) control_token: SecretString,
     /// The admin credential first.
     pub(crate) credentials: Vec<Credential>,
 }
@@ -304,16 +403,17 @@ impl Settings {
         credentials: Vec<Credential>,
         (base_url, token_path): (String, &str),
         org_id: String,
+        control_token: SecretString,
     ) -> Self {
         Self {
+            control_token_only: !config.bind.is_loopback(),
+            control_token,
             token_url: format!("{base_url}{token_path}"),
             base_url,
             audience: config.audience,
             org_id,
             token_lifetime: config.token_lifetime,
-            cluster_ready_delay: config.cluster_ready_delay,
-            backup_delay: config.backup_delay,
-            restore_delay: config.restore_delay,
+            transitions: config.transitions,
             token_interval: config.token_interval,
             credentials,
         }
@@ -328,7 +428,7 @@ impl Settings {
 }
 
 /// Compare secrets without an early exit on the first difference.
-fn constant_time_eq(a: &str, b: &str) -> bool {
+pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

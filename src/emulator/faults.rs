@@ -8,13 +8,59 @@ use std::{
 };
 
 use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+use super::{config::EmulatorError, server::TOKEN_OPERATION};
 
 /// An injected failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Fault {
-    pub(crate) status: StatusCode,
-    /// `Retry-After`, in seconds.
-    pub(crate) retry_after: Option<u64>,
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Fault {
+    /// An error answer.
+    Status {
+        status: StatusCode,
+        /// `Retry-After`, in seconds.
+        retry_after: Option<u64>,
+        /// The body instead of the usual error JSON: a string as plain
+        /// text, anything else as JSON.
+        body: Option<Value>,
+    },
+    /// No answer: the connection is reset.
+    Reset,
+}
+
+impl Fault {
+    /// An error answer with the usual body.
+    pub(crate) fn status(status: StatusCode, retry_after: Option<u64>) -> Self {
+        Fault::Status {
+            status,
+            retry_after,
+            body: None,
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        match self {
+            Fault::Status {
+                status,
+                retry_after,
+                body,
+            } => json!({
+                "status": status.as_u16(),
+                "retryAfterSeconds": retry_after,
+                "body": body,
+            }),
+            Fault::Reset => json!({ "reset": true }),
+        }
+    }
+}
+
+/// `left` as the control plane shows it: `null` for "for good".
+fn times(left: usize) -> Value {
+    if left == usize::MAX {
+        Value::Null
+    } else {
+        json!(left)
+    }
 }
 
 /// The same item for the next `left` calls.
@@ -34,7 +80,7 @@ impl<T> Default for Queue<T> {
     }
 }
 
-impl<T: Copy + PartialEq> Queue<T> {
+impl<T: Clone + PartialEq> Queue<T> {
     /// `item` for `n` more calls after those queued.
     fn push(&mut self, item: T, n: usize) {
         if n == 0 {
@@ -48,12 +94,14 @@ impl<T: Copy + PartialEq> Queue<T> {
 
     fn pop(&mut self) -> Option<T> {
         let front = self.0.front_mut()?;
-        let item = front.item;
-        front.left -= 1;
-        if front.left == 0 {
-            self.0.pop_front();
+        // `usize::MAX` is "for good": it never runs out.
+        if front.left != usize::MAX {
+            front.left -= 1;
         }
-        Some(item)
+        if front.left == 0 {
+            return self.0.pop_front().map(|run| run.item);
+        }
+        Some(front.item.clone())
     }
 }
 
@@ -94,6 +142,67 @@ impl Faults {
     pub(crate) fn calls(&self, op: &str) -> usize {
         self.calls.get(op).copied().unwrap_or(0)
     }
+
+    /// Forget the counts of calls too (a reset).
+    pub(crate) fn reset(&mut self) {
+        self.clear();
+        self.calls.clear();
+    }
+
+    /// Every fault and delay still to come, by operation id, in the order
+    /// they will be used: `{"operationId", "times", ...}`.
+    pub(crate) fn list(&self) -> Vec<Value> {
+        let mut listed = Vec::new();
+        for (op, queue) in &self.failures {
+            for run in &queue.0 {
+                let mut entry = run.item.to_json();
+                entry["operationId"] = json!(op);
+                entry["times"] = times(run.left);
+                listed.push(entry);
+            }
+        }
+        for (op, queue) in &self.delays {
+            for run in &queue.0 {
+                listed.push(json!({
+                    "operationId": op,
+                    "delayMs": u64::try_from(run.item.as_millis()).unwrap_or(u64::MAX),
+                    "times": times(run.left),
+                }));
+            }
+        }
+        listed.sort_by(|a, b| a["operationId"].as_str().cmp(&b["operationId"].as_str()));
+        listed
+    }
+}
+
+/// The operation id `op` names, as a `'static` string for the book: an
+/// operationId of the operation table, or the token endpoint's.
+pub(crate) fn operation_id(op: &str) -> Result<&'static str, EmulatorError> {
+    if op == TOKEN_OPERATION {
+        return Ok(TOKEN_OPERATION);
+    }
+    op.parse::<crate::OperationId>()
+        .map(crate::OperationId::as_str)
+        .map_err(|_| EmulatorError::UnknownOperation(op.to_owned()))
+}
+
+/// Every name a fault can be injected under, for an error message.
+pub(crate) fn operation_ids() -> Vec<&'static str> {
+    let mut ids: Vec<&'static str> = crate::operation::OPERATIONS
+        .iter()
+        .map(|op| op.id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.push(TOKEN_OPERATION);
+    ids
+}
+
+/// `status` if it is an HTTP error status (400 to 599).
+pub(crate) fn error_status(status: u16) -> Result<StatusCode, EmulatorError> {
+    StatusCode::from_u16(status)
+        .ok()
+        .filter(|s| s.is_client_error() || s.is_server_error())
+        .ok_or(EmulatorError::InvalidStatus(status))
 }
 
 /// `Retry-After` in whole seconds, rounded up; saturates.
@@ -106,23 +215,21 @@ pub(crate) fn retry_after_secs(wait: Duration) -> u64 {
 mod tests {
     use super::*;
 
-    const FAULT: Fault = Fault {
+    const FAULT: Fault = Fault::Status {
         status: StatusCode::SERVICE_UNAVAILABLE,
         retry_after: None,
+        body: None,
     };
 
     #[test]
     fn runs_are_handed_out_in_order_and_then_stop() {
         let mut faults = Faults::default();
-        let other = Fault {
-            status: StatusCode::BAD_GATEWAY,
-            ..FAULT
-        };
+        let other = Fault::status(StatusCode::BAD_GATEWAY, None);
         faults.fail_next("GetCluster", 2, FAULT);
-        faults.fail_next("GetCluster", 0, other);
-        faults.fail_next("GetCluster", 1, other);
+        faults.fail_next("GetCluster", 0, other.clone());
+        faults.fail_next("GetCluster", 1, other.clone());
         let seen: Vec<_> = (0..4).map(|_| faults.next_failure("GetCluster")).collect();
-        assert_eq!(seen, [Some(FAULT), Some(FAULT), Some(other), None]);
+        assert_eq!(seen, [Some(FAULT), Some(FAULT), Some(other.clone()), None]);
         assert_eq!(faults.next_failure("GetClusters"), None);
     }
 

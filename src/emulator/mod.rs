@@ -1,7 +1,7 @@
 //! An in-process emulator of the Administration API and its token service,
 //! for offline tests of automation built on this crate (feature `emulator`).
 //!
-//! [`Emulator::start`] binds `127.0.0.1` on a free port and serves, from a
+//! [`Emulator::start`] binds `127.0.0.1` (or [`EmulatorConfig::bind`]) on a free port and serves, from a
 //! task on the caller's tokio runtime, every operation of the API plus an
 //! OAuth token endpoint (`POST /oauth/token`, client-credentials grant, JSON
 //! or form-encoded body, or HTTP Basic client authentication). It stops when
@@ -37,6 +37,15 @@
 //! Their counts and durations saturate: `usize::MAX` calls or
 //! `Duration::MAX` mean "from now on" and "for good".
 //!
+//! Tests in other languages get the same over HTTP: the control plane,
+//! under `/__emulator/` on the emulator's port (faults, the request
+//! journal, reset, the clock, transitions; see the README and
+//! `GET /__emulator/openapi.json`), opened by [`Emulator::control_token`].
+//! The server cannot be stalled by its clients: deadlines for request
+//! heads, bodies and idle connections, a cap on connections (503 beyond
+//! it), 413 for bodies beyond 2 MiB, and a shutdown that gives requests
+//! being answered a grace period and closes everything else.
+//!
 //! Differences from the service worth knowing: tokens are known to the
 //! emulator by heart (their signature is random and never verified), the
 //! token limit is counted per client id (the service counts per source
@@ -63,33 +72,37 @@ mod answer;
 mod catalog;
 mod clock;
 mod config;
+mod control;
 mod faults;
 mod handlers;
 mod ids;
+mod journal;
+mod listen;
 mod records;
 mod routes;
 mod server;
 mod token_book;
 mod token_endpoint;
+mod transitions;
 mod validate;
 mod world;
 
 use std::{
     future::Future,
-    net::{Ipv4Addr, SocketAddr},
+    net::SocketAddr,
     sync::{atomic::Ordering, Arc},
     time::Duration,
 };
 
-use axum::{http::StatusCode, Router};
 use futures_util::future::{select, Either};
 use tokio::{sync::oneshot, task::JoinHandle};
 
 pub use config::{EmulatorConfig, EmulatorError, Scope, DEFAULT_AUDIENCE};
+pub use transitions::Transition;
 
 use crate::SecretString;
 use config::{Credential, Settings};
-use faults::{retry_after_secs, Fault};
+use faults::{error_status, operation_id, retry_after_secs, Fault};
 use server::{lock, Shared, TOKEN_PATH};
 
 /// The name under which faults of the token endpoint are injected, as in
@@ -136,26 +149,30 @@ impl Emulator {
         };
         let credentials =
             config::all_credentials(admin.clone(), std::mem::take(&mut config.credentials))?;
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
+        let listener = tokio::net::TcpListener::bind((config.bind, config.port))
             .await
             .map_err(EmulatorError::Bind)?;
         let addr = listener.local_addr().map_err(EmulatorError::Bind)?;
         let base_url = format!("http://{addr}");
-        let settings = Settings::new(config, credentials, (base_url, TOKEN_PATH), ids.uuid());
+        let limits = config.limits;
+        let control_token = SecretString::new(ids.client_secret());
+        let settings = Settings::new(
+            config,
+            credentials,
+            (base_url, TOKEN_PATH),
+            ids.uuid(),
+            control_token,
+        );
         let shared = Arc::new(Shared::new(settings));
-        let app = Router::new()
-            .fallback(server::handle)
-            .with_state(Arc::clone(&shared));
         let (shutdown, stopped) = oneshot::channel::<()>();
+        let served = Arc::clone(&shared);
         let task = tokio::spawn(async move {
             let signal = async {
                 // A dropped sender stops the server too.
                 let _ = stopped.await;
             };
-            // `serve` only returns once the signal came and connections closed.
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(signal)
-                .await;
+            // Returns once the signal came and the connections are closed.
+            listen::serve(listener, served, limits, signal).await;
         });
         Ok(Emulator {
             shared,
@@ -213,6 +230,56 @@ impl Emulator {
         &self.shared.settings.org_id
     }
 
+    /// The token of the control plane (`/__emulator/...`, as a bearer
+    /// token): random, valid as long as the emulator runs, and untouched by
+    /// faults, the clock and the token rate limit.
+    pub fn control_token(&self) -> SecretString {
+        self.shared.settings.control_token.clone()
+    }
+
+    /// The control plane's base URL, `{base_url}/__emulator`.
+    pub fn control_url(&self) -> String {
+        format!("{}{}", self.base_url(), control::PREFIX)
+    }
+
+    /// Back to the start, as `POST /__emulator/reset`: no clusters, the
+    /// first members, no faults, delays or journal, the token rate limit
+    /// forgotten, the clock and the transitions as at start. Credentials
+    /// and issued tokens stay valid.
+    pub fn reset(&self) {
+        self.shared.reset();
+    }
+
+    /// The request journal, oldest first, as `GET /__emulator/requests`
+    /// answers it: `{"seq", "operationId", "method", "path", "status",
+    /// "at", "body"}` with every secret value in bodies masked.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        lock(&self.shared.journal).matched(None, 0)
+    }
+
+    /// Change when clusters turn `Healthy` from now on (records already in
+    /// progress keep their end).
+    pub fn set_cluster_transition(&self, transition: Transition) {
+        lock(&self.shared.transitions).cluster = transition;
+    }
+
+    /// Change when backups complete from now on.
+    pub fn set_backup_transition(&self, transition: Transition) {
+        lock(&self.shared.transitions).backup = transition;
+    }
+
+    /// Change when restores complete from now on.
+    pub fn set_restore_transition(&self, transition: Transition) {
+        lock(&self.shared.transitions).restore = transition;
+    }
+
+    /// Finish everything in progress: clusters turn `Healthy`, backups and
+    /// restores complete. How many records it finished.
+    pub fn step_transitions(&self) -> usize {
+        let (now, wall) = self.shared.now();
+        transitions::step(&mut lock(&self.shared.world), now, wall)
+    }
+
     /// How many requests reached the token endpoint, refused ones included.
     pub fn token_requests(&self) -> usize {
         self.shared.token_requests.load(Ordering::SeqCst)
@@ -250,7 +317,15 @@ impl Emulator {
     /// saturate: `Duration::MAX` answers only when the runtime ends.
     pub fn delay_next(&self, op: &str, n: usize, delay: Duration) -> Result<(), EmulatorError> {
         let op = operation_id(op)?;
-        lock(&self.shared.faults).delay_next(op, n, delay);
+        self.shared.add_fault(op, n, None, Some(delay));
+        Ok(())
+    }
+
+    /// Make the next `n` calls of `op` get no answer: the connection is
+    /// reset (a TCP RST), as a crashed gateway does. `n` saturates.
+    pub fn reset_next(&self, op: &str, n: usize) -> Result<(), EmulatorError> {
+        let op = operation_id(op)?;
+        self.shared.add_fault(op, n, Some(Fault::Reset), None);
         Ok(())
     }
 
@@ -317,15 +392,8 @@ impl Emulator {
         retry_after: Option<u64>,
     ) -> Result<(), EmulatorError> {
         let op = operation_id(op)?;
-        let status = StatusCode::from_u16(status)
-            .ok()
-            .filter(|s| s.is_client_error() || s.is_server_error())
-            .ok_or(EmulatorError::InvalidStatus(status))?;
-        let fault = Fault {
-            status,
-            retry_after,
-        };
-        lock(&self.shared.faults).fail_next(op, n, fault);
+        let fault = Fault::status(error_status(status)?, retry_after);
+        self.shared.add_fault(op, n, Some(fault), None);
         Ok(())
     }
 }
@@ -356,16 +424,6 @@ pub fn operation_ids() -> impl Iterator<Item = &'static str> {
 /// The operations of the document the emulator routes but has no handler
 /// for yet: they answer 501. Empty for the document this crate was built
 /// from; a newer document may add some.
-pub fn unserved_operation_ids() -> impl Iterator<Item = &'static str> {
+pub fn unserved_operation_ids() -> impl Iterator<Item = crate::OperationId> {
     routes::unserved()
-}
-
-/// The operation id `op` names, as a `'static` string for the fault book.
-fn operation_id(op: &str) -> Result<&'static str, EmulatorError> {
-    if op == TOKEN_OPERATION {
-        return Ok(TOKEN_OPERATION);
-    }
-    routes::by_id(op)
-        .map(routes::Route::id)
-        .ok_or_else(|| EmulatorError::UnknownOperation(op.to_owned()))
 }

@@ -2,11 +2,9 @@
 //! the way from a request to its answer (the token endpoint, or route,
 //! injected faults, bearer check, handler).
 
-use std::sync::{atomic::AtomicUsize, atomic::Ordering, Arc, Mutex, MutexGuard};
+use std::sync::{atomic::AtomicUsize, atomic::Ordering, Mutex, MutexGuard};
 
 use axum::{
-    body::Bytes,
-    extract::State,
     http::{header::ALLOW, HeaderMap, HeaderValue, Method, StatusCode, Uri},
     response::Response,
 };
@@ -14,14 +12,17 @@ use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
 use super::{
-    answer::Fail,
+    answer::{json_response, Fail},
     clock::Clock,
     config::Settings,
-    faults::Faults,
+    control,
+    faults::{Fault, Faults},
     handlers::Ctx,
+    journal::{masked_body, Entry, Journal},
     routes::{self, Match, Route, ROUTES},
     token_book::TokenBook,
     token_endpoint,
+    transitions::Transitions,
     world::World,
 };
 
@@ -31,9 +32,6 @@ pub(crate) const TOKEN_OPERATION: &str = "Token";
 /// The path of the token endpoint.
 pub(crate) const TOKEN_PATH: &str = "/oauth/token";
 
-/// Operations whose errors are plain text, as the document says.
-const PLAIN_TEXT_ERRORS: [&str; 1] = ["TriggerFailover"];
-
 /// The state shared by the emulator's handle and its server task, in parts
 /// that are locked one at a time, never nested.
 pub(crate) struct Shared {
@@ -42,7 +40,18 @@ pub(crate) struct Shared {
     pub(crate) world: Mutex<World>,
     pub(crate) tokens: Mutex<TokenBook>,
     pub(crate) faults: Mutex<Faults>,
+    pub(crate) transitions: Mutex<Transitions>,
+    pub(crate) journal: Mutex<Journal>,
     pub(crate) token_requests: AtomicUsize,
+}
+
+/// What a request gets.
+#[derive(Debug)]
+pub(crate) enum Answer {
+    /// An HTTP answer.
+    Respond(Response),
+    /// None: the connection is reset (an injected fault).
+    Reset,
 }
 
 /// The value behind `mutex`, also after a panic elsewhere poisoned it (the
@@ -53,48 +62,111 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The axum handler of every request.
-pub(crate) async fn handle(
-    State(shared): State<Arc<Shared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    shared.answer(&method, uri.path(), &headers, &body).await
-}
-
 impl Shared {
     pub(crate) fn new(settings: Settings) -> Self {
         Self {
-            settings,
             clock: Mutex::new(Clock::default()),
             world: Mutex::new(World::new()),
             tokens: Mutex::new(TokenBook::new()),
             faults: Mutex::new(Faults::default()),
+            transitions: Mutex::new(settings.transitions),
+            journal: Mutex::new(Journal::default()),
             token_requests: AtomicUsize::new(0),
+            settings,
         }
     }
 
     /// The emulator's time, monotonic and on the wall clock.
-    fn now(&self) -> (Instant, DateTime<Utc>) {
+    pub(crate) fn now(&self) -> (Instant, DateTime<Utc>) {
         let clock = lock(&self.clock);
         (clock.now(), clock.wall())
     }
 
-    /// The answer to a request with a raw (still percent-encoded) `path`.
-    pub(crate) async fn answer(
+    /// Back to the start: an empty world, no faults, delays, journal or
+    /// token-rate memory, the clock and the transitions as at start.
+    /// Credentials and the tokens issued stay valid.
+    pub(crate) fn reset(&self) {
+        *lock(&self.world) = World::new();
+        lock(&self.faults).reset();
+        lock(&self.journal).clear();
+        lock(&self.tokens).forget_rate();
+        *lock(&self.clock) = Clock::default();
+        *lock(&self.transitions) = self.settings.transitions;
+    }
+
+    /// Inject, for the next `times` calls of `op`, a delay, a fault, or
+    /// both: the one way the Rust API and the control plane add them.
+    pub(crate) fn add_fault(
+        &self,
+        op: &'static str,
+        times: usize,
+        fault: Option<Fault>,
+        delay: Option<std::time::Duration>,
+    ) {
+        let mut faults = lock(&self.faults);
+        if let Some(delay) = delay {
+            faults.delay_next(op, times, delay);
+        }
+        if let Some(fault) = fault {
+            faults.fail_next(op, times, fault);
+        }
+    }
+
+    /// The answer to a request: the control plane's, or the API's (and then
+    /// journaled).
+    pub(crate) async fn serve(
+        &self,
+        method: &Method,
+        uri: &Uri,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Answer {
+        let path = uri.path();
+        if let Some(rest) = control::route(path) {
+            return Answer::Respond(control::answer(
+                self,
+                method,
+                rest,
+                uri.query(),
+                headers,
+                body,
+            ));
+        }
+        let (operation_id, answer) = self.api(method, path, headers, body).await;
+        let status = match &answer {
+            Answer::Respond(response) => Some(response.status().as_u16()),
+            Answer::Reset => None,
+        };
+        let (_, at) = self.now();
+        lock(&self.journal).record(Entry {
+            operation_id,
+            method: method.as_str().to_owned(),
+            path: path.to_owned(),
+            status,
+            at,
+            body: masked_body(body),
+        });
+        answer
+    }
+
+    /// The API's answer to a request with a raw (still percent-encoded)
+    /// `path`, and the operation it matched.
+    async fn api(
         &self,
         method: &Method,
         path: &str,
         headers: &HeaderMap,
         body: &[u8],
-    ) -> Response {
+    ) -> (Option<&'static str>, Answer) {
         if path == TOKEN_PATH {
-            return self.token_request(method, headers, body).await;
+            let answer = self.token_request(method, headers, body).await;
+            return (Some(TOKEN_OPERATION), answer);
         }
-        match routes::find(&ROUTES, method, path) {
-            Match::Found(route, params) => self.operation(route, &params, headers, body).await,
+        let response = match routes::find(&ROUTES, method, path) {
+            Match::Found(route, params) => {
+                let answer = self.operation(route, &params, headers, body).await;
+                return (Some(route.id()), answer);
+            }
             Match::MethodNotAllowed(allowed) => method_not_allowed(&allowed),
             Match::BadPath => {
                 Fail::bad_request("a path parameter is not valid UTF-8").into_response(false)
@@ -102,20 +174,27 @@ impl Shared {
             Match::NotFound => {
                 Fail::not_found(format!("no operation at {method} {path}")).into_response(false)
             }
-        }
+        };
+        (None, Answer::Respond(response))
     }
 
-    async fn token_request(&self, method: &Method, headers: &HeaderMap, body: &[u8]) -> Response {
+    async fn token_request(&self, method: &Method, headers: &HeaderMap, body: &[u8]) -> Answer {
         self.token_requests.fetch_add(1, Ordering::SeqCst);
-        if let Some(response) = self.inject(TOKEN_OPERATION, false).await {
-            return response;
+        if let Some(answer) = self.inject(TOKEN_OPERATION, false).await {
+            return answer;
         }
         if method != Method::POST {
-            return method_not_allowed(&["POST"]);
+            return Answer::Respond(method_not_allowed(&["POST"]));
         }
         let now = self.now();
         let mut tokens = lock(&self.tokens);
-        token_endpoint::answer(&mut tokens, &self.settings, now, headers, body)
+        Answer::Respond(token_endpoint::answer(
+            &mut tokens,
+            &self.settings,
+            now,
+            headers,
+            body,
+        ))
     }
 
     /// Injected faults first, like a failing gateway in front of the API;
@@ -127,25 +206,28 @@ impl Shared {
         params: &[String],
         headers: &HeaderMap,
         body: &[u8],
-    ) -> Response {
+    ) -> Answer {
         let id = route.id();
-        let plain_text = PLAIN_TEXT_ERRORS.contains(&id);
-        if let Some(response) = self.inject(id, plain_text).await {
-            return response;
+        // Errors as the document says the service sends them (failover's are text).
+        let plain_text = route.operation.error_media_type.starts_with("text/");
+        if let Some(answer) = self.inject(id, plain_text).await {
+            return answer;
         }
         // Before the token check: an operation new in the document may name
         // a scope no credential of the emulator has.
         let Some(handler) = route.handler else {
             let message = format!("the emulator does not serve {id} yet");
-            return Fail::new(StatusCode::NOT_IMPLEMENTED, message).into_response(plain_text);
+            let fail = Fail::new(StatusCode::NOT_IMPLEMENTED, message);
+            return Answer::Respond(fail.into_response(plain_text));
         };
         let (now, wall) = self.now();
         let caller = match lock(&self.tokens).authorize(now, headers, route.access) {
             Ok(caller) => caller,
-            Err(fail) => return fail.into_response(plain_text),
+            Err(fail) => return Answer::Respond(fail.into_response(plain_text)),
         };
         let ctx = Ctx {
             settings: &self.settings,
+            transitions: *lock(&self.transitions),
             now,
             wall,
             caller: &caller,
@@ -153,22 +235,41 @@ impl Shared {
             body,
         };
         let outcome = handler(&mut lock(&self.world), &ctx);
-        match outcome {
+        Answer::Respond(match outcome {
             Ok(reply) => reply.into_response(),
             Err(fail) => fail.into_response(plain_text),
-        }
+        })
     }
 
     /// Count a call of `op` and apply its injected delay and fault.
-    async fn inject(&self, op: &'static str, plain_text: bool) -> Option<Response> {
+    async fn inject(&self, op: &'static str, plain_text: bool) -> Option<Answer> {
         let delay = lock(&self.faults).call(op);
         if let Some(delay) = delay {
             tokio::time::sleep(delay).await;
         }
         let fault = lock(&self.faults).next_failure(op)?;
-        let mut fail = Fail::new(fault.status, "injected fault");
-        fail.retry_after = fault.retry_after;
-        Some(fail.into_response(plain_text))
+        Some(match fault {
+            Fault::Reset => Answer::Reset,
+            Fault::Status {
+                status,
+                retry_after,
+                body,
+            } => {
+                let mut response = match body {
+                    None => Fail::new(status, "injected fault").into_response(plain_text),
+                    Some(serde_json::Value::String(text)) => {
+                        Fail::new(status, text).into_response(true)
+                    }
+                    Some(value) => json_response(status, &value),
+                };
+                if let Some(secs) = retry_after {
+                    response
+                        .headers_mut()
+                        .insert(axum::http::header::RETRY_AFTER, HeaderValue::from(secs));
+                }
+                Answer::Respond(response)
+            }
+        })
     }
 }
 
@@ -194,7 +295,26 @@ mod tests {
             vec![admin],
             base,
             "org".into(),
+            "control".into(),
         ))
+    }
+
+    fn respond(answer: Answer) -> Response {
+        match answer {
+            Answer::Respond(response) => response,
+            Answer::Reset => panic!("the connection was reset"),
+        }
+    }
+
+    async fn answer(
+        shared: &Shared,
+        method: Method,
+        path: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Response {
+        let uri: Uri = path.parse().unwrap();
+        respond(shared.serve(&method, &uri, headers, body).await)
     }
 
     async fn body_of(response: Response) -> serde_json::Value {
@@ -213,9 +333,11 @@ mod tests {
             .find(|op| op.id == "GetMeta")
             .unwrap();
         let unserved = Route::new(meta, None);
-        let response = shared
-            .operation(&unserved, &[], &HeaderMap::new(), b"")
-            .await;
+        let response = respond(
+            shared
+                .operation(&unserved, &[], &HeaderMap::new(), b"")
+                .await,
+        );
         assert_eq!(response.status(), StatusCode::NOT_IMPLEMENTED);
         let body = body_of(response).await;
         assert!(
@@ -228,31 +350,28 @@ mod tests {
     #[tokio::test]
     async fn requests_are_answered_without_tcp() {
         let shared = shared();
-        let meta = shared
-            .answer(&Method::GET, "/meta/ip-ranges", &HeaderMap::new(), b"")
-            .await;
+        let meta = answer(
+            &shared,
+            Method::GET,
+            "/meta/ip-ranges",
+            &HeaderMap::new(),
+            b"",
+        )
+        .await;
         assert_eq!(meta.status(), StatusCode::OK);
-        let anonymous = shared
-            .answer(&Method::GET, "/clusters", &HeaderMap::new(), b"")
-            .await;
+        let anonymous = answer(&shared, Method::GET, "/clusters", &HeaderMap::new(), b"").await;
         assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
         let form = b"grant_type=client_credentials&client_id=admin&client_secret=secret";
-        let token = shared
-            .answer(&Method::POST, TOKEN_PATH, &HeaderMap::new(), form)
-            .await;
+        let token = answer(&shared, Method::POST, TOKEN_PATH, &HeaderMap::new(), form).await;
         let token = body_of(token).await["access_token"]
             .as_str()
             .unwrap()
             .to_owned();
         let mut headers = HeaderMap::new();
         headers.insert("authorization", format!("Bearer {token}").parse().unwrap());
-        let clusters = shared
-            .answer(&Method::GET, "/clusters", &headers, b"")
-            .await;
+        let clusters = answer(&shared, Method::GET, "/clusters", &headers, b"").await;
         assert_eq!(body_of(clusters).await, serde_json::json!([]));
-        let wrong = shared
-            .answer(&Method::PUT, "/clusters", &headers, b"")
-            .await;
+        let wrong = answer(&shared, Method::PUT, "/clusters", &headers, b"").await;
         assert_eq!(wrong.status(), StatusCode::METHOD_NOT_ALLOWED);
         assert_eq!(wrong.headers()[ALLOW], "GET, POST");
     }

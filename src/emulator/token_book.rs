@@ -126,6 +126,20 @@ impl TokenBook {
         Ok(issued.client_id.clone())
     }
 
+    /// The client id a token was issued to, if it is one and valid at `now`.
+    pub(crate) fn holder(&self, now: Instant, token: &str) -> Option<&str> {
+        self.issued
+            .get(token)
+            .filter(|issued| now < issued.expires)
+            .map(|issued| issued.client_id.as_str())
+    }
+
+    /// Forget when each client id last asked for a token (a reset); the
+    /// issued tokens stay valid.
+    pub(crate) fn forget_rate(&mut self) {
+        self.last_request.clear();
+    }
+
     /// The valid token the request carries, or the 401 to answer.
     fn bearer(&self, now: Instant, headers: &HeaderMap) -> Result<&IssuedToken, Fail> {
         let Some(value) = headers.get(AUTHORIZATION) else {

@@ -59,6 +59,10 @@ impl Clusters {
         self.0.iter()
     }
 
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Cluster> {
+        self.0.iter_mut()
+    }
+
     pub(crate) fn push(&mut self, cluster: Cluster) {
         self.0.push(cluster);
     }

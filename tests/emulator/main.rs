@@ -3,11 +3,14 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod control;
 mod create_by_names;
 mod e2e;
 mod faults;
+mod hardening;
 mod lifecycle;
 mod operations;
+mod python;
 mod refusals;
 mod tokens;
 mod wire;

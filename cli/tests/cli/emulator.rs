@@ -329,3 +329,293 @@ fn twenty_invocations_make_one_token_request() {
     assert_eq!(h.emulator.calls("GetClusters"), 20);
     assert_eq!(h.emulator.token_requests(), 1);
 }
+
+/// `camunda-admin emulator` as a child process, with its exports read.
+struct Child {
+    child: std::process::Child,
+    exports: Vec<(String, String)>,
+    home: tempfile::TempDir,
+}
+
+impl Child {
+    fn start(args: &[&str]) -> Self {
+        use std::io::{BufRead, BufReader};
+        let home = tempfile::tempdir().expect("a temp folder");
+        let mut child = crate::support::bare()
+            .arg("emulator")
+            .args(args)
+            .env("HOME", home.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the emulator starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        // Read on a thread: an emulator that never prints the last export
+        // fails the test instead of hanging it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                if tx.send(line.expect("a line")).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut exports = Vec::new();
+        loop {
+            let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(60)) else {
+                let _ = child.kill();
+                panic!("no CAMUNDA_EMULATOR_CONTROL_TOKEN among {exports:?}");
+            };
+            let (name, value) = line
+                .strip_prefix("export ")
+                .and_then(|l| l.split_once('='))
+                .unwrap_or_else(|| panic!("not an export: {line}"));
+            let value = value.trim_matches('\'').to_owned();
+            exports.push((name.to_owned(), value));
+            if name == "CAMUNDA_EMULATOR_CONTROL_TOKEN" {
+                break;
+            }
+        }
+        Self {
+            child,
+            exports,
+            home,
+        }
+    }
+
+    fn var(&self, name: &str) -> String {
+        self.exports
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("{name} is not exported: {:?}", self.exports))
+    }
+
+    fn addr(&self) -> String {
+        self.var("CAMUNDA_CONSOLE_BASE_URL")
+            .trim_start_matches("http://")
+            .to_owned()
+    }
+
+    /// `camunda-admin ARGS` with the printed environment, as a script runs it.
+    fn run(&self, args: &[&str]) -> Run {
+        let mut command = crate::support::bare();
+        command.args(args).env("HOME", self.home.path());
+        for (name, value) in &self.exports {
+            command.env(name, value);
+        }
+        Run::of_command(&mut command)
+    }
+
+    /// A control request with the control token: status and body.
+    fn control(&self, method: &str, path: &str, body: &str) -> (u16, Value) {
+        let token = self.var("CAMUNDA_EMULATOR_CONTROL_TOKEN");
+        let (status, text) = raw_http(
+            &self.addr(),
+            &format!(
+                "{method} /__emulator{path} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {token}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            ),
+        );
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// SIGTERM, then the exit status and how long the exit took.
+    fn terminate(mut self) -> (std::process::ExitStatus, std::time::Duration) {
+        let started = std::time::Instant::now();
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+        // Only a hang reaches this bound.
+        let bound = std::time::Duration::from_secs(60);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the child") {
+                return (status, started.elapsed());
+            }
+            if started.elapsed() > bound {
+                let _ = self.child.kill();
+                panic!("the emulator did not exit within {bound:?} of SIGTERM");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+/// Send `request` as is on a new connection; the status and the body of
+/// the answer, read until the server closes.
+fn raw_http(addr: &str, request: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connects");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .expect("a timeout");
+    stream.write_all(request.as_bytes()).expect("sends");
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    let status = answer
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no HTTP answer: {answer:?}"));
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn the_printed_environment_keeps_tokens_off_the_users_home_and_removes_them_at_exit() {
+    let child = Child::start(&["--port", "0"]);
+    let cache = std::path::PathBuf::from(child.var("CAMUNDA_TOKEN_CACHE_DIR"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&cache)
+            .expect("the folder")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o700, "a private folder");
+    }
+    for _ in 0..20 {
+        assert_eq!(
+            child.run(&["clusters", "list"]).json(),
+            serde_json::json!([])
+        );
+    }
+    let (status, tokens) = child.control("GET", "/requests?operationId=Token", "");
+    assert_eq!(status, 200);
+    assert_eq!(
+        tokens.as_array().map(Vec::len),
+        Some(1),
+        "the cache is used, not disabled: {tokens}"
+    );
+    assert!(std::fs::read_dir(&cache)
+        .expect("the folder")
+        .next()
+        .is_some());
+    let home = child.home.path().to_owned();
+    let (status, _) = child.terminate();
+    assert!(status.success(), "{status}");
+    assert!(!cache.exists(), "the token folder is removed at exit");
+    assert!(
+        !home.join(".camunda").exists(),
+        "nothing in the user's ~/.camunda"
+    );
+}
+
+#[test]
+fn sigterm_finishes_the_request_being_answered_and_exits_despite_trickling_clients() {
+    use std::io::Write;
+    // 2000 trickling clients, as many as the open-file limit allows.
+    let limit: usize = std::process::Command::new("sh")
+        .args(["-c", "ulimit -n"])
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(1024);
+    let clients = 2000.min(limit.saturating_sub(200));
+    let child = Child::start(&["--port", "0", "--max-connections", "4000"]);
+    let addr = child.addr();
+    let (status, _) = child.control(
+        "POST",
+        "/faults",
+        r#"{"operationId": "GetMeta", "delayMs": 1500}"#,
+    );
+    assert_eq!(status, 201);
+    let in_flight = {
+        let addr = addr.clone();
+        std::thread::spawn(move || {
+            raw_http(
+                &addr,
+                "GET /meta/ip-ranges HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+            )
+        })
+    };
+    // The delay is taken once the request is being answered.
+    while child.control("GET", "/faults", "").1 != serde_json::json!([]) {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let mut trickling: Vec<std::net::TcpStream> = (0..clients)
+        .filter_map(|_| std::net::TcpStream::connect(&addr).ok())
+        .collect();
+    for stream in &mut trickling {
+        let _ = stream.write_all(b"POST /clusters HTTP/1.1\r\nx-slow: ");
+    }
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let trickler = {
+        let stop = std::sync::Arc::clone(&stop);
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                for stream in &mut trickling {
+                    let _ = stream.write_all(b"a");
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        })
+    };
+    let (status, took) = child.terminate();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    trickler.join().expect("the trickler");
+    eprintln!("exit {took:?} after SIGTERM with {clients} trickling connections");
+    assert!(status.success(), "{status}");
+    let (answered, body) = in_flight.join().expect("the request");
+    assert_eq!(
+        answered, 200,
+        "the request being answered completes: {body}"
+    );
+}
+
+/// The README's control plane script, run as written with curl and jq
+/// against `camunda-admin emulator`: a fault on GetClusters answers 503
+/// once, the journal lists the calls without a secret, a reset empties the
+/// clusters.
+#[test]
+fn the_readme_control_plane_script_runs_with_curl() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("the README");
+    let start = readme
+        .find("<!-- emulator-control:start -->")
+        .expect("the start marker");
+    let end = readme
+        .find("<!-- emulator-control:end -->")
+        .expect("the end marker");
+    let script = readme[start..end]
+        .split_once("```sh\n")
+        .and_then(|(_, rest)| rest.rsplit_once("```"))
+        .map(|(script, _)| script.to_owned())
+        .expect("a sh block between the markers");
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let path = crate::support::file(dir.path(), "control.sh", &script);
+    let bin_dir = std::path::Path::new(crate::support::BIN)
+        .parent()
+        .expect("the binary's folder");
+    let output = std::process::Command::new("bash")
+        .args(["-euo", "pipefail", &path])
+        .current_dir(dir.path())
+        .env_clear()
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin_dir.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("HOME", dir.path())
+        .output()
+        .expect("bash runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the script failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains(r#"{"finished":1}"#), "{stdout}");
+    assert!(
+        !dir.path().join(".camunda").exists(),
+        "nothing in ~/.camunda"
+    );
+}

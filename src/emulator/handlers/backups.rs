@@ -31,7 +31,7 @@ pub(super) fn create_backup(world: &mut World, ctx: &Ctx<'_>) -> Outcome {
         ))
     })?;
     let uuid = world.ids.uuid();
-    let delay = ctx.settings.backup_delay;
+    let delay = ctx.transitions.backup.delay();
     let backup = Backup {
         name: format!(
             "backup-{}-{}",
@@ -153,7 +153,7 @@ pub(super) fn restore_from_backup(world: &mut World, ctx: &Ctx<'_>) -> Outcome {
             "the cluster is {status}; only a Healthy cluster can be restored"
         ))
     })?;
-    let delay = ctx.settings.restore_delay;
+    let delay = ctx.transitions.restore.delay();
     let restore = Restore {
         uuid: world.ids.uuid(),
         backup_id: id.to_owned(),

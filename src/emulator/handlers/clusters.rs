@@ -44,7 +44,7 @@ pub(super) fn create_cluster(world: &mut World, ctx: &Ctx<'_>) -> Outcome {
     let stage_label = validate::stage(body.stage_label.as_ref().map(|s| s.as_str()))?;
 
     let uuid = world.ids.uuid();
-    let phase = Phase::transient(CREATING, ctx.now, ctx.settings.cluster_ready_delay);
+    let phase = Phase::transient(CREATING, ctx.now, ctx.transitions.cluster.delay());
     let owner = (ctx.caller.to_owned(), ctx.wall);
     let mut cluster = Cluster::new(
         uuid.clone(),
@@ -220,7 +220,7 @@ pub(super) fn upgrade_cluster(world: &mut World, ctx: &Ctx<'_>) -> Outcome {
         }
     };
     let old = std::mem::replace(&mut cluster.generation, next);
-    cluster.phase = Phase::transient(UPDATING, ctx.now, ctx.settings.cluster_ready_delay);
+    cluster.phase = Phase::transient(UPDATING, ctx.now, ctx.transitions.cluster.delay());
     let answer = json!({
         "cluster": { "id": cluster.uuid, "name": cluster.name },
         "oldGeneration": { "id": old.uuid, "name": old.name },
@@ -256,7 +256,7 @@ pub(super) fn wake(world: &mut World, ctx: &Ctx<'_>) -> Outcome {
         ));
     }
     if cluster.status(ctx.now) == SUSPENDED {
-        cluster.phase = Phase::transient(RESUMING, ctx.now, ctx.settings.cluster_ready_delay);
+        cluster.phase = Phase::transient(RESUMING, ctx.now, ctx.transitions.cluster.delay());
         let entry = ctx
             .audit(
                 AuditType::Update,

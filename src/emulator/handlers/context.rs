@@ -10,11 +10,14 @@ use crate::emulator::{
     activity::{Audit, AuditType, Entity},
     answer::Fail,
     config::Settings,
+    transitions::Transitions,
 };
 
 /// What one request brings to its operation.
 pub(crate) struct Ctx<'a> {
     pub(crate) settings: &'a Settings,
+    /// When what this request starts will be done.
+    pub(crate) transitions: Transitions,
     /// The emulator's clock.
     pub(crate) now: Instant,
     /// The emulator's wall clock, for timestamps.

@@ -100,7 +100,7 @@ fn replacement(
     backups: Vec<Backup>,
     body: &TriggerFailoverBody,
 ) -> Cluster {
-    let ready = ctx.settings.cluster_ready_delay;
+    let ready = ctx.transitions.cluster.delay();
     let mut placement = original.placement();
     placement.region = original.backup_region.unwrap_or(original.region);
     placement.backup_region = Some(original.region);

@@ -23,6 +23,7 @@ fn settings() -> Settings {
         Vec::new(),
         ("http://emulator".into(), "/oauth/token"),
         "org-1".into(),
+        "control".into(),
     )
 }
 
@@ -37,13 +38,15 @@ fn call(world: &mut World, now: Instant, op: &str, params: &[&str], body: Value)
     };
     let ctx = Ctx {
         settings: &settings,
+        transitions: settings.transitions,
         now,
         wall: Utc::now(),
         caller: "ci-bot",
         params: &params,
         body: &body,
     };
-    handler(op).unwrap_or_else(|| panic!("no handler for {op}"))(world, &ctx)
+    let id: crate::OperationId = op.parse().expect("an operation of the document");
+    handler(id).unwrap_or_else(|| panic!("no handler for {op}"))(world, &ctx)
 }
 
 fn json_of(outcome: Outcome) -> Value {
