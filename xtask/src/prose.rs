@@ -313,8 +313,15 @@ fn project_texts(
 /// `info` is kept, with the source's `info.version`. A response without a
 /// text gets an empty description, since OpenAPI requires one.
 pub fn carry_over(source: &Value, vendored: &Value) -> Carried {
+    carry_over_owned(source.clone(), vendored)
+}
+
+/// [`carry_over`], rewriting `source` in place instead of a copy of it (a
+/// document can be large).
+pub fn carry_over_owned(source: Value, vendored: &Value) -> Carried {
     let (texts, archive, vendored_items) = project_texts(vendored);
-    let mut document = source.clone();
+    let info = carried_info(&source, vendored);
+    let mut document = source;
     let mut used: BTreeSet<Place> = BTreeSet::new();
     let mut new_items: BTreeMap<Place, Kind> = BTreeMap::new();
     let mut needs_scope = Vec::new();
@@ -364,7 +371,7 @@ pub fn carry_over(source: &Value, vendored: &Value) -> Carried {
         .collect();
 
     if let Some(root) = document.as_object_mut() {
-        root.insert("info".into(), carried_info(source, vendored));
+        root.insert("info".into(), info);
         if !kept_archive.is_empty() {
             root.insert(ARCHIVE_KEY.into(), Value::Object(kept_archive));
         }
