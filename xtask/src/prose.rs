@@ -12,7 +12,7 @@
 //! map names to objects (`properties`, `paths`, `responses`, `content`,
 //! ...), so a property *named* `description` is a fact and is kept.
 
-use camunda_admin_codegen::openapi::{escape, unescape};
+use camunda_admin_codegen::openapi::{escape, ref_target, unescape};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -199,7 +199,7 @@ fn walk_object(value: &mut Value, place: Place, kind: Kind, visit: &mut Visitor<
 }
 
 fn parameter_key(param: &Value) -> String {
-    if let Some(reference) = param.get("$ref").and_then(Value::as_str) {
+    if let Some(reference) = ref_target(param) {
         return format!("$ref {reference}");
     }
     let location = param.get("in").and_then(Value::as_str).unwrap_or_default();

@@ -39,8 +39,32 @@ fn scratch() -> PathBuf {
     dir
 }
 
-/// One run of the binary: exit code, stdout, seconds, peak RSS in KiB.
-fn measure(args: &[&str]) -> (i32, String, f64, Option<u64>) {
+/// What one run of the binary showed.
+struct Run {
+    code: i32,
+    stdout: String,
+    /// Wall-clock seconds.
+    seconds: f64,
+    /// User plus system CPU seconds (from `/usr/bin/time`): about the wall
+    /// time on an idle machine, since xtask runs on one thread.
+    cpu: Option<f64>,
+    /// Peak RSS in KiB (from `/usr/bin/time`).
+    rss: Option<u64>,
+}
+
+impl Run {
+    fn line(&self, task: &str, count: usize) -> String {
+        let cpu = self.cpu.map_or("?".into(), |c| format!("{c:.2}"));
+        let rss = self.rss.map_or("?".into(), |r| r.to_string());
+        format!(
+            "{task:<12} {count:>7} schemas  wall {:>6.2} s  cpu {cpu:>6} s  peak RSS {rss:>8} KiB",
+            self.seconds
+        )
+    }
+}
+
+/// One run of the binary, under `/usr/bin/time -v` when it is there.
+fn measure(args: &[&str]) -> Run {
     let timer = Path::new("/usr/bin/time");
     let mut command = if timer.exists() {
         let mut command = Command::new(timer);
@@ -53,15 +77,23 @@ fn measure(args: &[&str]) -> (i32, String, f64, Option<u64>) {
     let output = command.args(args).output().unwrap();
     let seconds = start.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let rss = stderr
-        .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("Maximum resident set size (kbytes): ")
-        })
-        .and_then(|v| v.trim().parse().ok());
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    (output.status.code().unwrap_or(-1), stdout, seconds, rss)
+    let field = |name: &str| {
+        stderr
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(name))
+            .map(|v| v.trim().to_owned())
+    };
+    let seconds_of = |name: &str| field(name).and_then(|v| v.parse::<f64>().ok());
+    let cpu = seconds_of("User time (seconds): ")
+        .zip(seconds_of("System time (seconds): "))
+        .map(|(user, system)| user + system);
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        seconds,
+        cpu,
+        rss: field("Maximum resident set size (kbytes): ").and_then(|v| v.parse().ok()),
+    }
 }
 
 fn run_both(count: usize) -> Vec<String> {
@@ -70,20 +102,18 @@ fn run_both(count: usize) -> Vec<String> {
     std::fs::write(&source, document(count).to_string()).unwrap();
     let vendored = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/camunda-admin.json");
     let (source, vendored) = (source.to_str().unwrap(), vendored.to_str().unwrap());
-    let mut lines = Vec::new();
-    let (code, out, seconds, rss) =
-        measure(&["check-spec", "--against", source, "--spec", vendored]);
-    assert_eq!(code, 1, "check-spec finds the added schemas: {out:.400}");
+    let check = measure(&["check-spec", "--against", source, "--spec", vendored]);
+    let out = &check.stdout;
+    assert_eq!(
+        check.code, 1,
+        "check-spec finds the added schemas: {out:.400}"
+    );
     assert!(
         out.contains(&format!("Schemas added ({count}):")),
         "{out:.400}"
     );
     assert!(out.contains("\n  + E0\n") && out.contains(&format!("\n  + E{}\n", count - 1)));
-    lines.push(format!(
-        "check-spec   {count:>7} schemas  {seconds:>7.2} s  {:>8} KiB",
-        rss.map_or("?".into(), |r| r.to_string())
-    ));
-    let (code, out, seconds, rss) = measure(&[
+    let update = measure(&[
         "update-spec",
         "--from",
         source,
@@ -91,13 +121,13 @@ fn run_both(count: usize) -> Vec<String> {
         vendored,
         "--dry-run",
     ]);
-    assert_eq!(code, 0, "update-spec --dry-run: {out:.400}");
+    let out = &update.stdout;
+    assert_eq!(update.code, 0, "update-spec --dry-run: {out:.400}");
     assert!(out.contains("dry run:"), "{out:.400}");
-    lines.push(format!(
-        "update-spec  {count:>7} schemas  {seconds:>7.2} s  {:>8} KiB",
-        rss.map_or("?".into(), |r| r.to_string())
-    ));
-    lines
+    vec![
+        check.line("check-spec", count),
+        update.line("update-spec", count),
+    ]
 }
 
 #[test]
