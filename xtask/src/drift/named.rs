@@ -70,9 +70,8 @@ impl Differ<'_> {
                 });
             }
         }
-        drift
-            .added
-            .retain(|name| !named.iter().any(|shape| shape.name == *name));
+        let names: BTreeSet<&str> = named.iter().map(|shape| shape.name.as_str()).collect();
+        drift.added.retain(|name| !names.contains(name.as_str()));
         drift.named = named;
     }
 
