@@ -42,7 +42,7 @@ const MAX_PLACE_TRIALS: usize = 32;
 /// Set `hidden_by` on every change of `drift` that the corrections hide.
 ///
 /// Each trial costs a correction of the whole document, so the number of
-/// trials is bounded: up to [`MAX_PLACE_TRIALS`] places are tried one by
+/// trials is bounded: up to 32 places are tried one by
 /// one; beyond that, all changes are tried together once and, when the
 /// corrections hide them all, each is credited to the correction that
 /// wrote its place; otherwise they stay unmarked (shown as reaching the

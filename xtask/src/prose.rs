@@ -12,7 +12,7 @@
 //! map names to objects (`properties`, `paths`, `responses`, `content`,
 //! ...), so a property *named* `description` is a fact and is kept.
 
-use camunda_admin_codegen::openapi::{escape, unescape};
+use camunda_admin_codegen::openapi::{escape, ref_target, unescape};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -108,7 +108,7 @@ type Visitor<'a> = dyn FnMut(&[String], Kind, &mut Map<String, Value>) + 'a;
 /// Visit every keyword object of an OpenAPI document with its [`Place`]
 /// and [`Kind`]. The visitor runs before the object's children are walked.
 pub fn walk(doc: &mut Value, visit: &mut Visitor<'_>) {
-    walk_object(doc, Vec::new(), Kind::Document, visit);
+    walk_object(doc, &mut Vec::new(), Kind::Document, visit);
 }
 
 enum Step {
@@ -120,9 +120,12 @@ enum Step {
     Array,
 }
 
-fn walk_object(value: &mut Value, place: Place, kind: Kind, visit: &mut Visitor<'_>) {
+/// `place` is the walk's one path stack: pushed and popped around each
+/// child (replaced, then restored, where a path item or an operation
+/// starts a place of its own), so no place is copied per node.
+fn walk_object(value: &mut Value, place: &mut Place, kind: Kind, visit: &mut Visitor<'_>) {
     let Value::Object(map) = value else { return };
-    visit(&place, kind, map);
+    visit(place, kind, map);
     for (key, child) in map.iter_mut() {
         let step = if DATA_KEYS.contains(&key.as_str()) || key.starts_with("x-") {
             Step::Skip
@@ -148,36 +151,41 @@ fn walk_object(value: &mut Value, place: Place, kind: Kind, visit: &mut Visitor<
                 _ => Step::Skip,
             }
         };
-        let at = |segments: &[&str]| -> Place {
-            let mut next = place.clone();
-            next.extend(segments.iter().map(|s| (*s).to_owned()));
-            next
-        };
+        let depth = place.len();
         match step {
             Step::Skip => {}
             Step::PathItems => {
                 for (path, item) in child.as_object_mut().into_iter().flatten() {
-                    walk_object(
-                        item,
-                        vec!["paths".to_owned(), path.clone()],
-                        Kind::PathItem,
-                        visit,
-                    );
+                    let outer = std::mem::replace(place, vec!["paths".to_owned(), path.clone()]);
+                    walk_object(item, place, Kind::PathItem, visit);
+                    *place = outer;
                 }
             }
-            Step::Operation => {
-                let op_place = match child.get("operationId").and_then(Value::as_str) {
-                    Some(id) => vec!["operations".to_owned(), id.to_owned()],
-                    None => at(&[key]),
-                };
-                walk_object(child, op_place, Kind::Operation, visit);
-            }
+            Step::Operation => match child.get("operationId").and_then(Value::as_str) {
+                Some(id) => {
+                    let own = vec!["operations".to_owned(), id.to_owned()];
+                    let outer = std::mem::replace(place, own);
+                    walk_object(child, place, Kind::Operation, visit);
+                    *place = outer;
+                }
+                None => {
+                    place.push(key.clone());
+                    walk_object(child, place, Kind::Operation, visit);
+                    place.truncate(depth);
+                }
+            },
             Step::NameMap(member_kind) => {
                 for (name, member) in child.as_object_mut().into_iter().flatten() {
-                    walk_object(member, at(&[key, name]), member_kind, visit);
+                    place.extend([key.clone(), name.clone()]);
+                    walk_object(member, place, member_kind, visit);
+                    place.truncate(depth);
                 }
             }
-            Step::Object(child_kind) => walk_object(child, at(&[key]), child_kind, visit),
+            Step::Object(child_kind) => {
+                place.push(key.clone());
+                walk_object(child, place, child_kind, visit);
+                place.truncate(depth);
+            }
             Step::Array => {
                 for (index, item) in child.as_array_mut().into_iter().flatten().enumerate() {
                     let (segment, item_kind) = match key.as_str() {
@@ -191,7 +199,9 @@ fn walk_object(value: &mut Value, place: Place, kind: Kind, visit: &mut Visitor<
                         ),
                         _ => (index.to_string(), Kind::Other),
                     };
-                    walk_object(item, at(&[key, &segment]), item_kind, visit);
+                    place.extend([key.clone(), segment]);
+                    walk_object(item, place, item_kind, visit);
+                    place.truncate(depth);
                 }
             }
         }
@@ -199,7 +209,7 @@ fn walk_object(value: &mut Value, place: Place, kind: Kind, visit: &mut Visitor<
 }
 
 fn parameter_key(param: &Value) -> String {
-    if let Some(reference) = param.get("$ref").and_then(Value::as_str) {
+    if let Some(reference) = ref_target(param) {
         return format!("$ref {reference}");
     }
     let location = param.get("in").and_then(Value::as_str).unwrap_or_default();
@@ -313,8 +323,15 @@ fn project_texts(
 /// `info` is kept, with the source's `info.version`. A response without a
 /// text gets an empty description, since OpenAPI requires one.
 pub fn carry_over(source: &Value, vendored: &Value) -> Carried {
+    carry_over_owned(source.clone(), vendored)
+}
+
+/// [`carry_over`], rewriting `source` in place instead of a copy of it (a
+/// document can be large).
+pub fn carry_over_owned(source: Value, vendored: &Value) -> Carried {
     let (texts, archive, vendored_items) = project_texts(vendored);
-    let mut document = source.clone();
+    let info = carried_info(&source, vendored);
+    let mut document = source;
     let mut used: BTreeSet<Place> = BTreeSet::new();
     let mut new_items: BTreeMap<Place, Kind> = BTreeMap::new();
     let mut needs_scope = Vec::new();
@@ -324,10 +341,9 @@ pub fn carry_over(source: &Value, vendored: &Value) -> Carried {
                 || EXAMPLE_KEYS.contains(&key.as_str())
                 || key.starts_with("x-"))
         });
-        let place = place.to_vec();
-        if let Some(found) = texts.get(&place).or_else(|| archive.get(&place)) {
+        if let Some(found) = texts.get(place).or_else(|| archive.get(place)) {
             map.extend(found.clone());
-            used.insert(place.clone());
+            used.insert(place.to_vec());
         }
         if kind == Kind::Response && !map.contains_key("description") {
             map.insert("description".into(), Value::String(String::new()));
@@ -340,8 +356,8 @@ pub fn carry_over(source: &Value, vendored: &Value) -> Carried {
                 .and_then(Value::as_str)
                 .is_some_and(|text| !text.is_empty())
         });
-        if kind.is_item() && !vendored_items.contains(&place) && !has_prose {
-            new_items.insert(place, kind);
+        if kind.is_item() && !vendored_items.contains(place) && !has_prose {
+            new_items.insert(place.to_vec(), kind);
         }
     });
 
@@ -364,7 +380,7 @@ pub fn carry_over(source: &Value, vendored: &Value) -> Carried {
         .collect();
 
     if let Some(root) = document.as_object_mut() {
-        root.insert("info".into(), carried_info(source, vendored));
+        root.insert("info".into(), info);
         if !kept_archive.is_empty() {
             root.insert(ARCHIVE_KEY.into(), Value::Object(kept_archive));
         }

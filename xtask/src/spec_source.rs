@@ -296,10 +296,29 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Value, SpecError> {
             message: e.to_string(),
         });
     }
-    serde_saphyr::from_slice::<Value>(bytes).map_err(|e| SpecError::NotYaml {
-        origin: origin.to_owned(),
-        message: e.to_string(),
+    serde_saphyr::from_slice_with_options::<Value>(bytes, yaml_options()).map_err(|e| {
+        SpecError::NotYaml {
+            origin: origin.to_owned(),
+            message: e.to_string(),
+        }
     })
+}
+
+/// The YAML reader's limits. Its default node and event budgets (250k
+/// nodes) refuse documents with about 40k schemas, far below what
+/// [`MAX_DOCUMENT_BYTES`] admits; a node or an event takes at least a byte,
+/// so budgets of one node per byte and two events per byte never refuse a
+/// document the size cap admits. Depth, alias and anchor limits stay, and
+/// a breach names the count it exceeded. Errors are one line: no snippet.
+fn yaml_options() -> serde_saphyr::Options {
+    let cap = usize::try_from(MAX_DOCUMENT_BYTES).unwrap_or(usize::MAX);
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = budget.max_nodes.max(cap);
+    budget.max_events = budget.max_events.max(cap.saturating_mul(2));
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.with_snippet = false;
+    options
 }
 
 /// Check what the generator needs: an OpenAPI 3.0.x object (not 3.1, not
@@ -455,6 +474,18 @@ mod tests {
         assert!(error.to_string().contains("line"), "{error}");
         let error = parse(b"{\n  \"openapi\": }", "c.json").unwrap_err();
         assert!(error.to_string().contains("line 2 column"), "{error}");
+    }
+
+    #[test]
+    fn yaml_is_not_refused_for_a_node_count_the_size_cap_admits() {
+        // 300k nodes: beyond serde-saphyr's default budget (250k), which
+        // refused documents of about 40k schemas.
+        let yaml = format!(
+            "openapi: 3.0.0\npaths: {{}}\nx: [{}1]\n",
+            "1,".repeat(300_000)
+        );
+        let doc = parse(yaml.as_bytes(), "big.yaml").unwrap();
+        assert_eq!(doc["x"].as_array().map(Vec::len), Some(300_001));
     }
 
     #[test]

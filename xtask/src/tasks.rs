@@ -125,15 +125,17 @@ pub fn update_spec(options: &UpdateOptions) -> Result<UpdateReport, TaskError> {
             .map_err(TaskError::Vendored)?,
         None => Value::Object(Map::new()),
     };
-    let carried = prose::carry_over(&source, &current);
-    let changes = drift::compare(&current, &carried.document);
-    // One corrected copy serves the requirements and the retired corrections.
+    // One corrected copy serves the requirements and the retired
+    // corrections; it is gone before the source becomes the new document,
+    // so that no more than two copies of a large document live at once.
     let (missing, retired) = {
         let mut corrected = source.clone();
         let outcomes = corrections::apply(&mut corrected);
         let missing = requirements::check(&corrected, &options.source.to_string()).err();
         (missing, crate::retired(outcomes))
     };
+    let carried = prose::carry_over_owned(source, &current);
+    let changes = drift::compare(&current, &carried.document);
     let refused = missing.is_some() && !options.force;
 
     let mut text = json_format::to_stable_string(&carried.document);

@@ -27,16 +27,22 @@ const SHARED_OBJECT_NAMES: &[(&str, &str)] = &[
 /// inline properties join X itself, so users meet one type; otherwise the
 /// union becomes one inline object.
 pub(super) fn flatten_all_of(doc: &mut Value) -> Vec<String> {
-    let schemas_snapshot = doc
-        .pointer("/components/schemas")
-        .cloned()
-        .unwrap_or(Value::Null);
     let mut found: Vec<(Vec<String>, Vec<Value>)> = Vec::new();
     walk(doc, &mut |path, map| {
         if let Some(Value::Array(members)) = map.get("allOf") {
             found.push((path.to_vec(), members.clone()));
         }
     });
+    // The members' schemas as they were before any merge: a copy of those
+    // only, not of every schema.
+    let schemas_snapshot: Map<String, Value> = found
+        .iter()
+        .flat_map(|(_, members)| members.iter().filter_map(referenced_schema))
+        .filter_map(|name| {
+            let schema = doc.pointer(&format!("/components/schemas/{}", escape(name)))?;
+            Some((name.to_owned(), schema.clone()))
+        })
+        .collect();
     let mut places = Vec::new();
     // `$ref`s per schema, counted once and kept up to date as allOfs are
     // replaced (counting the whole document per allOf was quadratic).

@@ -12,20 +12,32 @@ const MAX_PLACES: usize = 64;
 /// How deep new schemas may nest in one another and still be checked.
 const MAX_DEPTH: usize = 8;
 
-/// Where each component schema is referenced in `doc`, as the JSON
-/// pointers of the `$ref` holders. One walk of the document.
-fn reference_places(doc: &Value) -> BTreeMap<&str, Vec<String>> {
-    fn visit<'a>(value: &'a Value, at: &mut String, out: &mut BTreeMap<&'a str, Vec<String>>) {
+/// The places worked out so far, by schema (`None`: not a refactor).
+type Known = BTreeMap<String, Option<Vec<(String, String)>>>;
+
+/// Where each of the `wanted` component schemas is referenced in `doc`,
+/// as the JSON pointers of the `$ref` holders. One walk of the document.
+fn reference_places<'a>(doc: &'a Value, wanted: &BTreeSet<&str>) -> BTreeMap<&'a str, Vec<String>> {
+    fn visit<'a>(
+        value: &'a Value,
+        at: &mut String,
+        wanted: &BTreeSet<&str>,
+        out: &mut BTreeMap<&'a str, Vec<String>>,
+    ) {
         let length = at.len();
         match value {
             Value::Object(map) => {
-                if let Some(name) = referenced_schema(value) {
+                if let Some(name) = referenced_schema(value).filter(|n| wanted.contains(n)) {
                     out.entry(name).or_default().push(at.clone());
                 }
                 for (key, child) in map {
                     at.push('/');
-                    at.push_str(&escape(key));
-                    visit(child, at, out);
+                    if key.contains(['~', '/']) {
+                        at.push_str(&escape(key));
+                    } else {
+                        at.push_str(key);
+                    }
+                    visit(child, at, wanted, out);
                     at.truncate(length);
                 }
             }
@@ -33,7 +45,7 @@ fn reference_places(doc: &Value) -> BTreeMap<&str, Vec<String>> {
                 for (index, child) in items.iter().enumerate() {
                     at.push('/');
                     at.push_str(&index.to_string());
-                    visit(child, at, out);
+                    visit(child, at, wanted, out);
                     at.truncate(length);
                 }
             }
@@ -41,7 +53,7 @@ fn reference_places(doc: &Value) -> BTreeMap<&str, Vec<String>> {
         }
     }
     let mut out = BTreeMap::new();
-    visit(doc, &mut String::new(), &mut out);
+    visit(doc, &mut String::new(), wanted, &mut out);
     out
 }
 
@@ -52,11 +64,12 @@ impl Differ<'_> {
         if drift.added.is_empty() {
             return;
         }
-        let places = reference_places(self.new);
         let added: BTreeSet<&str> = drift.added.iter().map(String::as_str).collect();
+        let places = reference_places(self.new, &added);
+        let mut known = Known::new();
         let mut named = Vec::new();
         for name in &drift.added {
-            let Some(found) = self.vendored_places(name, &places, &added, 0) else {
+            let Some(found) = self.vendored_places(name, &places, &added, &mut known, 0) else {
                 continue;
             };
             let same = !found.is_empty()
@@ -70,9 +83,8 @@ impl Differ<'_> {
                 });
             }
         }
-        drift
-            .added
-            .retain(|name| !named.iter().any(|shape| shape.name == *name));
+        let names: BTreeSet<&str> = named.iter().map(|shape| shape.name.as_str()).collect();
+        drift.added.retain(|name| !names.contains(name.as_str()));
         drift.named = named;
     }
 
@@ -80,16 +92,38 @@ impl Differ<'_> {
     /// document, the place in the source). A use inside another new schema
     /// stands at each of that schema's places. `None` when there are too
     /// many or they nest too deep.
+    /// Each schema's places are worked out once (`known`), so a chain of
+    /// new schemas costs its length, not its length times [`MAX_DEPTH`].
     fn vendored_places(
         &self,
         name: &str,
         places: &BTreeMap<&str, Vec<String>>,
         added: &BTreeSet<&str>,
+        known: &mut Known,
         depth: usize,
     ) -> Option<Vec<(String, String)>> {
-        if depth > MAX_DEPTH {
-            return None;
+        if let Some(found) = known.get(name) {
+            return found.clone();
         }
+        // Too deep (a cycle of new schemas, say): not a refactor. Known as
+        // such, which may call a very deep nesting "added": the safe side.
+        let found = if depth > MAX_DEPTH {
+            None
+        } else {
+            self.vendored_places_now(name, places, added, known, depth)
+        };
+        known.insert(name.to_owned(), found.clone());
+        found
+    }
+
+    fn vendored_places_now(
+        &self,
+        name: &str,
+        places: &BTreeMap<&str, Vec<String>>,
+        added: &BTreeSet<&str>,
+        known: &mut Known,
+        depth: usize,
+    ) -> Option<Vec<(String, String)>> {
         let mut out = Vec::new();
         for place in places.get(name).into_iter().flatten() {
             let holder = place.strip_prefix("/components/schemas/").map(|rest| {
@@ -99,7 +133,8 @@ impl Differ<'_> {
             match holder {
                 Some((outer, tail)) if added.contains(unescape(outer).as_str()) => {
                     let outer = unescape(outer);
-                    let outer_places = self.vendored_places(&outer, places, added, depth + 1)?;
+                    let outer_places =
+                        self.vendored_places(&outer, places, added, known, depth + 1)?;
                     for (old_place, _) in outer_places {
                         out.push((format!("{old_place}/{tail}"), place.clone()));
                     }

@@ -479,11 +479,7 @@ pub(super) fn schema_users(doc: &Value) -> BTreeMap<String, BTreeSet<String>> {
 pub(super) fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
     match value {
         Value::Object(map) => {
-            if let Some(name) = map
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(schema_name)
-            {
+            if let Some(name) = referenced_schema(value) {
                 out.insert(name.to_owned());
             }
             map.values().for_each(|v| collect_refs(v, out));
