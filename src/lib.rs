@@ -105,6 +105,7 @@ pub mod connection;
 #[cfg(feature = "emulator")]
 #[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
 pub mod emulator;
+pub mod ephemeral;
 pub mod error;
 mod json_call;
 pub mod lookup;

@@ -45,6 +45,7 @@ pub const TYPES: &[(&str, &str)] = &[
     ("BackupDto", "src/wait.rs"),
     ("BackupScheduleBody", "src/emulator/handlers/backups.rs"),
     ("BackupStatus", "src/wait.rs"),
+    ("CamundaClusterStage", "src/ephemeral.rs"),
     ("ClientPermission", "examples/quickstart.rs"),
     ("Cluster", "src/wait.rs"),
     ("ClusterClientConnectionDetails", "src/connection.rs"),

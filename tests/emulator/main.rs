@@ -5,6 +5,7 @@ mod common;
 
 mod create_by_names;
 mod e2e;
+mod ephemeral;
 mod faults;
 mod lifecycle;
 mod operations;
