@@ -666,7 +666,6 @@ pub fn with_marker(description: &str, marker: &Marker) -> String {
 
 /// What a janitor does with a cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Verdict {
     /// Delete it, for this reason.
     Delete(String),
@@ -712,6 +711,16 @@ pub fn prune_verdict(
         None if include_unmarked => old("unmarked, "),
         None => Verdict::Keep("no camunda-admin ci marker".to_owned()),
     })
+}
+
+/// [`prune_verdict`] at the current time.
+pub fn prune_verdict_now(
+    cluster: &Cluster,
+    prefix: &str,
+    older_than: Option<Duration>,
+    include_unmarked: bool,
+) -> Option<Verdict> {
+    prune_verdict(cluster, prefix, older_than, include_unmarked, Utc::now())
 }
 
 fn humanize(age: chrono::Duration) -> String {
