@@ -169,18 +169,25 @@ fn cmd_gets_each_signal_once_and_its_exit_code_counts() {
     let harness = Harness::start(quick());
     let dir = tempfile::tempdir().unwrap();
     // CMD counts the SIGINTs it gets, then exits 7 on its own.
-    let script =
-        r#"trap 'echo got >> signals; exit 7' INT; touch started; while :; do sleep 0.05; done"#;
+    let script = r#"trap 'echo got >> signals; exit 7' INT; echo $$ > pid; cut -d' ' -f5 /proc/$$/stat > pgid; touch started; while :; do sleep 0.05; done"#;
     let child = spawn(
         harness.command(&args("run", &["--", "sh", "-c", script])),
         dir.path(),
     );
     wait_until("CMD started", || dir.path().join("started").exists());
+    let run_pid = child.id();
     signal(&child, "-INT", true);
     let run = finish(child);
     assert_eq!(run.code, 7, "{}", run.stderr);
     let got = std::fs::read_to_string(dir.path().join("signals")).unwrap();
     assert_eq!(got.lines().count(), 1, "exactly once: {got:?}");
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    assert_eq!(
+        read("pgid").trim(),
+        read("pid").trim(),
+        "CMD leads a process group of its own, not camunda-admin's ({})",
+        run_pid
+    );
     assert!(clusters(&harness).is_empty());
 }
 
