@@ -30,7 +30,7 @@ use camunda_admin::{
     connection::ConnectionSettings,
     ephemeral::{self, Ephemeral, EphemeralBuilder, Teardown, Verdict},
     types::{CamundaClusterStage, ClientPermission},
-    Client, WaitOptions,
+    Client, OperationId, WaitOptions,
 };
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::json;
@@ -173,11 +173,7 @@ fn up_args(command: Command) -> Command {
                 .value_delimiter(',')
                 .help(format!(
                     "The API client's permissions, comma-separated (default: Zeebe): {}",
-                    ClientPermission::KNOWN
-                        .iter()
-                        .map(ClientPermission::as_str)
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    permission_names().join(", ")
                 )),
         )
         .arg(duration("timeout", Some("15m"), "How long to wait for Healthy and the client"))
@@ -259,15 +255,26 @@ fn spec(matches: &ArgMatches) -> EphemeralBuilder {
     spec
 }
 
+/// The permissions the operation table lists for a created client.
+fn permission_names() -> &'static [&'static str] {
+    OperationId::CreateClient
+        .operation()
+        .body
+        .as_ref()
+        .and_then(|body| body.fields.iter().find(|f| f.name == "permissions"))
+        .map_or(&[], |field| field.enum_values)
+}
+
 /// A permission by its name, ignoring case; an unknown one is sent as
 /// given (the API may know it).
 fn permission(name: &str) -> ClientPermission {
     let name = name.trim();
-    ClientPermission::KNOWN
+    let known = permission_names()
         .iter()
-        .find(|p| p.as_str().eq_ignore_ascii_case(name))
-        .cloned()
-        .unwrap_or_else(|| ClientPermission::from(name))
+        .find(|p| p.eq_ignore_ascii_case(name))
+        .copied()
+        .unwrap_or(name);
+    ClientPermission::from(known)
 }
 
 /// Who runs the job, for the marker: the CI's repository and run, else
@@ -686,7 +693,7 @@ async fn run_command(matches: &ArgMatches) -> i32 {
     };
     let mut cluster = spec(matches).prepare(&client);
     let started = tokio::select! {
-        result = cluster.start() => Ok(result.map(Clone::clone)),
+        result = cluster.start() => Ok(result.cloned()),
         signal = signals.next() => Err(signal),
     };
     let settings = match started {

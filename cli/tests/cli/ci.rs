@@ -388,10 +388,10 @@ fn prune_removes_only_old_marked_clusters_with_the_prefix() {
     let young = prune(&["--older-than", "1h"]);
     assert!(ids(&young, "deleted").is_empty(), "{}", young.stderr);
     let dry = prune(&["--older-than", "0s", "--dry-run"]);
-    assert_eq!(ids(&dry, "deleted"), [marked.clone()], "{}", dry.stderr);
+    assert_eq!(ids(&dry, "deleted"), [marked.as_str()], "{}", dry.stderr);
     assert_eq!(clusters(&harness).len(), 3, "a dry run deletes nothing");
     let real = prune(&["--older-than", "0s"]);
-    assert_eq!(ids(&real, "deleted"), [marked.clone()], "{}", real.stderr);
+    assert_eq!(ids(&real, "deleted"), [marked.as_str()], "{}", real.stderr);
     assert!(ids(&real, "kept").contains(&unmarked), "unmarked stays");
     let left: Vec<String> = clusters(&harness)
         .iter()
