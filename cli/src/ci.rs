@@ -523,13 +523,22 @@ async fn up(matches: &ArgMatches) -> Result<(), CliError> {
     let destinations = Destinations::from(matches)?;
     let client = client(matches)?;
     let mut cluster = spec(matches).prepare(&client);
-    // A signal ends the process; the cluster is then a leftover for
-    // `clusters prune` (its marker says so).
-    let settings = cluster
-        .start()
-        .await
-        .map_err(|e| start_failure(&e))?
-        .clone();
+    // SIGINT or SIGTERM while it starts deletes the cluster; after a
+    // SIGKILL it is a leftover for `clusters prune` (its marker says so).
+    let mut signals = Signals::listen()
+        .map_err(|e| CliError::new(Kind::Other, format!("cannot listen for signals: {e}")))?;
+    let started = tokio::select! {
+        result = cluster.start() => Ok(result.cloned()),
+        signal = signals.next() => Err(signal),
+    };
+    let settings = match started {
+        Ok(result) => result.map_err(|e| start_failure(&e))?,
+        Err(signal) => {
+            eprintln!("camunda-admin: signal {signal} before the cluster was ready: deleting it");
+            let _ = teardown(&mut cluster, &mut signals).await;
+            std::process::exit(128 + signal);
+        }
+    };
     let id = cluster.cluster_id().unwrap_or_default().to_owned();
     eprintln!(
         "camunda-admin: cluster {id} ({}) is Healthy",
@@ -775,7 +784,9 @@ async fn supervise(mut child: tokio::process::Child, signals: &mut Signals, id: 
                     eprintln!("camunda-admin: third signal: exiting; left behind: cluster {id} (camunda-admin ci down {id})");
                     std::process::exit(128 + signal);
                 }
-                if signals.count == 2 {
+                if signals.count == 1 {
+                    eprintln!("camunda-admin: signal {signal} passed to the command; it is killed if it still runs in {} s", GRACE.as_secs());
+                } else {
                     eprintln!("camunda-admin: the command still runs; left: cluster {id}, deleted when it ends (a third signal exits and leaves it)");
                 }
                 kill_at.get_or_insert_with(|| tokio::time::Instant::now() + GRACE);
@@ -801,7 +812,6 @@ async fn supervise(mut child: tokio::process::Child, signals: &mut Signals, id: 
 
 /// Delete the cluster, saying what is left; a second signal meanwhile
 /// says so again, a third exits.
-#[cfg(unix)]
 async fn teardown(cluster: &mut Ephemeral, signals: &mut Signals) -> Result<(), ()> {
     let id = cluster.cluster_id().unwrap_or_default().to_owned();
     let work = cluster.teardown();
@@ -862,6 +872,25 @@ impl Signals {
         };
         self.count += 1;
         number
+    }
+}
+
+/// No Unix signals: Ctrl-C ends the process.
+#[cfg(not(unix))]
+struct Signals {
+    count: usize,
+}
+
+#[cfg(not(unix))]
+impl Signals {
+    fn listen() -> std::io::Result<Self> {
+        Ok(Self { count: 0 })
+    }
+
+    async fn next(&mut self) -> i32 {
+        std::future::pending::<()>().await;
+        self.count += 1;
+        2
     }
 }
 

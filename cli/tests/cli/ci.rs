@@ -549,3 +549,96 @@ fn the_readme_github_workflow_runs_its_steps_against_the_emulator() {
         "one token for all steps"
     );
 }
+
+#[test]
+fn sigint_while_ci_up_waits_deletes_the_cluster() {
+    let harness = Harness::start(quick().cluster_ready_delay(Duration::from_secs(3600)));
+    let dir = tempfile::tempdir().unwrap();
+    let env = dir.path().join("e.env").display().to_string();
+    let child = spawn(
+        harness.command(&args("up", &["--env-file", &env])),
+        dir.path(),
+    );
+    wait_until("the wait for Healthy began", || {
+        harness.emulator.calls("GetCluster") > 0
+    });
+    signal(&child, "-INT", false);
+    let run = finish(child);
+    assert_eq!(run.code, 130, "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    assert!(clusters(&harness).is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn a_second_signal_says_what_is_left_and_a_third_exits() {
+    use std::io::{BufRead, BufReader};
+    use std::sync::{Arc, Mutex};
+    let harness = Harness::start(quick());
+    let dir = tempfile::tempdir().unwrap();
+    // CMD (and the sleep it runs) ignores SIGINT.
+    let script = "trap '' INT; touch started; sleep 600";
+    let mut child = spawn(
+        harness.command(&args("run", &["--", "sh", "-c", script])),
+        dir.path(),
+    );
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let reader = {
+        let stderr = Arc::clone(&stderr);
+        let pipe = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                let mut text = stderr.lock().unwrap();
+                text.push_str(&line);
+                text.push('\n');
+            }
+        })
+    };
+    let seen = |needle: &str| stderr.lock().unwrap().contains(needle);
+    wait_until("CMD started", || dir.path().join("started").exists());
+    signal(&child, "-INT", false);
+    wait_until("the first signal was passed on", || {
+        seen("passed to the command")
+    });
+    signal(&child, "-INT", false);
+    wait_until("the second names what is left", || seen("left: cluster"));
+    signal(&child, "-INT", false);
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    let stderr = stderr.lock().unwrap().clone();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    let left = clusters(&harness);
+    assert_eq!(left.len(), 1, "a third signal leaves the cluster: {stderr}");
+    let id = left[0]["uuid"].as_str().unwrap();
+    assert!(
+        stderr.contains(&format!("left behind: cluster {id}")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn settings_that_cannot_be_delivered_delete_the_cluster() {
+    let harness = Harness::start(quick());
+    let dir = tempfile::tempdir().unwrap();
+    // A folder cannot be appended to.
+    let run = Run::of_command(
+        harness
+            .command(&args("up", &["--github-output"]))
+            .env("GITHUB_OUTPUT", dir.path()),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("was deleted"), "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "no id of a deleted cluster");
+    assert!(clusters(&harness).is_empty());
+}
+
+#[test]
+fn down_takes_a_name() {
+    let harness = Harness::start(quick());
+    let id = harness.healthy_cluster("ci-by-name");
+    let run = harness.run(&["ci", "down", "ci-by-name"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(&id), "{}", run.stderr);
+    assert!(clusters(&harness).is_empty());
+    let gone = harness.run(&["ci", "down", "ci-by-name"]);
+    assert_eq!(gone.code, 0, "{}", gone.stderr);
+}
