@@ -115,7 +115,7 @@ pub const SETTINGS: &[SettingInfo] = &[
     info(
         "CAMUNDA_CLUSTER_ID",
         "the cluster's id (Console download)",
-        "GetClient's CAMUNDA_CLUSTER_ID, else the cluster's uuid",
+        "GetClient's CAMUNDA_CLUSTER_ID, else the cluster's uuid, else the id given (the create's path parameter)",
         false,
     ),
     info(
@@ -312,6 +312,7 @@ impl fmt::Display for ConnectionSettings {
 #[must_use]
 pub struct ConnectionSettingsBuilder<'a> {
     cluster: Option<&'a Cluster>,
+    cluster_id: Option<&'a str>,
     created: Option<&'a CreatedClusterClient>,
     details: Option<&'a ClusterClientConnectionDetails>,
 }
@@ -320,6 +321,7 @@ impl fmt::Debug for ConnectionSettingsBuilder<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConnectionSettingsBuilder")
             .field("cluster", &self.cluster.map(|c| &c.uuid))
+            .field("cluster_id", &self.cluster_id)
             .field("created_client", &self.created.map(|c| &c.client_id))
             .field("connection_details", &self.details.is_some())
             .finish()
@@ -339,6 +341,13 @@ impl<'a> ConnectionSettingsBuilder<'a> {
     /// The cluster (`get_cluster`): its id and links.
     pub fn cluster(mut self, cluster: &'a Cluster) -> Self {
         self.cluster = Some(cluster);
+        self
+    }
+
+    /// The cluster's id, for callers without its [`Cluster`] (such as
+    /// `create_client`'s path parameter).
+    pub fn cluster_id(mut self, id: &'a str) -> Self {
+        self.cluster_id = Some(id);
         self
     }
 
@@ -434,7 +443,8 @@ impl<'a> ConnectionSettingsBuilder<'a> {
             .or_else(|| self.created.and_then(|c| opt(&c.audience)));
         let cluster_id = self
             .detail("CAMUNDA_CLUSTER_ID")
-            .or_else(|| self.cluster.and_then(|c| text(&c.uuid)));
+            .or_else(|| self.cluster.and_then(|c| text(&c.uuid)))
+            .or_else(|| self.cluster_id.and_then(text));
         let scopes = self.detail("CAMUNDA_CREDENTIALS_SCOPES").or_else(|| {
             self.created
                 .map(|c| c.permissions.join(","))
@@ -607,6 +617,14 @@ mod tests {
             "no credentials, no strategy"
         );
         assert!(ConnectionSettings::builder().build().is_empty());
+        let by_id = ConnectionSettings::builder()
+            .created_client(&k)
+            .cluster_id("c9")
+            .build();
+        assert_eq!(
+            by_id.get("CAMUNDA_CLUSTER_ID").map(SettingValue::expose),
+            Some("c9")
+        );
     }
 
     #[test]
