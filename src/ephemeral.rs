@@ -69,6 +69,10 @@ pub struct EphemeralBuilder {
 }
 
 /// A cluster created for one run, and its client's connection settings.
+/// Dropping it deletes nothing (a delete is a call that can fail): call
+/// [`Ephemeral::teardown`]; the marker lets a janitor find what a killed
+/// process left.
+#[must_use = "the cluster lives on until teardown"]
 pub struct Ephemeral {
     client: Client,
     spec: EphemeralBuilder,
