@@ -642,3 +642,21 @@ fn down_takes_a_name() {
     let gone = harness.run(&["ci", "down", "ci-by-name"]);
     assert_eq!(gone.code, 0, "{}", gone.stderr);
 }
+
+#[test]
+fn a_command_that_ignores_the_signal_is_killed_then_the_cluster_deleted() {
+    let harness = Harness::start(quick());
+    let dir = tempfile::tempdir().unwrap();
+    let script = "trap '' INT; touch started; sleep 600";
+    let child = spawn(
+        harness.command(&args("run", &["--", "sh", "-c", script])),
+        dir.path(),
+    );
+    wait_until("CMD started", || dir.path().join("started").exists());
+    signal(&child, "-INT", false);
+    // The grace period passes (10 s); nothing here measures it.
+    let run = finish(child);
+    assert_eq!(run.code, 128 + 9, "killed: {}", run.stderr);
+    assert!(run.stderr.contains("killing it"), "{}", run.stderr);
+    assert!(clusters(&harness).is_empty(), "{}", run.stderr);
+}
