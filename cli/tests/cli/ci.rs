@@ -660,3 +660,44 @@ fn a_command_that_ignores_the_signal_is_killed_then_the_cluster_deleted() {
     assert!(run.stderr.contains("killing it"), "{}", run.stderr);
     assert!(clusters(&harness).is_empty(), "{}", run.stderr);
 }
+
+#[test]
+fn a_failed_teardown_after_cmd_passed_is_125_and_names_what_is_left() {
+    let harness = Harness::start(quick());
+    harness
+        .emulator
+        .fail_next("DeleteCluster", usize::MAX, 403)
+        .unwrap();
+    let run = harness.run(&args("run", &["--", "true"]));
+    assert_eq!(run.code, 125, "{}", run.stderr);
+    let left = clusters(&harness);
+    assert_eq!(left.len(), 1);
+    let id = left[0]["uuid"].as_str().unwrap();
+    assert!(
+        run.stderr.contains(&format!("left behind: cluster {id}")),
+        "{}",
+        run.stderr
+    );
+    // A failing CMD keeps its own code.
+    let failed = harness.run(&args("run", &["--", "sh", "-c", "exit 3"]));
+    assert_eq!(failed.code, 3, "{}", failed.stderr);
+}
+
+#[test]
+fn the_admin_secret_stays_only_when_asked_and_a_missing_cmd_is_127() {
+    let harness = Harness::start(quick());
+    let kept = harness.run(&args(
+        "run",
+        &[
+            "--keep-admin-credentials",
+            "--",
+            "sh",
+            "-c",
+            r#"test -n "$CAMUNDA_CONSOLE_CLIENT_SECRET""#,
+        ],
+    ));
+    assert_eq!(kept.code, 0, "{}", kept.stderr);
+    let missing = harness.run(&args("run", &["--", "no-such-command-here"]));
+    assert_eq!(missing.code, 127, "{}", missing.stderr);
+    assert!(clusters(&harness).is_empty());
+}
