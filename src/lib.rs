@@ -101,9 +101,11 @@ mod construction;
 mod api;
 pub mod auth;
 pub mod config;
+pub mod connection;
 #[cfg(feature = "emulator")]
 #[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
 pub mod emulator;
+pub mod ephemeral;
 pub mod error;
 mod json_call;
 pub mod lookup;

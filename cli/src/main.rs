@@ -9,6 +9,7 @@
 //! waits ([`waits`]); exit codes ([`exit`]); the [`emulator`] and
 //! [`completions`] subcommands; `-v` tracing ([`logging`]).
 
+mod ci;
 mod commands;
 mod completions;
 mod connect;
@@ -88,10 +89,11 @@ fn cli() -> Command {
                 .action(ArgAction::Count)
                 .help("Log the SDK's calls on stderr (-vv: everything)"),
         );
-    connect::args(command)
+    let command = connect::args(command)
         .subcommands(commands::operation_groups())
         .subcommand(emulator::command())
-        .subcommand(completions::command())
+        .subcommand(completions::command());
+    ci::register(command)
 }
 
 /// Help and version on stdout; any other parse error as one line, exit 2.
@@ -122,6 +124,9 @@ fn clap_failure(error: &clap::Error) -> ExitCode {
 }
 
 async fn run(matches: &ArgMatches) -> Result<(), CliError> {
+    if let Some(result) = ci::run(matches).await {
+        return result;
+    }
     match matches.subcommand() {
         Some(("emulator", sub)) => emulator::run(sub).await,
         Some(("completions", sub)) => {

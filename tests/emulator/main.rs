@@ -6,6 +6,7 @@ mod common;
 mod control;
 mod create_by_names;
 mod e2e;
+mod ephemeral;
 mod faults;
 mod hardening;
 mod lifecycle;

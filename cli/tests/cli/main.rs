@@ -11,6 +11,7 @@ mod support;
 #[path = "../../src/table.rs"]
 mod table;
 
+mod ci;
 mod commands;
 mod emulator;
 mod exit_codes;
