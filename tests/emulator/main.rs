@@ -9,5 +9,6 @@ mod faults;
 mod lifecycle;
 mod operations;
 mod refusals;
+mod setup;
 mod tokens;
 mod wire;
