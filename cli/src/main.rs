@@ -19,6 +19,7 @@ mod invocation;
 mod logging;
 mod names;
 mod output;
+mod setup;
 mod sources;
 mod table;
 mod waits;
@@ -90,6 +91,7 @@ fn cli() -> Command {
         );
     connect::args(command)
         .subcommands(commands::operation_groups())
+        .subcommands(setup::commands())
         .subcommand(emulator::command())
         .subcommand(completions::command())
 }
@@ -128,6 +130,7 @@ async fn run(matches: &ArgMatches) -> Result<(), CliError> {
             completions::run(sub, cli());
             Ok(())
         }
+        Some((name, sub)) if setup::handles(name) => setup::run(name, sub).await,
         Some((group, sub)) => {
             let (spec, leaf) = commands::chosen(group, sub)
                 .ok_or_else(|| CliError::usage(format!("{group}: no such command; see --help")))?;

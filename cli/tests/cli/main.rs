@@ -16,3 +16,4 @@ mod emulator;
 mod exit_codes;
 mod lifecycle;
 mod secrets;
+mod setup;
