@@ -111,7 +111,7 @@ pub async fn export(client: &Client, clusters: &[String]) -> Result<Export, Setu
     };
     Ok(Export {
         setup: Setup {
-            clusters: specs,
+            clusters: Some(specs),
             members,
         },
         notes,
@@ -183,19 +183,24 @@ async fn export_cluster(
         Err(e) => return Err(SetupError::api(format!("backup schedule of {this}"))(e)),
     };
 
-    if let Some(region) = &cluster.backup_region {
+    spec.backup_region = cluster
+        .backup_region
+        .as_ref()
+        .map(|r| live::region_short(&r.name));
+    // The default stays out of the file, so it stays the API's choice.
+    spec.encryption = cluster
+        .encryption
+        .as_ref()
+        .map(|e| e.type_.to_string())
+        .filter(|t| t != types::ClusterEncryptionKey::Software.as_str());
+    if cluster
+        .encryption
+        .as_ref()
+        .is_some_and(|e| e.primary_key_arn.is_some())
+    {
         notes.push(format!(
-            "{this}: backup region {} is not in the file",
-            region.name
+            "{this}: its external encryption keys are not in the file"
         ));
-    }
-    if let Some(encryption) = &cluster.encryption {
-        if encryption.type_ != types::ClusterEncryptionKey::Software {
-            notes.push(format!(
-                "{this}: encryption {} is not in the file",
-                encryption.type_
-            ));
-        }
     }
     if !cluster.auto_update {
         notes.push(format!(

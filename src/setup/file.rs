@@ -16,9 +16,10 @@ use crate::SecretString;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Setup {
-    /// The clusters, each by its name (unique in the organization).
-    #[serde(default)]
-    pub clusters: Vec<ClusterSpec>,
+    /// The clusters, each by its name (unique in the organization); left
+    /// out, clusters are not managed (and `prune` deletes none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<Vec<ClusterSpec>>,
     /// The organization's members, each by email; left out, members are
     /// not managed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,6 +47,15 @@ pub struct ClusterSpec {
     /// A newer one than running is an upgrade, never a downgrade.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation: Option<String>,
+    /// The encryption key type (`Software`, `Hardware`, `Provider`,
+    /// `External`); left out, the API's default is created and any kept. A
+    /// change replaces the cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption: Option<String>,
+    /// The region holding backups (dual region), by name or cloud code. A
+    /// change replaces the cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_region: Option<String>,
     /// The stage label: `dev`, `test`, `stage` or `prod`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_label: Option<String>,
@@ -347,7 +357,7 @@ impl Setup {
             message: message.to_owned(),
         };
         let mut clusters = BTreeSet::new();
-        for cluster in &self.clusters {
+        for cluster in self.clusters.iter().flatten() {
             let name = cluster.name.trim();
             let it = format!("cluster {name:?}");
             if name.is_empty() {

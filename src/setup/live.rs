@@ -141,6 +141,45 @@ pub(crate) fn role_set<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<Stri
     set
 }
 
+/// The encryption key type as the API spells it (`software` is `Software`).
+pub(crate) fn encryption(name: &str) -> types::ClusterEncryptionKey {
+    types::ClusterEncryptionKey::KNOWN
+        .iter()
+        .find(|k| k.as_str().eq_ignore_ascii_case(name))
+        .cloned()
+        .unwrap_or_else(|| types::ClusterEncryptionKey::from(name))
+}
+
+/// The backup region `wanted` names (id, label, or the cloud code in the
+/// label) among those `region` offers: its id and label.
+pub(crate) fn backup_region(
+    region: &types::ParametersRegionsItem,
+    wanted: &str,
+) -> Result<(String, String), String> {
+    let wanted = wanted.trim();
+    let offered: Vec<&types::ParametersRegionsItemBackupsItemRegionsItem> =
+        region.backups.iter().flat_map(|b| &b.regions).collect();
+    offered
+        .iter()
+        .find(|r| {
+            r.id == wanted
+                || r.label.eq_ignore_ascii_case(wanted)
+                || region_short(&r.label).eq_ignore_ascii_case(wanted)
+        })
+        .map(|r| (r.id.clone(), r.label.clone()))
+        .ok_or_else(|| {
+            let labels: Vec<&str> = offered.iter().map(|r| r.label.as_str()).collect();
+            match labels.is_empty() {
+                true => format!("{} offers no backup region", region.name),
+                false => format!(
+                    "no backup region {wanted:?} for {}; it offers {}",
+                    region.name,
+                    labels.join(", ")
+                ),
+            }
+        })
+}
+
 /// The automatic backup schedule of a cluster; `None` when it has none
 /// (404).
 pub(crate) async fn schedule(client: &Client, cluster_id: &str) -> Result<Option<String>, Error> {

@@ -349,7 +349,7 @@ pub async fn plan(
         changes: Vec::new(),
         cluster_ids: BTreeMap::new(),
     };
-    if !setup.clusters.is_empty() || options.prune {
+    if let Some(clusters) = &setup.clusters {
         let parameters = client
             .get_parameters()
             .await
@@ -365,7 +365,7 @@ pub async fn plan(
                 .or_default()
                 .push(cluster);
         }
-        for spec in &setup.clusters {
+        for spec in clusters {
             let name = spec.name.trim();
             let found = match by_name.get(name).map(Vec::as_slice) {
                 None | Some([]) => None,
@@ -379,7 +379,7 @@ pub async fn plan(
             };
             cluster_changes(client, &parameters, spec, found, options, &mut plan).await?;
         }
-        let named: BTreeSet<&str> = setup.clusters.iter().map(|c| c.name.trim()).collect();
+        let named: BTreeSet<&str> = clusters.iter().map(|c| c.name.trim()).collect();
         for cluster in &live {
             if named.contains(cluster.name.as_str()) {
                 continue;
@@ -424,6 +424,16 @@ async fn cluster_changes(
         live::generation_for(parameters, channel, spec.generation.as_deref())
             .map_err(|e| SetupError::invalid(&resource, e))?;
     let stage = spec.stage_label.as_deref().map(str::trim);
+    let backup_region = match spec.backup_region.as_deref() {
+        Some(wanted) => Some(
+            live::backup_region(region, wanted).map_err(|e| SetupError::invalid(&resource, e))?,
+        ),
+        None => None,
+    };
+    let encryption = spec
+        .encryption
+        .as_deref()
+        .map(|e| live::encryption(e.trim()));
     let body = types::CreateClusterBody::builder()
         .name(name.as_str())
         .region_id(region.uuid.as_str())
@@ -431,7 +441,9 @@ async fn cluster_changes(
         .channel_id(channel.uuid.as_str())
         .generation_id(generation_id)
         .description(spec.description.clone())
-        .stage_label(stage.map(types::CamundaClusterStage::from));
+        .stage_label(stage.map(types::CamundaClusterStage::from))
+        .encryption(encryption.clone())
+        .backup_region_id(backup_region.as_ref().map(|(id, _)| id.clone()));
     let body: types::CreateClusterBody =
         body.try_into()
             .map_err(|e: types::error::ConversionError| {
@@ -475,6 +487,26 @@ async fn cluster_changes(
                 field,
                 Some(old.1.clone()),
                 Some(new.1.clone()),
+            ));
+        }
+    }
+    if let Some((id, label)) = &backup_region {
+        let old = live.backup_region.as_ref();
+        if old.map(|r| &r.uuid) != Some(id) {
+            replaced.push(FieldChange::new(
+                "backupRegion",
+                old.map(|r| r.name.clone()),
+                Some(label.clone()),
+            ));
+        }
+    }
+    if let Some(wanted) = &encryption {
+        let old = live.encryption.as_ref().map(|e| &e.type_);
+        if old.is_some_and(|old| old != wanted) {
+            replaced.push(FieldChange::new(
+                "encryption",
+                old.map(ToString::to_string),
+                Some(wanted.to_string()),
             ));
         }
     }

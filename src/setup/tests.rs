@@ -25,7 +25,7 @@ members:
 #[test]
 fn a_setup_reads_from_yaml_and_from_json() {
     let setup = Setup::parse(SETUP, "setup.yaml").unwrap();
-    let cluster = &setup.clusters[0];
+    let cluster = &setup.clusters.as_ref().unwrap()[0];
     assert_eq!(cluster.generation.as_deref(), Some("8.8"));
     assert_eq!(
         cluster.secrets.as_ref().unwrap()[0].value,

@@ -27,6 +27,8 @@ clusters:
     plan: Basic
     channel: Stable
     generation: \"8.8\"
+    encryption: Hardware
+    backupRegion: europe-west2
     stageLabel: dev
     description: Orders, development
     clients:
@@ -163,6 +165,14 @@ async fn setup_applied_to_an_empty_organization_then_plans_no_change() {
         cluster.generation.name
     );
     assert_eq!(cluster.description.as_deref(), Some("Orders, development"));
+    assert_eq!(
+        cluster.backup_region.map(|r| r.name).as_deref(),
+        Some("London, Europe (europe-west2)")
+    );
+    assert_eq!(
+        cluster.encryption.map(|e| e.type_),
+        Some(types::ClusterEncryptionKey::Hardware)
+    );
     let secrets = client.get_secrets(&orders).await.expect("secrets");
     assert_eq!(secrets["DB_PASSWORD"].expose_secret(), values[0]);
     let members = client.get_members().await.expect("members");
@@ -483,12 +493,40 @@ async fn replacements_need_allow_replace_and_the_owner_is_never_demoted() {
     let (_, report) = apply_all(&client, &setup, options()).await;
     assert!(report.succeeded(), "{report}");
 
+    // A client's permissions: the client is replaced (a new secret).
+    let permissions = setup_text("SETUP_REPLACE").replace("[Zeebe, Operate]", "[Zeebe, Tasklist]");
+    let permissions = Setup::parse(&permissions, "s").expect("parses");
+    let plan = plan_of(&client, &permissions, false).await;
+    assert_eq!(
+        changes(&plan),
+        [(
+            "client \"ci\" of cluster \"orders-dev\"".to_owned(),
+            Action::Replace
+        )],
+        "{plan}"
+    );
+    let (_, replaced) = apply_all(&client, &permissions, options().allow_replace(true)).await;
+    assert!(replaced.succeeded(), "{replaced}");
+    assert_eq!(
+        replaced.credentials.len(),
+        1,
+        "the replaced client's new secret"
+    );
+
+    // A region or encryption: the cluster is replaced, with all it holds.
     let moved_text = setup_text("SETUP_REPLACE")
         .replace("region: us-central1", "region: europe-west2")
+        .replace("encryption: Hardware", "encryption: Provider")
         .replace("[Zeebe, Operate]", "[Zeebe, Tasklist]");
     let moved = Setup::parse(&moved_text, "s").expect("parses");
     let plan = plan_of(&client, &moved, false).await;
     assert_eq!(plan.count(Action::Replace), 2, "{plan}");
+    assert!(
+        plan.to_string().contains(
+            "replace     cluster \"orders-dev\": encryption: \"Hardware\" -> \"Provider\""
+        ),
+        "{plan}"
+    );
     let deletes = emulator.calls(OperationId::DeleteCluster.as_str());
     let refused = setup::apply(&client, &plan, &options(), |_| {})
         .await
@@ -502,8 +540,8 @@ async fn replacements_need_allow_replace_and_the_owner_is_never_demoted() {
     assert!(replaced.succeeded(), "{replaced}");
     assert_eq!(
         replaced.credentials.len(),
-        1,
-        "the replaced client's new secret"
+        2,
+        "orders-dev created anew, so its clients too"
     );
     assert!(!plan_of(&client, &moved, false).await.has_changes());
 
