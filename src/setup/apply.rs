@@ -154,7 +154,19 @@ impl fmt::Display for ApplyReport {
             )?;
         }
         for change in &self.remaining {
-            writeln!(f, "remaining: {} ({:?})", change.resource, change.action)?;
+            writeln!(
+                f,
+                "remaining: {} ({})",
+                change.resource,
+                change.action.verb()
+            )?;
+        }
+        if !self.kept.is_empty() {
+            writeln!(
+                f,
+                "kept:      {} not in the file (deleted only with prune)",
+                self.kept.len()
+            )?;
         }
         match &self.failed {
             None => writeln!(f, "Applied: {} changes.", self.done.len()),

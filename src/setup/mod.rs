@@ -49,13 +49,13 @@ pub use plan::{plan, Action, Change, FieldChange, Plan, PlanOptions, Resource};
 pub enum SetupError {
     /// The file does not parse: an unknown or duplicate key, a wrong type,
     /// a literal secret value.
-    #[error("{origin}: line {line} column {column}{}: {message}", resource.as_ref().map(|r| format!(" ({r})")).unwrap_or_default())]
+    #[error("{origin}: {}{}: {message}", place(*line, *column), resource.as_ref().map(|r| format!(" ({r})")).unwrap_or_default())]
     Parse {
         /// The file name given.
         origin: String,
-        /// 1-based line.
+        /// 1-based line (0 when the parser names none).
         line: u64,
-        /// 1-based column.
+        /// 1-based column (0 when the parser names none).
         column: u64,
         /// The resources the place is in, such as `cluster "a", client "b"`.
         resource: Option<String>,
@@ -91,6 +91,14 @@ pub enum SetupError {
         #[source]
         source: crate::Error,
     },
+}
+
+/// `line L column C`, or `the file` when the parser named no place.
+fn place(line: u64, column: u64) -> String {
+    match line {
+        0 => "the file".to_owned(),
+        _ => format!("line {line} column {column}"),
+    }
 }
 
 impl SetupError {

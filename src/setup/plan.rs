@@ -61,7 +61,7 @@ impl Action {
         )
     }
 
-    fn verb(self) -> &'static str {
+    pub(crate) fn verb(self) -> &'static str {
         match self {
             Self::Create => "create",
             Self::Update => "update",
