@@ -144,7 +144,9 @@ fn the_checked_in_json_schema_is_current() {
 
 #[test]
 fn an_empty_or_broken_file_still_says_where() {
-    let error = Setup::parse("clusters: [", "broken.yaml").unwrap_err().to_string();
+    let error = Setup::parse("clusters: [", "broken.yaml")
+        .unwrap_err()
+        .to_string();
     assert!(error.starts_with("broken.yaml: "), "{error}");
     // An empty file manages nothing.
     assert_eq!(Setup::parse("", "empty.yaml").unwrap(), Setup::default());

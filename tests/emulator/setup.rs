@@ -565,3 +565,61 @@ async fn replacements_need_allow_replace_and_the_owner_is_never_demoted() {
         "the owner is never deleted: {pruning}"
     );
 }
+
+#[tokio::test]
+async fn description_and_stage_are_updated_and_a_newer_generation_is_an_upgrade() {
+    let (emulator, client) = start().await;
+    let text = "\
+clusters:
+  - name: orders-test
+    region: europe-west1
+    plan: Basic
+    channel: Stable
+    generation: \"8.7\"
+    stageLabel: test
+    description: first
+";
+    let setup = Setup::parse(text, "s").expect("parses");
+    let (_, report) = apply_all(&client, &setup, options()).await;
+    assert!(report.succeeded(), "{report}");
+    let id = cluster_id(&client, "orders-test").await;
+    let cluster = client.get_cluster(&id).await.expect("cluster");
+    assert!(
+        cluster.generation.name.starts_with("Camunda 8.7"),
+        "{}",
+        cluster.generation.name
+    );
+
+    let changed = text
+        .replace("\"8.7\"", "\"8.8\"")
+        .replace("stageLabel: test", "stageLabel: prod")
+        .replace("description: first", "description: second");
+    let changed = Setup::parse(&changed, "s").expect("parses");
+    let plan = plan_of(&client, &changed, false).await;
+    assert_eq!(
+        plan.changes[0].to_string(),
+        "  ~ update      cluster \"orders-test\": description: \"first\" -> \"second\"; \
+         stageLabel: \"test\" -> \"prod\"; generation: \"Camunda 8.7.14\" -> \"8.8\""
+    );
+    let (_, report) = apply_all(&client, &changed, options()).await;
+    assert!(report.succeeded(), "{report}");
+    assert_eq!(emulator.calls(OperationId::UpgradeCluster.as_str()), 1);
+    assert_eq!(emulator.calls(OperationId::UpdateCluster.as_str()), 1);
+    let cluster = client.get_cluster(&id).await.expect("cluster");
+    assert!(
+        cluster.generation.name.starts_with("Camunda 8.8"),
+        "{}",
+        cluster.generation.name
+    );
+    assert_eq!(cluster.description.as_deref(), Some("second"));
+    assert_eq!(cluster.uuid, id, "updated in place");
+    assert!(!plan_of(&client, &changed, false).await.has_changes());
+
+    // Never a downgrade.
+    let older = Setup::parse(&text.replace("\"8.7\"", "\"8.6\""), "s").expect("parses");
+    let error = setup::plan(&client, &older, &PlanOptions::default())
+        .await
+        .expect_err("a downgrade")
+        .to_string();
+    assert!(error.contains("a cluster is never downgraded"), "{error}");
+}
