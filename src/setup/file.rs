@@ -332,7 +332,7 @@ impl Setup {
                 origin: origin.to_owned(),
                 line,
                 column,
-                resource: resource_at(text, line, column),
+                resource: resource_at(text, line, column).or_else(|| resource_by_value(text)),
                 message,
             }
         })?;
@@ -447,6 +447,60 @@ fn strip_location(message: &str) -> String {
         Some(at) => message[..at].trim_end().to_owned(),
         None => message.to_owned(),
     }
+}
+
+/// The resource that does not decode, found by decoding each one alone
+/// from the document read as plain data (flow style and JSON, where
+/// [`resource_at`] finds nothing). Names only, never another value.
+fn resource_by_value(text: &str) -> Option<String> {
+    use serde_json::Value;
+    fn bad<T: serde::de::DeserializeOwned>(value: &Value) -> bool {
+        T::deserialize(value).is_err()
+    }
+    fn label(kind: &str, value: &Value, key: &str) -> String {
+        match value.get(key).and_then(Value::as_str) {
+            Some(name) => format!("{kind} {name:?}"),
+            None => kind.to_owned(),
+        }
+    }
+    let document: Value = serde_saphyr::from_str(text).ok()?;
+    let items = |value: &Value, key: &str| -> Vec<Value> {
+        value
+            .get(key)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    for cluster in items(&document, "clusters") {
+        if !bad::<ClusterSpec>(&cluster) {
+            continue;
+        }
+        let this = label("cluster", &cluster, "name");
+        let inner = items(&cluster, "clients")
+            .iter()
+            .find(|c| bad::<ClientSpec>(c))
+            .map(|c| label("client", c, "name"))
+            .or_else(|| {
+                items(&cluster, "secrets")
+                    .iter()
+                    .find(|s| bad::<SecretSpec>(s))
+                    .map(|s| label("secret", s, "name"))
+            })
+            .or_else(|| {
+                items(&cluster, "allowlist")
+                    .iter()
+                    .find(|e| bad::<AllowlistEntry>(e))
+                    .map(|e| label("allowlist entry", e, "ip"))
+            });
+        return Some(match inner {
+            Some(inner) => format!("{this}, {inner}"),
+            None => this,
+        });
+    }
+    items(&document, "members")
+        .iter()
+        .find(|m| bad::<MemberSpec>(m))
+        .map(|m| label("member", m, "email"))
 }
 
 /// A block-style YAML line: the column of its list dash (if it is a list

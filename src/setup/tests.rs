@@ -71,7 +71,20 @@ fn an_unknown_key_is_an_error_with_line_column_and_resource() {
         "f.json",
     )
     .unwrap_err();
-    assert!(json.to_string().contains("line 1 column 73"), "{json}");
+    assert!(
+        json.to_string()
+            .contains("line 1 column 73 (cluster \"a\"): unknown field `size`"),
+        "{json}"
+    );
+    let flow = Setup::parse(
+        r#"{"clusters": [{"name": "a", "region": "r", "plan": "p", "channel": "c",
+            "secrets": [{"name": "S", "value": "literal-in-json"}]}]}"#,
+        "f.json",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(flow.contains("(cluster \"a\", secret \"S\")"), "{flow}");
+    assert!(!flow.contains("literal-in-json"), "{flow}");
 }
 
 #[test]
