@@ -114,6 +114,9 @@ mod pipeline;
 mod redact;
 pub mod retry;
 mod secret;
+#[cfg(feature = "setup")]
+#[cfg_attr(docsrs, doc(cfg(feature = "setup")))]
+pub mod setup;
 mod undeclared;
 pub mod wait;
 

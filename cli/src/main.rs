@@ -20,6 +20,7 @@ mod invocation;
 mod logging;
 mod names;
 mod output;
+mod setup;
 mod sources;
 mod table;
 mod waits;
@@ -91,6 +92,7 @@ fn cli() -> Command {
         );
     let command = connect::args(command)
         .subcommands(commands::operation_groups())
+        .subcommands(setup::commands())
         .subcommand(emulator::command())
         .subcommand(completions::command());
     ci::register(command)
@@ -133,6 +135,7 @@ async fn run(matches: &ArgMatches) -> Result<(), CliError> {
             completions::run(sub, cli());
             Ok(())
         }
+        Some((name, sub)) if setup::handles(name) => setup::run(name, sub).await,
         Some((group, sub)) => {
             let (spec, leaf) = commands::chosen(group, sub)
                 .ok_or_else(|| CliError::usage(format!("{group}: no such command; see --help")))?;

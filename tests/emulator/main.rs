@@ -13,5 +13,6 @@ mod lifecycle;
 mod operations;
 mod python;
 mod refusals;
+mod setup;
 mod tokens;
 mod wire;

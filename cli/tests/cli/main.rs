@@ -19,3 +19,4 @@ mod fallbacks;
 mod home;
 mod lifecycle;
 mod secrets;
+mod setup;

@@ -1,0 +1,337 @@
+//! `export`, `plan` and `apply` driven through the built binary: a setup
+//! applied to an empty organization, drift made with the command line named
+//! by `plan` (exit 11), convergence, `--prune`, credentials into files of
+//! their own, export into a fresh emulator, and no secret value in any
+//! output at `-vv`.
+
+use crate::support::{file, quick, Harness, Run};
+
+const DB_VALUE: &str = "DB-VALUE-c4ca4238a0b9";
+const KEY_VALUE: &str = "KEY-VALUE-eccbc87e4b5c";
+const DRIFT_VALUE: &str = "DRIFT-VALUE-a87ff679a2f3";
+
+const SETUP: &str = "\
+clusters:
+  - name: orders-dev
+    region: europe-west1
+    plan: Basic
+    channel: Stable
+    generation: \"8.8\"
+    stageLabel: dev
+    clients:
+      - name: ci
+        permissions: [Zeebe]
+    secrets:
+      - name: DB_PASSWORD
+        value: env:ORDERS_DEV__DB_PASSWORD
+    allowlist:
+      - ip: 10.0.0.0/8
+        description: office
+  - name: billing-prod
+    region: us-central1
+    plan: Basic
+    channel: Stable
+    clients: []
+    secrets:
+      - name: API_KEY
+        value: env:BILLING_PROD__API_KEY
+    allowlist: []
+members:
+  - email: owner@example.com
+    roles: [owner]
+  - email: admin@example.com
+    roles: [admin]
+  - email: dev@example.com
+    roles: [developer]
+";
+
+/// `args` at `-vv` with the secret values in the environment.
+fn run(h: &Harness, args: &[&str]) -> Run {
+    let mut all = vec!["-vv"];
+    all.extend_from_slice(args);
+    let mut command = h.command(&all);
+    command
+        .env("ORDERS_DEV__DB_PASSWORD", DB_VALUE)
+        .env("BILLING_PROD__API_KEY", KEY_VALUE)
+        .env("DRIFT", DRIFT_VALUE);
+    Run::of_command(&mut command)
+}
+
+fn no_value(run: &Run) {
+    for value in [DB_VALUE, KEY_VALUE, DRIFT_VALUE] {
+        assert!(
+            !run.stdout.contains(value),
+            "a value on stdout: {}",
+            run.stdout
+        );
+        assert!(
+            !run.stderr.contains(value),
+            "a value on stderr: {}",
+            run.stderr
+        );
+    }
+}
+
+fn cluster_id(h: &Harness, name: &str) -> String {
+    let clusters = run(h, &["clusters", "list"]).json();
+    clusters
+        .as_array()
+        .and_then(|l| l.iter().find(|c| c["name"] == name))
+        .and_then(|c| c["uuid"].as_str())
+        .expect("the cluster")
+        .to_owned()
+}
+
+#[test]
+fn apply_plan_drift_prune_and_export_through_the_binary() {
+    let h = Harness::start(quick());
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let setup = file(dir.path(), "setup.yaml", SETUP);
+    let creds = dir.path().join("credentials");
+    std::fs::create_dir(&creds).expect("folder");
+    let creds = creds.display().to_string();
+    let mut outputs = Vec::new();
+
+    // Clients to create: no --credentials-dir, no change (exit 2).
+    let refused = run(&h, &["apply", "-f", &setup]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("--credentials-dir"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(run(&h, &["clusters", "list"]).json(), serde_json::json!([]));
+
+    let applied = run(
+        &h,
+        &[
+            "apply",
+            "-f",
+            &setup,
+            "--credentials-dir",
+            &creds,
+            "--poll-interval",
+            "20ms",
+        ],
+    );
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    assert!(
+        applied.stderr.contains("creating cluster \"orders-dev\""),
+        "{}",
+        applied.stderr
+    );
+    let written = std::path::Path::new(&creds).join("orders-dev.ci.env");
+    let text = std::fs::read_to_string(&written).expect("credentials file");
+    assert!(text.contains("ZEEBE_CLIENT_SECRET="), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&written)
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let secret = text
+        .lines()
+        .find_map(|l| l.strip_prefix("ZEEBE_CLIENT_SECRET="))
+        .expect("secret")
+        .to_owned();
+    assert!(!applied.stdout.contains(&secret) && !applied.stderr.contains(&secret));
+    outputs.push(applied);
+
+    let clean = run(&h, &["plan", "-f", &setup]);
+    assert_eq!(clean.code, 0, "{}{}", clean.stdout, clean.stderr);
+    assert!(clean
+        .stdout
+        .ends_with("No changes: the live setup matches the file.\n"));
+    let again = run(&h, &["apply", "-f", &setup]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(
+        again.stdout,
+        "No changes: the live setup matches the file.\n"
+    );
+    outputs.extend([clean, again]);
+
+    // Drift with the command line: a secret value, a client, an allowlist
+    // entry, a member's role.
+    let orders = cluster_id(&h, "orders-dev");
+    run(
+        &h,
+        &[
+            "secrets",
+            "update",
+            &orders,
+            "DB_PASSWORD",
+            "--secret-value-env",
+            "DRIFT",
+        ],
+    )
+    .ok();
+    run(
+        &h,
+        &[
+            "clients",
+            "create",
+            &orders,
+            "--client-name",
+            "stray",
+            "--permissions",
+            "Zeebe",
+        ],
+    )
+    .ok();
+    run(
+        &h,
+        &[
+            "allowlist",
+            "set",
+            &orders,
+            "--ipallowlist",
+            r#"{"ip": "192.168.0.0/16", "description": "lab"}"#,
+        ],
+    )
+    .ok();
+    run(
+        &h,
+        &[
+            "members",
+            "set",
+            "dev@example.com",
+            "--org-roles",
+            "analyst",
+        ],
+    )
+    .ok();
+
+    let drift = run(&h, &["plan", "-f", &setup]);
+    assert_eq!(drift.code, 11, "{}{}", drift.stdout, drift.stderr);
+    let changed: Vec<&str> = drift
+        .stdout
+        .lines()
+        .filter(|l| {
+            l.contains(" update ")
+                || l.contains(" create ")
+                || l.contains(" delete ")
+                || l.contains(" replace ")
+        })
+        .collect();
+    assert_eq!(changed.len(), 3, "{}", drift.stdout);
+    assert!(
+        drift.stdout.contains(
+            "update      secret \"DB_PASSWORD\" of cluster \"orders-dev\" (value differs"
+        ),
+        "{}",
+        drift.stdout
+    );
+    assert!(
+        drift
+            .stdout
+            .contains("update      allowlist of cluster \"orders-dev\""),
+        "{}",
+        drift.stdout
+    );
+    assert!(
+        drift.stdout.contains(
+            "update      member \"dev@example.com\": roles: \"analyst\" -> \"developer\""
+        ),
+        "{}",
+        drift.stdout
+    );
+    assert!(
+        drift.stdout.contains("kept        client \"stray\""),
+        "{}",
+        drift.stdout
+    );
+    let json = run(&h, &["plan", "-f", &setup, "-o", "json"]);
+    assert_eq!(json.code, 11);
+    let parsed: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert!(parsed["changes"].as_array().is_some_and(|c| c
+        .iter()
+        .any(|c| c["action"] == "update" && c["resource"]["kind"] == "secret")));
+    outputs.extend([drift, json]);
+
+    let converged = run(&h, &["apply", "-f", &setup]);
+    assert_eq!(converged.code, 0, "{}", converged.stderr);
+    assert_eq!(run(&h, &["plan", "-f", &setup]).code, 0);
+    // The extra client stays without --prune; --prune deletes it alone,
+    // which is refused off a terminal without --yes.
+    let unconfirmed = run(&h, &["apply", "-f", &setup, "--prune"]);
+    assert_eq!(unconfirmed.code, 2, "{}", unconfirmed.stderr);
+    assert!(
+        unconfirmed.stderr.contains("--yes"),
+        "{}",
+        unconfirmed.stderr
+    );
+    let pruned = run(&h, &["apply", "-f", &setup, "--prune", "--yes"]);
+    assert_eq!(pruned.code, 0, "{}", pruned.stderr);
+    assert!(
+        pruned
+            .stdout
+            .contains("done:      client \"stray\" of cluster \"orders-dev\"\nApplied: 1 changes."),
+        "{}",
+        pruned.stdout
+    );
+    let clients = run(&h, &["clients", "list", &orders]).json();
+    assert_eq!(clients.as_array().map(Vec::len), Some(1));
+    outputs.extend([converged, unconfirmed, pruned]);
+
+    // Export, apply to a fresh emulator, export again: the same file.
+    let exported = run(&h, &["export"]);
+    assert_eq!(exported.code, 0, "{}", exported.stderr);
+    assert!(
+        exported
+            .stdout
+            .contains("value: env:ORDERS_DEV__DB_PASSWORD"),
+        "{}",
+        exported.stdout
+    );
+    assert!(!exported.stdout.contains(&orders));
+    let export_file = file(dir.path(), "export.yaml", &exported.stdout);
+    let fresh = Harness::start(quick());
+    let fresh_creds = tempfile::tempdir().expect("folder");
+    let fresh_creds = fresh_creds.path().display().to_string();
+    let imported = run(
+        &fresh,
+        &[
+            "apply",
+            "-f",
+            &export_file,
+            "--credentials-dir",
+            &fresh_creds,
+            "--poll-interval",
+            "20ms",
+        ],
+    );
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    let again = run(&fresh, &["export"]);
+    assert_eq!(again.stdout, exported.stdout);
+    outputs.extend([exported, imported, again]);
+
+    for output in &outputs {
+        no_value(output);
+    }
+}
+
+#[test]
+fn an_unknown_key_is_a_usage_error_naming_line_column_and_resource() {
+    let h = Harness::start(quick());
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let setup = file(
+        dir.path(),
+        "setup.yaml",
+        &SETUP.replace(
+            "        permissions: [Zeebe]\n",
+            "        permissions: [Zeebe]\n        scopes: [all]\n",
+        ),
+    );
+    let failed = run(&h, &["plan", "-f", &setup]);
+    assert_eq!(failed.code, 2, "{}", failed.stderr);
+    assert!(
+        failed.stderr.contains(
+            "line 11 column 9 (cluster \"orders-dev\", client \"ci\"): unknown field `scopes`"
+        ),
+        "{}",
+        failed.stderr
+    );
+}
