@@ -12,6 +12,10 @@ use crate::redact::MASK;
 /// Entries kept of each list; the oldest go first.
 const MAX_ENTRIES: usize = 10_000;
 
+/// Bodies kept up to this size: 10 000 entries of the 2 MiB a request may
+/// carry would be 20 GB.
+const MAX_BODY: usize = 64 * 1024;
+
 /// Body fields whose values are secrets, in requests the emulator takes:
 /// the token request's, a connector secret's value, a password.
 const SECRET_FIELDS: [&str; 5] = [
@@ -93,10 +97,10 @@ fn render(list: &VecDeque<(u64, Entry)>, since: u64, keep: impl Fn(&Entry) -> bo
 }
 
 /// A request body for the journal: JSON, or a form (the token request),
-/// with the value of every secret field masked; `None` otherwise, since a
-/// body that cannot be read cannot be masked either.
+/// with the value of every secret field masked; `None` otherwise (a body
+/// that cannot be read cannot be masked either) and beyond 64 KiB.
 pub(crate) fn masked_body(body: &[u8]) -> Option<Value> {
-    if body.is_empty() {
+    if body.is_empty() || body.len() > MAX_BODY {
         return None;
     }
     if let Ok(mut value) = serde_json::from_slice::<Value>(body) {
@@ -152,6 +156,8 @@ mod tests {
         assert_eq!(form["client_id"], "a");
         assert_eq!(masked_body(b""), None);
         assert_eq!(masked_body(b"not a form"), None);
+        let large = format!("{{\"name\": \"{}\"}}", "x".repeat(MAX_BODY));
+        assert_eq!(masked_body(large.as_bytes()), None);
         assert!(!masked_body(b"hunter2").is_some_and(|v| v.to_string().contains("hunter2")));
     }
 
