@@ -103,6 +103,12 @@ pub const TYPES: &[(&str, &str)] = &[
         "src/emulator/handlers/clusters.rs",
     ),
     ("UpdateSecretBody", "examples/quickstart.rs"),
+    ("AssignableOrganizationRoleType", "src/setup/apply.rs"),
+    ("ClusterClient", "src/setup/plan.rs"),
+    ("ClusterEncryptionKey", "src/setup/export.rs"),
+    ("ClusterSecrets", "src/setup/plan.rs"),
+    ("Member", "src/setup/plan.rs"),
+    ("OrganizationRole", "src/setup/plan.rs"),
 ];
 
 /// Values of string enums the hand-written code matches or builds, as
@@ -118,6 +124,8 @@ pub const ENUM_VALUES: &[(&str, &str, &str)] = &[
     ("RestoreState", "ABORTED", "src/wait.rs"),
     ("RestoreState", "COMPLETED", "src/wait.rs"),
     ("RestoreState", "FAILED", "src/wait.rs"),
+    ("ClusterEncryptionKey", "Software", "src/setup/export.rs"),
+    ("OrganizationRole", "owner", "src/setup/plan.rs"),
 ];
 
 /// What a document lacks of the list; empty when it has everything.

@@ -10,7 +10,10 @@ use std::{
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use super::{config::EmulatorError, server::TOKEN_OPERATION};
+use super::config::EmulatorError;
+
+/// The name under which faults of the token endpoint are injected.
+pub(crate) const TOKEN_OPERATION: &str = "Token";
 
 /// An injected failure.
 #[derive(Debug, Clone, PartialEq)]

@@ -74,6 +74,7 @@ mod clock;
 mod config;
 mod control;
 mod faults;
+mod front;
 mod handlers;
 mod ids;
 mod journal;
@@ -107,7 +108,7 @@ use server::{lock, Shared, TOKEN_PATH};
 
 /// The name under which faults of the token endpoint are injected, as in
 /// `emulator.fail_next(TOKEN_OPERATION, 1, 503)`.
-pub const TOKEN_OPERATION: &str = server::TOKEN_OPERATION;
+pub const TOKEN_OPERATION: &str = faults::TOKEN_OPERATION;
 
 impl EmulatorConfig {
     /// Bind 127.0.0.1 and serve on the current tokio runtime.

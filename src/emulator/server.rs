@@ -15,8 +15,7 @@ use super::{
     answer::{json_response, Fail},
     clock::Clock,
     config::Settings,
-    control,
-    faults::{Fault, Faults},
+    faults::{Fault, Faults, TOKEN_OPERATION},
     handlers::Ctx,
     journal::{masked_body, Entry, Journal},
     routes::{self, Match, Route, ROUTES},
@@ -25,9 +24,6 @@ use super::{
     transitions::Transitions,
     world::World,
 };
-
-/// The name under which faults of the token endpoint are injected.
-pub(crate) const TOKEN_OPERATION: &str = "Token";
 
 /// The path of the token endpoint.
 pub(crate) const TOKEN_PATH: &str = "/oauth/token";
@@ -112,9 +108,9 @@ impl Shared {
         }
     }
 
-    /// The answer to a request: the control plane's, or the API's (and then
-    /// journaled).
-    pub(crate) async fn serve(
+    /// The answer to an API request (the control plane's come first, see
+    /// `front.rs`), journaled.
+    pub(crate) async fn serve_api(
         &self,
         method: &Method,
         uri: &Uri,
@@ -122,16 +118,6 @@ impl Shared {
         body: &[u8],
     ) -> Answer {
         let path = uri.path();
-        if let Some(rest) = control::route(path) {
-            return Answer::Respond(control::answer(
-                self,
-                method,
-                rest,
-                uri.query(),
-                headers,
-                body,
-            ));
-        }
         let (operation_id, answer) = self.api(method, path, headers, body).await;
         let status = match &answer {
             Answer::Respond(response) => Some(response.status().as_u16()),

@@ -597,7 +597,10 @@ fn a_round_trip_through_an_older_document_restores_every_text() {
     );
     let text = String::from_utf8(out).unwrap();
     assert_eq!(code, EXIT_DRIFT, "refused without --force: {text}");
-    assert!(text.contains("operations GetRestore"), "{text}");
+    assert!(
+        text.contains("operations ") && text.contains("GetRestore"),
+        "{text}"
+    );
     assert_eq!(
         std::fs::read(&vendored).unwrap(),
         original,

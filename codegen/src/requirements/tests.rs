@@ -181,10 +181,11 @@ impl Scanner<'_> {
             .types
             .entry(name.to_owned())
             .or_insert_with(|| at.clone());
-        // A variant starts upper-case; `Unknown` is the open enum's own.
-        if let Some(variant) =
-            next.filter(|v| v.starts_with(|c: char| c.is_ascii_uppercase()) && *v != "Unknown")
-        {
+        // A variant starts upper-case; `Unknown` and `KNOWN` are the open
+        // enum's own.
+        if let Some(variant) = next.filter(|v| {
+            v.starts_with(|c: char| c.is_ascii_uppercase()) && *v != "Unknown" && *v != "KNOWN"
+        }) {
             if self.enums.contains_key(name) {
                 self.uses
                     .variants
