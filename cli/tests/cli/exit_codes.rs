@@ -23,7 +23,7 @@ fn assert_fails(run: &Run, code: i32, says: &str) {
 #[test]
 fn usage_errors_exit_2() {
     let h = Harness::start(quick());
-    let dots = h.run(&["clusters", "get", ".."]);
+    let dots = h.run(&["clients", "get", crate::support::SOME_UUID, ".."]);
     assert_fails(&dots, 2, "invalid request");
     let unknown = h.run(&[
         "clusters",
@@ -134,7 +134,7 @@ fn refused_credentials_exit_4() {
 fn api_answers_exit_5_for_4xx_and_6_for_5xx() {
     let h = Harness::start(quick());
     assert_fails(
-        &h.run(&["clusters", "get", "no-such-cluster"]),
+        &h.run(&["clusters", "get", crate::support::SOME_UUID]),
         5,
         "HTTP 404",
     );
