@@ -236,7 +236,7 @@ impl Client {
         loop {
             let error = match result {
                 Ok(value) => return Ok(value),
-                Err(error) => self.translate(call, error).await,
+                Err(error) => self.translate(call, subject, error).await,
             };
             let Some(next) = spare.take() else {
                 return Err(error);
@@ -258,14 +258,20 @@ impl Client {
     }
 
     /// The crate's error for a failed attempt, with the client's own
-    /// secrets removed from whatever the server sent back.
+    /// secrets and the request's secret fields removed from whatever the
+    /// server sent back.
     async fn translate<E: ErrorBody>(
         &self,
         call: &CallShared,
+        subject: &Subject,
         error: progenitor_client::Error<E>,
     ) -> Error {
         let secrets = self.shared().auth.secrets();
-        let secrets: Vec<&str> = secrets.iter().map(|s| s.expose_secret()).collect();
+        let secrets: Vec<&str> = secrets
+            .iter()
+            .chain(subject.sent_secrets())
+            .map(|s| s.expose_secret())
+            .collect();
         translate::translate(call, error, &secrets).await
     }
 
