@@ -13,6 +13,7 @@ mod table;
 
 mod commands;
 mod emulator;
+mod everyday;
 mod exit_codes;
 mod lifecycle;
 mod secrets;

@@ -116,6 +116,16 @@ impl Harness {
         Run::of(self.command(args).output().expect("the binary runs"))
     }
 
+    /// Run `args` with the variable `name` set to `value`.
+    pub fn run_with_env(&self, args: &[&str], name: &str, value: &str) -> Run {
+        Run::of(
+            self.command(args)
+                .env(name, value)
+                .output()
+                .expect("the binary runs"),
+        )
+    }
+
     /// Run `args` with `input` on stdin.
     pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
         run_with_stdin(self.command(args), input)
