@@ -9,6 +9,8 @@ use camunda_admin::{
     },
     Client, ClientBuilder,
 };
+use std::time::Duration;
+
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use crate::{
@@ -27,6 +29,14 @@ const OVERRIDES: &[(&str, &str, &str)] = &[
 
 const SECRET_FILE: &str = "client-secret-file";
 const NO_DISK_CACHE: &str = "no-disk-cache";
+const REQUEST_TIMEOUT: &str = "request-timeout";
+
+/// How long a command asks a token service that does not answer (refused,
+/// unresolvable, 5xx, 429) before it gives up: a shell or CI user wants the
+/// failure in seconds, not after the library's minute.
+const TOKEN_DEADLINE: Duration = Duration::from_secs(8);
+/// The connect timeout never exceeds the library's default.
+const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The global connection flags on `command`.
 pub fn args(command: Command) -> Command {
@@ -61,6 +71,15 @@ pub fn args(command: Command) -> Command {
                 .action(ArgAction::SetTrue)
                 .help(format!("Keep tokens in memory only (as {ENV_DISK_CACHE_DISABLE}=true)")),
         )
+        .arg(
+            Arg::new(REQUEST_TIMEOUT)
+                .long(REQUEST_TIMEOUT)
+                .global(true)
+                .help_heading(crate::GLOBAL)
+                .value_name("DURATION")
+                .value_parser(humantime::parse_duration)
+                .help("Bound each HTTP attempt, token requests included (default 30s)"),
+        )
 }
 
 /// The client the global flags and the environment describe. An operation
@@ -93,6 +112,13 @@ pub fn client(matches: &ArgMatches, stdin: &Stdin, needs_token: bool) -> Result<
     } else {
         ClientBuilder::from_vars_credentials_optional(lookup)?
     };
-    let builder = builder.user_agent(format!("camunda-admin-cli/{}", env!("CARGO_PKG_VERSION")));
+    let mut builder = builder
+        .user_agent(format!("camunda-admin-cli/{}", env!("CARGO_PKG_VERSION")))
+        .token_deadline(TOKEN_DEADLINE);
+    if let Some(timeout) = matches.get_one::<Duration>(REQUEST_TIMEOUT) {
+        builder = builder
+            .timeout(*timeout)
+            .connect_timeout((*timeout).min(MAX_CONNECT_TIMEOUT));
+    }
     Ok(builder.build()?)
 }

@@ -156,6 +156,29 @@ fn no_answer_exits_7() {
     assert_fails(&run, 7, "no answer from the API");
 }
 
+#[test]
+fn a_token_service_that_gives_no_answer_is_transport_too() {
+    let h = Harness::start(quick());
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
+    for token_url in [
+        format!("http://{closed}/oauth/token"),
+        // `.invalid` never resolves (RFC 6761).
+        "https://login.camunda-admin-test.invalid/oauth/token".to_owned(),
+    ] {
+        let run = h.run(&[
+            "clusters",
+            "list",
+            "--no-disk-cache",
+            "--token-url",
+            &token_url,
+        ]);
+        assert_fails(&run, 7, "no token from the token service");
+    }
+    assert_eq!(h.emulator.calls("GetClusters"), 0);
+}
+
 /// A token service and API that answer `path` with `body`.
 fn mock_api(server: &MockServer, method: httpmock::Method, path: &str, body: serde_json::Value) {
     server.mock(|when, then| {
