@@ -101,6 +101,7 @@ mod construction;
 mod api;
 pub mod auth;
 pub mod config;
+pub mod connection;
 #[cfg(feature = "emulator")]
 #[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
 pub mod emulator;
