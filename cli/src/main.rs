@@ -191,6 +191,7 @@ async fn operation(spec: &'static Operation, matches: &ArgMatches) -> Result<(),
     let calls = invocation::from_matches(spec, matches, &stdin)?;
     let client = connect::client(matches, &stdin, spec.authenticated)?;
     let dry_run = matches.get_flag(commands::DRY_RUN);
+    output::check_env_form(spec, matches)?;
     if !dry_run {
         output::guard_secret_once(spec, matches)?;
     }

@@ -16,7 +16,12 @@
 
 use std::io::{self, Write};
 
-use camunda_admin::JsonAnswer;
+use camunda_admin::{
+    connection::ConnectionSettings,
+    operation::OperationId,
+    types::{ClusterClientConnectionDetails, CreatedClusterClient},
+    JsonAnswer,
+};
 use clap::{parser::ValueSource, ArgMatches};
 use comfy_table::{presets, ContentArrangement, Table};
 use serde_json::{Map, Value};
@@ -235,9 +240,49 @@ fn secret_names(value: Value) -> Value {
     }
 }
 
-/// The `NAME=value` form of an answer, where it has one.
-pub fn env_form(_spec: &Operation, _outcome: &JsonAnswer) -> Option<Vec<(String, String)>> {
-    None
+/// Before sending: `-o env` only where the answer has that form (else the
+/// change would be made and its answer refused).
+pub fn check_env_form(spec: &Operation, matches: &ArgMatches) -> Result<(), CliError> {
+    let has_form = matches!(spec.id, OperationId::CreateClient | OperationId::GetClient);
+    if format(matches) == Format::Env && !has_form && jq_filter(matches).is_none() {
+        return Err(CliError::usage(format!(
+            "-o env: {} {} has no NAME=value form (clients create and clients get have)",
+            spec.command.group, spec.command.verb
+        )));
+    }
+    Ok(())
+}
+
+/// The `NAME=value` form of an answer, where it has one: a created
+/// client's and a client's connection settings, with the Console's names
+/// (`ZEEBE_ADDRESS`, `ZEEBE_CLIENT_ID`, `ZEEBE_CLIENT_SECRET`, ...), from
+/// the library's one mapping ([`ConnectionSettings`]).
+pub fn env_form(spec: &Operation, outcome: &JsonAnswer) -> Option<Vec<(String, String)>> {
+    let JsonAnswer::Json(value) = outcome else {
+        return None;
+    };
+    let settings = match spec.id {
+        OperationId::CreateClient => {
+            let created: CreatedClusterClient = serde_json::from_value(value.clone()).ok()?;
+            ConnectionSettings::builder()
+                .created_client(&created)
+                .build()
+        }
+        OperationId::GetClient => {
+            let details: ClusterClientConnectionDetails =
+                serde_json::from_value(value.clone()).ok()?;
+            ConnectionSettings::builder()
+                .connection_details(&details)
+                .build()
+        }
+        _ => return None,
+    };
+    Some(
+        settings
+            .iter()
+            .map(|(name, value)| (name.to_owned(), value.expose().to_owned()))
+            .collect(),
+    )
 }
 
 /// The text `outcome` prints as, with the options of `matches`; `env` is

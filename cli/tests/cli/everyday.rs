@@ -353,3 +353,39 @@ fn a_secret_shown_once_is_never_printed_into_nothing() {
     assert_eq!(forced.code, 0, "{forced:?}");
     assert_eq!(h.emulator.calls("CreateClient"), 2);
 }
+
+#[test]
+fn a_created_client_as_env_lines() {
+    let h = Harness::start(quick());
+    let id = created_cluster(&h, "env");
+    let run = ok(
+        &h,
+        &["clients", "create", &id, "--client-name", "ci", "-o", "env"],
+    );
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let secret = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("ZEEBE_CLIENT_SECRET="))
+        .unwrap_or_else(|| panic!("a ZEEBE_CLIENT_SECRET line: {}", run.stdout));
+    assert!(!secret.is_empty());
+    assert!(
+        lines.iter().any(|l| l.starts_with("ZEEBE_CLIENT_ID=")),
+        "{}",
+        run.stdout
+    );
+    for line in &lines {
+        let (name, value) = line.split_once('=').expect("NAME=value");
+        assert!(!name.starts_with("export"), "{line}");
+        assert!(
+            !value.starts_with('"') && !value.starts_with('\''),
+            "{line}"
+        );
+    }
+    let refused = h.run(&["clusters", "delete", &id, "-o", "env"]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert_eq!(
+        h.emulator.calls("DeleteCluster"),
+        0,
+        "refused before sending"
+    );
+}
