@@ -21,6 +21,7 @@ mod jq;
 mod logging;
 mod names;
 mod output;
+mod profiles;
 mod sources;
 mod table;
 mod waits;
@@ -130,6 +131,7 @@ fn cli() -> Command {
         .subcommands(commands::operation_groups())
         .subcommand(emulator::command())
         .subcommand(completions::command())
+        .subcommand(profiles::command())
 }
 
 /// clap's own message, in full (the missing argument's name, the allowed
@@ -168,6 +170,7 @@ async fn run(matches: &ArgMatches) -> Result<(), CliError> {
     match matches.subcommand() {
         Some(("emulator", sub)) => emulator::run(sub).await,
         Some(("completions", sub)) => completions::run(sub, cli()),
+        Some(("profile", sub)) => profiles::run(sub),
         Some((group, sub)) => {
             if let Some((verb, leaf)) = sub.subcommand() {
                 if let Some(result) = handwritten::run(group, verb, leaf).await {

@@ -16,4 +16,5 @@ mod emulator;
 mod everyday;
 mod exit_codes;
 mod lifecycle;
+mod profiles;
 mod secrets;
