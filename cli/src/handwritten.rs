@@ -186,6 +186,12 @@ pub async fn run(group: &str, verb: &str, matches: &ArgMatches) -> Option<Result
 }
 
 async fn run_known(group: &str, verb: &str, matches: &ArgMatches) -> Result<(), CliError> {
+    // Before anything is read or written: these answers have no env form.
+    if output::format(matches) == output::Format::Env {
+        return Err(CliError::usage(format!(
+            "-o env: {group} {verb} has no NAME=value form"
+        )));
+    }
     let stdin = Stdin::default();
     let client = connect::client(matches, &stdin, true)?;
     let cluster = names::cluster_id(&client, text(matches, "cluster")).await?;
@@ -302,17 +308,22 @@ fn entry(text: &str) -> Result<Value, CliError> {
     Ok(json!({ "ip": ip, "description": description }))
 }
 
+/// Write the whole list; with `--dry-run`, print the request instead.
 async fn write_allowlist(
     client: &Client,
     cluster: &str,
     entries: Vec<Value>,
+    matches: &ArgMatches,
 ) -> Result<JsonAnswer, CliError> {
     let body = json!({ "ipallowlist": entries });
+    let call = JsonCall::new([cluster]).body(body);
+    if matches.get_flag(crate::commands::DRY_RUN) {
+        let spec = OperationId::UpdateIpAllowlist.operation();
+        crate::invocation::show_prepared(client, spec, &call)?;
+        return Ok(JsonAnswer::Empty);
+    }
     client
-        .call_json(
-            OperationId::UpdateIpAllowlist,
-            JsonCall::new([cluster]).body(body),
-        )
+        .call_json(OperationId::UpdateIpAllowlist, call)
         .await?;
     Ok(JsonAnswer::Json(Value::Array(entries)))
 }
@@ -335,7 +346,7 @@ async fn allowlist_add_run(
             None => entries.push(item),
         }
     }
-    write_allowlist(client, cluster, entries).await
+    write_allowlist(client, cluster, entries, matches).await
 }
 
 async fn allowlist_remove_run(
@@ -361,7 +372,7 @@ async fn allowlist_remove_run(
         )));
     }
     entries.retain(|e| !ips.iter().any(|ip| e["ip"] == ***ip));
-    write_allowlist(client, cluster, entries).await
+    write_allowlist(client, cluster, entries, matches).await
 }
 
 #[cfg(test)]

@@ -245,6 +245,16 @@ fn allowlist_changes_keep_the_other_entries() {
         listed,
         "a refused remove changes nothing"
     );
+    let dry = ok(
+        &h,
+        &["allowlist", "remove", "allow", "192.168.0.1", "--dry-run"],
+    );
+    assert!(dry.stdout.contains("\"PUT\""), "{}", dry.stdout);
+    assert_eq!(
+        ok(&h, &["allowlist", "list", "allow"]).json(),
+        listed,
+        "--dry-run changes nothing"
+    );
     ok(&h, &["allowlist", "remove", "allow", "192.168.0.1"]);
     let cluster = ok(&h, &["clusters", "get", &id]).json();
     let left: Vec<&Value> = cluster["ipallowlist"]
