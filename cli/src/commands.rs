@@ -88,8 +88,13 @@ fn is_flag_verb(verb: &str) -> bool {
     verb.starts_with("--")
 }
 
-/// One subcommand per group of the table.
-pub fn operation_groups() -> Vec<Command> {
+/// The hand-written subcommands of a group (given by `main`, so that this
+/// module imports none of the modules that run commands).
+pub type Extras = fn(&str) -> Vec<Command>;
+
+/// One subcommand per group of the table, with the hand-written ones
+/// `extras` gives.
+pub fn operation_groups(extras: Extras) -> Vec<Command> {
     // A generated command that took a hand-written one's name would hide
     // it (or be hidden); debug builds, the tests' included, stop here.
     debug_assert_eq!(
@@ -97,10 +102,13 @@ pub fn operation_groups() -> Vec<Command> {
         Vec::<(&str, &str)>::new(),
         "generated commands take hand-written names"
     );
-    groups().into_iter().map(group_command).collect()
+    groups()
+        .into_iter()
+        .map(|group| group_command(group, extras(group)))
+        .collect()
 }
 
-fn group_command(group: &'static str) -> Command {
+fn group_command(group: &'static str, extras: Vec<Command>) -> Command {
     let specs: Vec<&'static Operation> = COMMANDS
         .iter()
         .filter(|c| c.command.group == group)
@@ -109,7 +117,7 @@ fn group_command(group: &'static str) -> Command {
     let mut command = match own {
         Some(spec) => operation_args(Command::new(group), spec),
         None => Command::new(group)
-            .about(format!("{group}: {}", verb_list(&specs)))
+            .about(format!("{group}: {}", verb_list(&specs, &extras)))
             .subcommand_required(true),
     };
     for spec in specs.iter().filter(|c| is_flag_verb(c.command.verb)) {
@@ -131,20 +139,16 @@ fn group_command(group: &'static str) -> Command {
             operation_args(Command::new(spec.command.verb), spec).hide(spec.deprecated),
         );
     }
-    command.subcommands(crate::handwritten::subcommands(group))
+    command.subcommands(extras)
 }
 
-fn verb_list(specs: &[&Operation]) -> String {
+fn verb_list(specs: &[&Operation], extras: &[Command]) -> String {
     let verbs: Vec<&str> = specs
         .iter()
         .filter(|c| !c.deprecated)
         .map(|c| c.command.verb)
         .collect();
-    let group = specs.first().map_or("", |c| c.command.group);
-    let own: Vec<String> = crate::handwritten::subcommands(group)
-        .iter()
-        .map(|c| c.get_name().to_owned())
-        .collect();
+    let own: Vec<String> = extras.iter().map(|c| c.get_name().to_owned()).collect();
     let mut verbs: Vec<String> = verbs.into_iter().map(str::to_owned).collect();
     verbs.extend(own);
     verbs.join(", ")

@@ -128,7 +128,7 @@ fn cli() -> Command {
                 .action(ArgAction::SetTrue)
                 .help("Print the request (method, URL, body with secrets replaced, names resolved to ids) and send nothing that changes state"),
         )
-        .subcommands(commands::operation_groups())
+        .subcommands(commands::operation_groups(handwritten::subcommands))
         .subcommand(emulator::command())
         .subcommand(completions::command())
         .subcommand(profiles::command())
@@ -170,7 +170,14 @@ async fn run(matches: &ArgMatches) -> Result<(), CliError> {
     match matches.subcommand() {
         Some(("emulator", sub)) => emulator::run(sub).await,
         Some(("completions", sub)) => completions::run(sub, cli()),
-        Some(("profile", sub)) => profiles::run(sub),
+        Some(("profile", sub)) => match sub.subcommand() {
+            // Without a name: the settings a command would use, and their
+            // sources (connect resolves them; profiles only stores them).
+            Some(("show", show)) if show.get_one::<String>("name").is_none() => {
+                output::print_text(&connect::show(show)?)
+            }
+            _ => profiles::run(sub),
+        },
         Some((group, sub)) => {
             if let Some((verb, leaf)) = sub.subcommand() {
                 if let Some(result) = handwritten::run(group, verb, leaf).await {

@@ -367,7 +367,8 @@ pub fn run(matches: &ArgMatches) -> Result<(), CliError> {
                 }
                 crate::output::print_text(&text)
             }
-            None => crate::output::print_text(&crate::connect::show(sub)?),
+            // The settings in effect: `main` asks `connect::show`.
+            None => Err(CliError::usage("profile show: no profile named")),
         },
         Some(("remove", sub)) => {
             let name = sub.get_one::<String>("name").map_or("", String::as_str);
