@@ -2,9 +2,9 @@
 //!
 //! | code | kind |
 //! | --- | --- |
-//! | 0 | success |
-//! | 1 | other failure (output could not be written, the emulator could not start) |
-//! | 2 | usage: bad arguments, unreadable input, a name that matches no choice or several |
+//! | 0 | success; also a closed reader of stdout (`cmd \| head`) |
+//! | 1 | other failure (stdout could not be written, the emulator could not start) |
+//! | 2 | usage: bad arguments, unreadable input, a name that matches no choice or several, a secret shown once the output would lose |
 //! | 3 | configuration: missing or invalid `CAMUNDA_*` settings |
 //! | 4 | authentication: credentials refused, no token, token rejected |
 //! | 5 | API 4xx: the API refused the request (not found, conflict, forbidden, ...) |

@@ -4,9 +4,11 @@
 //! redaction, the disk token cache).
 //!
 //! The parts: the command table ([`table`]) and the clap tree built from it
-//! ([`commands`], [`extras`]); arguments to an invocation ([`invocation`],
-//! [`sources`], [`names`]); the client ([`connect`]); output ([`output`]);
-//! waits ([`waits`]); exit codes ([`exit`]); the [`emulator`] and
+//! ([`commands`], [`extras`]), the hand-written commands ([`handwritten`]:
+//! standalone waits, `allowlist list|add|remove`); arguments to an
+//! invocation ([`invocation`], [`sources`], [`names`]); the client
+//! ([`connect`], [`profiles`]); output ([`output`], [`jq`]); waits
+//! ([`waits`]); exit codes ([`exit`]); the [`emulator`] and
 //! [`completions`] subcommands; `-v` tracing ([`logging`]).
 
 mod commands;
