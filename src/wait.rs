@@ -55,12 +55,17 @@ enum Look<T> {
     Failed(String),
 }
 
+/// Look, pause, look again until `look` is done or has failed; at the
+/// deadline look one last time (a pause is cut short to end there), and
+/// report the time actually waited. Quitting when the *next* look would
+/// pass the deadline gave up early and claimed the whole timeout.
 async fn poll<T, F, Fut>(what: String, options: WaitOptions, mut look: F) -> Result<T>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<Look<T>>>,
 {
-    let deadline = crate::retry::timing::instant_after(Instant::now(), options.timeout);
+    let started = Instant::now();
+    let deadline = crate::retry::timing::instant_after(started, options.timeout);
     loop {
         let last = match look().await? {
             Look::Done(value) => return Ok(value),
@@ -68,14 +73,18 @@ where
             Look::Pending(status) => status,
         };
         tracing::debug!(%what, status = %last, "still waiting");
-        if crate::retry::timing::instant_after(Instant::now(), options.poll_interval) > deadline {
+        let now = Instant::now();
+        if now >= deadline {
             return Err(Error::WaitTimedOut {
                 what,
                 last_status: last,
-                waited: options.timeout,
+                waited: now.saturating_duration_since(started),
             });
         }
-        tokio::time::sleep(options.poll_interval).await;
+        let pause = options
+            .poll_interval
+            .min(deadline.saturating_duration_since(now));
+        tokio::time::sleep(pause).await;
     }
 }
 
@@ -133,6 +142,27 @@ impl Client {
         .await
     }
 
+    /// Wait until the cluster is gone: its read answers 404. A delete
+    /// answers before the cluster is torn down; this is the wait for it.
+    pub async fn wait_for_cluster_deleted(
+        &self,
+        cluster_uuid: &str,
+        options: WaitOptions,
+    ) -> Result<()> {
+        poll(
+            format!("cluster {cluster_uuid} to be deleted"),
+            options,
+            || async {
+                match self.get_cluster(cluster_uuid).await {
+                    Ok(cluster) => Ok(Look::Pending(cluster.status.ready.to_string())),
+                    Err(e) if e.status() == Some(http::StatusCode::NOT_FOUND) => Ok(Look::Done(())),
+                    Err(e) => Err(e),
+                }
+            },
+        )
+        .await
+    }
+
     /// Wait until the backup is Complete and return it. Fails with
     /// [`Error::WaitFailed`] when it Failed.
     pub async fn wait_for_backup(
@@ -185,5 +215,61 @@ impl Client {
             },
         )
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{
+        sync::atomic::{AtomicU32, Ordering},
+        time::Duration,
+    };
+
+    use super::*;
+
+    /// A look that is pending until `ready_after` has passed since the
+    /// start (in tokio's paused time), counting its calls.
+    async fn wait_for_ready(
+        ready_after: Duration,
+        options: WaitOptions,
+        looks: &AtomicU32,
+    ) -> Result<Duration> {
+        let start = Instant::now();
+        poll("the thing".to_owned(), options, || async {
+            looks.fetch_add(1, Ordering::Relaxed);
+            Ok(if start.elapsed() >= ready_after {
+                Look::Done(start.elapsed())
+            } else {
+                Look::Pending("Creating".to_owned())
+            })
+        })
+        .await
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_thing_ready_before_the_deadline_is_found() {
+        let looks = AtomicU32::new(0);
+        let options = WaitOptions::new(Duration::from_secs(8), Duration::from_secs(10));
+        let found = wait_for_ready(Duration::from_secs(5), options, &looks)
+            .await
+            .expect("ready at 5 s, within 8 s");
+        // The first look at 0 s, the last one at the deadline.
+        assert_eq!(found, Duration::from_secs(8));
+        assert_eq!(looks.load(Ordering::Relaxed), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_wait_lasts_to_its_deadline_and_says_how_long_it_waited() {
+        let looks = AtomicU32::new(0);
+        let options = WaitOptions::new(Duration::from_secs(3), Duration::from_secs(1));
+        let error = wait_for_ready(Duration::from_secs(60), options, &looks)
+            .await
+            .expect_err("never ready");
+        match error {
+            Error::WaitTimedOut { waited, .. } => assert_eq!(waited, Duration::from_secs(3)),
+            other => panic!("{other:?}"),
+        }
+        // 0, 1, 2 and 3 s.
+        assert_eq!(looks.load(Ordering::Relaxed), 4);
     }
 }

@@ -657,10 +657,9 @@ async fn prune(matches: &ArgMatches) -> Result<(), CliError> {
         }
     }
     let report = json!({ "dryRun": dry_run, "deleted": deleted, "kept": kept });
-    crate::output::print(
-        &camunda_admin::JsonAnswer::Json(report),
-        crate::output::Format::Json,
-    )?;
+    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    text.push('\n');
+    crate::output::print_text(&text)?;
     match first_failure {
         Some(error) => Err(error),
         None => Ok(()),

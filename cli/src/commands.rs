@@ -4,6 +4,7 @@
 //! order, query parameters and body fields flags. Help texts are the
 //! document's own.
 
+use camunda_admin::operation::NameKind;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use crate::{
@@ -14,6 +15,10 @@ use crate::{
 
 /// The arg id of `--body`.
 pub const BODY: &str = "body";
+/// The arg id of `--dry-run`.
+pub const DRY_RUN: &str = "dry-run";
+/// The arg id of `--ignore-not-found`.
+pub const IGNORE_NOT_FOUND: &str = "ignore-not-found";
 
 /// Flags the command line uses itself; a body field of that name gets the
 /// prefix `field-` instead.
@@ -34,6 +39,13 @@ const RESERVED: &[&str] = &[
     "timeout",
     "poll-interval",
     "show-values",
+    "jq",
+    "fields",
+    "force",
+    "dry-run",
+    "ignore-not-found",
+    "profile",
+    "request-timeout",
     "region",
     "plan",
     "channel",
@@ -76,12 +88,27 @@ fn is_flag_verb(verb: &str) -> bool {
     verb.starts_with("--")
 }
 
-/// One subcommand per group of the table.
-pub fn operation_groups() -> Vec<Command> {
-    groups().into_iter().map(group_command).collect()
+/// The hand-written subcommands of a group (given by `main`, so that this
+/// module imports none of the modules that run commands).
+pub type Extras = fn(&str) -> Vec<Command>;
+
+/// One subcommand per group of the table, with the hand-written ones
+/// `extras` gives.
+pub fn operation_groups(extras: Extras) -> Vec<Command> {
+    // A generated command that took a hand-written one's name would hide
+    // it (or be hidden); debug builds, the tests' included, stop here.
+    debug_assert_eq!(
+        crate::table::collisions(COMMANDS.iter().map(|c| (c.command.group, c.command.verb))),
+        Vec::<(&str, &str)>::new(),
+        "generated commands take hand-written names"
+    );
+    groups()
+        .into_iter()
+        .map(|group| group_command(group, extras(group)))
+        .collect()
 }
 
-fn group_command(group: &'static str) -> Command {
+fn group_command(group: &'static str, extras: Vec<Command>) -> Command {
     let specs: Vec<&'static Operation> = COMMANDS
         .iter()
         .filter(|c| c.command.group == group)
@@ -90,7 +117,7 @@ fn group_command(group: &'static str) -> Command {
     let mut command = match own {
         Some(spec) => operation_args(Command::new(group), spec),
         None => Command::new(group)
-            .about(format!("{group}: {}", verb_list(&specs)))
+            .about(format!("{group}: {}", verb_list(&specs, &extras)))
             .subcommand_required(true),
     };
     for spec in specs.iter().filter(|c| is_flag_verb(c.command.verb)) {
@@ -107,13 +134,23 @@ fn group_command(group: &'static str) -> Command {
         .iter()
         .filter(|c| !c.command.verb.is_empty() && !is_flag_verb(c.command.verb))
     {
-        command = command.subcommand(operation_args(Command::new(spec.command.verb), spec));
+        // Deprecated operations keep working, out of the lists.
+        command = command.subcommand(
+            operation_args(Command::new(spec.command.verb), spec).hide(spec.deprecated),
+        );
     }
-    command
+    command.subcommands(extras)
 }
 
-fn verb_list(specs: &[&Operation]) -> String {
-    let verbs: Vec<&str> = specs.iter().map(|c| c.command.verb).collect();
+fn verb_list(specs: &[&Operation], extras: &[Command]) -> String {
+    let verbs: Vec<&str> = specs
+        .iter()
+        .filter(|c| !c.deprecated)
+        .map(|c| c.command.verb)
+        .collect();
+    let own: Vec<String> = extras.iter().map(|c| c.get_name().to_owned()).collect();
+    let mut verbs: Vec<String> = verbs.into_iter().map(str::to_owned).collect();
+    verbs.extend(own);
     verbs.join(", ")
 }
 
@@ -131,7 +168,21 @@ fn operation_args(command: Command, spec: &'static Operation) -> Command {
             spec.id, spec.method, spec.path, spec.scope
         ));
     for (index, param) in spec.path_params.iter().enumerate() {
-        command = command.arg(path_arg(param, index));
+        let mut arg = path_arg(param, index);
+        if takes_several(spec, index) {
+            arg = arg
+                .num_args(1..)
+                .help(format!("{} (several: each in turn)", describe(param)));
+        }
+        command = command.arg(arg);
+    }
+    if spec.method == http_delete() && !spec.path_params.is_empty() {
+        command = command.arg(
+            Arg::new(IGNORE_NOT_FOUND)
+                .long(IGNORE_NOT_FOUND)
+                .action(ArgAction::SetTrue)
+                .help("Succeed when it is already gone (404)"),
+        );
     }
     for param in spec.query_params {
         command = command.arg(query_arg(param));
@@ -157,12 +208,22 @@ pub fn path_id(param: &Field) -> String {
     format!("path.{}", kebab(param.name))
 }
 
+fn http_delete() -> &'static str {
+    "DELETE"
+}
+
+/// Whether path parameter `index` of `spec` takes several values: the
+/// last one of a delete (`clusters delete A B`, `secrets delete C X Y`).
+pub fn takes_several(spec: &Operation, index: usize) -> bool {
+    spec.method == http_delete() && index + 1 == spec.path_params.len()
+}
+
 fn path_arg(param: &'static Field, index: usize) -> Arg {
     Arg::new(path_id(param))
         .index(index + 1)
         .required(true)
         .value_name(kebab(param.name).to_uppercase().replace('-', "_"))
-        .help(non_empty(param.description, param.name))
+        .help(describe(param))
 }
 
 fn query_arg(param: &'static Field) -> Arg {
@@ -170,21 +231,38 @@ fn query_arg(param: &'static Field) -> Arg {
     Arg::new(flag.clone())
         .long(flag)
         .required(param.required)
-        .help(non_empty(param.description, param.name))
+        .help(describe(param))
 }
 
-fn non_empty(help: &'static str, name: &'static str) -> String {
-    if help.is_empty() {
-        format!("The {name} parameter")
+/// What a parameter or field is: the document's words, else what its
+/// name stands for (a cluster by id or name), else its name in words;
+/// then the values the document lists.
+pub fn describe(field: &Field) -> String {
+    let mut text = if field.name_of == Some(NameKind::Cluster) {
+        // The rule of `names::cluster_id`, wherever a cluster is expected.
+        "The cluster: its id, or its name (looked up in `clusters list`)".to_owned()
+    } else if !field.description.is_empty() {
+        field.description.trim_end_matches('.').to_owned()
     } else {
-        help.to_owned()
+        let words = kebab(field.name).replace('-', " ");
+        let words = words
+            .strip_suffix(" uuid")
+            .map_or(words.clone(), |w| format!("{w} id"));
+        format!("The {words}")
+    };
+    if !field.enum_values.is_empty() {
+        text.push_str(&format!(" [values: {}]", field.enum_values.join(", ")));
     }
+    if let Some(max) = field.max_chars {
+        text.push_str(&format!(" [at most {max} characters]"));
+    }
+    text
 }
 
 /// `--flag VALUE` for a plain field; `--flag-file` / `--flag-env` for a
 /// secret one, whose value never stands on the command line.
 fn field_args(command: Command, field: &'static Field) -> Command {
-    let help = non_empty(field.description, field.name);
+    let help = describe(field);
     let required = if field.required {
         " (required, here or in --body)"
     } else {

@@ -94,8 +94,9 @@ fn duration(matches: &ArgMatches, id: &str) -> Duration {
 
 /// Run the emulator until a stop signal.
 pub async fn run(matches: &ArgMatches) -> Result<(), CliError> {
+    let port = matches.get_one::<u16>("port").copied().unwrap_or(0);
     let mut builder = Emulator::builder()
-        .port(matches.get_one::<u16>("port").copied().unwrap_or(0))
+        .port(port)
         .cluster_transition(transition(matches, "ready-delay"))
         .backup_transition(transition(matches, "backup-delay"))
         .restore_transition(transition(matches, "restore-delay"))
@@ -115,7 +116,15 @@ pub async fn run(matches: &ArgMatches) -> Result<(), CliError> {
     let emulator = builder
         .start()
         .await
-        .map_err(|e| CliError::new(Kind::Other, e.to_string()))?;
+        // The library's message names the address; the port is the user's.
+        .map_err(|e| {
+            let port = if port == 0 {
+                "a free port".to_owned()
+            } else {
+                format!("port {port}")
+            };
+            CliError::new(Kind::Other, format!("{e} ({port})"))
+        })?;
     // Listen before telling anyone we are up: a script that reads the
     // exports and stops us at once must find the handlers in place.
     let stop = StopSignal::listen()

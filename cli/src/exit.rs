@@ -2,21 +2,21 @@
 //!
 //! | code | kind |
 //! | --- | --- |
-//! | 0 | success |
-//! | 1 | other failure (output could not be written, the emulator could not start) |
-//! | 2 | usage: bad arguments, unreadable input, a name that matches no choice or several |
+//! | 0 | success; also a closed reader of stdout (`cmd \| head`) |
+//! | 1 | other failure (stdout could not be written, the emulator could not start) |
+//! | 2 | usage: bad arguments, unreadable input, a name that matches no choice or several, a secret shown once the output would lose |
 //! | 3 | configuration: missing or invalid `CAMUNDA_*` settings |
 //! | 4 | authentication: credentials refused, no token, token rejected |
 //! | 5 | API 4xx: the API refused the request (not found, conflict, forbidden, ...) |
 //! | 6 | API 5xx: the API failed, or a create may have happened |
-//! | 7 | transport: no answer from the API |
+//! | 7 | transport: no answer from the API or the token service |
 //! | 8 | decode: an answer that does not parse, or is too large |
 //! | 9 | wait failed: the awaited thing ended in a state that will not turn good |
 //! | 10 | wait timed out |
 
 use std::{error::Error as _, fmt, process::ExitCode};
 
-use camunda_admin::Error;
+use camunda_admin::{AuthError, Error};
 
 /// The kinds of failure, each with its exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,9 +79,13 @@ impl fmt::Display for CliError {
     }
 }
 
-/// The kind of an SDK error.
+/// The kind of an SDK error. A token service that gave no answer at all
+/// (refused, unresolvable, timed out) is transport, as an API that gives
+/// none: the library keeps it an authentication error (`is_auth()`), but a
+/// CI job may retry it and must not read it as refused credentials.
 pub fn kind_of(error: &Error) -> Kind {
     match error {
+        Error::Auth(AuthError::TokenServiceUnavailable { status: None, .. }) => Kind::Transport,
         Error::Auth(_) => Kind::Auth,
         Error::Api(e) if e.status.is_server_error() => Kind::Api5xx,
         Error::Api(_) | Error::AlreadyExists { .. } => Kind::Api4xx,

@@ -2,7 +2,7 @@
 //! parameters, flags to query parameters and body fields (over `--body`),
 //! secret fields from a file, stdin or the environment.
 
-use camunda_admin::JsonCall;
+use camunda_admin::{Client, JsonCall};
 use clap::ArgMatches;
 use serde_json::{Map, Value};
 
@@ -14,21 +14,52 @@ use crate::{
     table::{Field, Operation},
 };
 
-/// The call of `spec` that `matches` describes.
+/// The calls of `spec` that `matches` describes: one, or one per value of
+/// a path parameter that takes several (`clusters delete A B`).
 pub fn from_matches(
     spec: &Operation,
     matches: &ArgMatches,
     stdin: &Stdin,
-) -> Result<JsonCall, CliError> {
-    let text = |id: &str| matches.get_one::<String>(id).cloned();
-    let path = spec
-        .path_params
-        .iter()
-        .map(|p| {
-            text(&commands::path_id(p))
-                .ok_or_else(|| CliError::usage(format!("{} is missing", p.name)))
+) -> Result<Vec<JsonCall>, CliError> {
+    let mut paths: Vec<Vec<String>> = vec![Vec::new()];
+    for (index, param) in spec.path_params.iter().enumerate() {
+        let values: Vec<String> = matches
+            .get_many::<String>(&commands::path_id(param))
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        if values.is_empty() {
+            return Err(CliError::usage(format!("{} is missing", param.name)));
+        }
+        if values.len() > 1 && !commands::takes_several(spec, index) {
+            return Err(CliError::usage(format!("{} takes one value", param.name)));
+        }
+        paths = paths
+            .into_iter()
+            .flat_map(|path| {
+                values.iter().map(move |v| {
+                    let mut path = path.clone();
+                    path.push(v.clone());
+                    path
+                })
+            })
+            .collect();
+    }
+    let call = one_call(spec, matches, stdin)?;
+    Ok(paths
+        .into_iter()
+        .map(|path| {
+            let mut call = call.clone();
+            call.path = path;
+            call
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect())
+}
+
+/// The query and body of the call (its path comes from [`from_matches`]).
+fn one_call(spec: &Operation, matches: &ArgMatches, stdin: &Stdin) -> Result<JsonCall, CliError> {
+    let text = |id: &str| matches.get_one::<String>(id).cloned();
     let query = spec
         .query_params
         .iter()
@@ -43,7 +74,7 @@ pub fn from_matches(
         )?),
         None => None,
     };
-    let mut call = JsonCall::new(path);
+    let mut call = JsonCall::new(Vec::<String>::new());
     call.query = query;
     call.body = body;
     Ok(call)
@@ -78,6 +109,86 @@ fn body_of(
         )));
     }
     Ok(Value::Object(body))
+}
+
+/// Whether `--ignore-not-found` is given.
+pub fn ignores_not_found(matches: &ArgMatches) -> bool {
+    matches
+        .try_get_one::<bool>(commands::IGNORE_NOT_FOUND)
+        .ok()
+        .flatten()
+        == Some(&true)
+}
+
+/// The last path value of a call: what a delete of several names.
+fn subject(call: &JsonCall) -> String {
+    call.path.last().cloned().unwrap_or_default()
+}
+
+/// Send each call in turn (a delete of several ids), each outcome on
+/// stderr; `--ignore-not-found` makes a 404 a success. The first failure
+/// is the command's.
+pub async fn each(
+    client: &Client,
+    spec: &Operation,
+    calls: Vec<JsonCall>,
+    matches: &ArgMatches,
+    dry_run: bool,
+) -> Result<(), CliError> {
+    let ignore = ignores_not_found(matches);
+    let mut first: Option<CliError> = None;
+    for mut call in calls {
+        let named = subject(&call);
+        let result = async {
+            names::resolve_path(client, spec, &mut call.path).await?;
+            if dry_run {
+                return show_prepared(client, spec, &call).map(|()| "");
+            }
+            match client.call_json(spec.id, call).await {
+                Ok(_) => Ok("done"),
+                Err(e) if ignore && e.status().map(|s| s.as_u16()) == Some(404) => {
+                    Ok("not found, ignored")
+                }
+                Err(e) => Err(CliError::from(e)),
+            }
+        }
+        .await;
+        match result {
+            Ok("") => {}
+            Ok(outcome) => crate::output::warn(&format!(
+                "{} {} {named}: {outcome}",
+                spec.command.group, spec.command.verb
+            )),
+            Err(error) => {
+                crate::output::warn(&format!(
+                    "{} {} {named}: failed: {error}",
+                    spec.command.group, spec.command.verb
+                ));
+                first.get_or_insert(error);
+            }
+        }
+    }
+    match first {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+/// `--dry-run`: the request as the SDK would send it, as JSON on stdout.
+pub fn show_prepared(client: &Client, spec: &Operation, call: &JsonCall) -> Result<(), CliError> {
+    let prepared = client.prepare_json(spec.id, call)?;
+    let mut shown = serde_json::json!({
+        "operation": prepared.operation.as_str(),
+        "method": prepared.method.as_str(),
+        "url": prepared.url,
+    });
+    if let Some(body) = prepared.body {
+        shown["body"] = body;
+    }
+    let mut text = serde_json::to_string_pretty(&shown)
+        .map_err(|e| CliError::new(crate::exit::Kind::Other, format!("cannot print: {e}")))?;
+    text.push('\n');
+    crate::output::print_text(&text)
 }
 
 fn describe_flag(field: &Field) -> String {

@@ -4,8 +4,16 @@
 //! defaults to the channel's). Which body field takes which kind of name
 //! is the operation table's ([`Field::name_of`]). A missing or ambiguous
 //! name is a usage error listing the choices.
+//!
+//! Wherever a cluster is expected (every parameter the table marks
+//! [`NameKind::Cluster`], and the hand-written commands), a value that is
+//! not a UUID is a cluster's name, resolved through `clusters list`: one
+//! rule, [`cluster_id`].
 
-use camunda_admin::{operation::NameKind, Client, NewCluster};
+use camunda_admin::{
+    operation::{NameKind, OperationId},
+    Client, JsonAnswer, JsonCall, NewCluster,
+};
 use clap::ArgMatches;
 use serde_json::{Map, Value};
 
@@ -128,4 +136,88 @@ fn new_cluster(
         cluster = cluster.generation(generation);
     }
     Ok(cluster)
+}
+
+/// Whether `text` is a UUID in its usual form (8-4-4-4-12 hex digits).
+pub fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// The id of the cluster `value` names: a UUID as it is, else the one
+/// cluster of that name; none or several is a usage error with the
+/// choices.
+pub async fn cluster_id(client: &Client, value: &str) -> Result<String, CliError> {
+    if is_uuid(value) {
+        return Ok(value.to_owned());
+    }
+    let answer = client
+        .call_json(OperationId::GetClusters, JsonCall::default())
+        .await?;
+    let JsonAnswer::Json(Value::Array(clusters)) = answer else {
+        return Err(CliError::new(
+            crate::exit::Kind::Decode,
+            "the cluster list is not a list",
+        ));
+    };
+    let text = |c: &Value, k: &str| c.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+    let found: Vec<String> = clusters
+        .iter()
+        .filter(|c| text(c, "name") == value)
+        .map(|c| text(c, "uuid"))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => {
+            let choices: Vec<String> = clusters
+                .iter()
+                .map(|c| format!("{} ({})", text(c, "name"), text(c, "uuid")))
+                .collect();
+            Err(CliError::usage(format!(
+                "no cluster is named {value:?}; choose one of: {}",
+                if choices.is_empty() {
+                    "(no clusters)".to_owned()
+                } else {
+                    choices.join(", ")
+                }
+            )))
+        }
+        several => Err(CliError::usage(format!(
+            "{} clusters are named {value:?}: {}; give the id",
+            several.len(),
+            several.join(", ")
+        ))),
+    }
+}
+
+/// Resolve each path parameter the table marks as a cluster (a name
+/// becomes the cluster's id).
+pub async fn resolve_path(
+    client: &Client,
+    operation: &Operation,
+    path: &mut [String],
+) -> Result<(), CliError> {
+    for (param, value) in operation.path_params.iter().zip(path.iter_mut()) {
+        if param.name_of == Some(NameKind::Cluster) {
+            *value = cluster_id(client, value).await?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_uuid;
+
+    #[test]
+    fn uuids_are_told_from_names() {
+        assert!(is_uuid("0b6f0b4e-58d1-4c38-8d0a-5d7e7c9f1a11"));
+        assert!(!is_uuid("ci-orders"));
+        assert!(!is_uuid("0b6f0b4e58d14c388d0a5d7e7c9f1a11"));
+        assert!(!is_uuid("0b6f0b4e-58d1-4c38-8d0a-5d7e7c9f1a1g"));
+    }
 }

@@ -8,6 +8,42 @@ pub use camunda_admin::operation::{Field, Operation, OutputKind};
 /// Every operation, as a command (the table's own order).
 pub static COMMANDS: &[Operation] = camunda_admin::OPERATIONS;
 
+/// The commands written by hand, `(group, verb)`; a verb `""` is a
+/// top-level command. Hand-written commands of other work (`clusters
+/// prune`, `ci`, `export`, `plan`, `apply`) are held free here too, so that
+/// no generated command takes their name.
+pub const HAND_WRITTEN: &[(&str, &str)] = &[
+    ("clusters", "wait"),
+    ("clusters", "prune"),
+    ("backups", "wait"),
+    ("backups", "restore-wait"),
+    ("allowlist", "list"),
+    ("allowlist", "add"),
+    ("allowlist", "remove"),
+    ("profile", ""),
+    ("ci", ""),
+    ("export", ""),
+    ("plan", ""),
+    ("apply", ""),
+    ("emulator", ""),
+    ("completions", ""),
+];
+
+/// The generated commands among `names` (`(group, verb)`) that take the
+/// name of a hand-written one, or a top-level command's name as their group.
+pub fn collisions<'a>(
+    names: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<(&'a str, &'a str)> {
+    names
+        .into_iter()
+        .filter(|(group, verb)| {
+            HAND_WRITTEN
+                .iter()
+                .any(|(g, v)| g == group && (v == verb || v.is_empty()))
+        })
+        .collect()
+}
+
 /// The kebab-case flag of a field or parameter name (`planTypeId` →
 /// `plan-type-id`, `clusterUuid` → `cluster-uuid`).
 pub fn kebab(name: &str) -> String {

@@ -25,7 +25,12 @@ const CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
 
 /// What a read needs to know of the create being retried; nothing for the
 /// other operations, which never read before a resend.
-pub(crate) struct Subject(Option<Create>);
+pub(crate) struct Subject {
+    create: Option<Create>,
+    /// The values of the request's secret fields: removed from echoed
+    /// error bodies, which are then kept.
+    sent_secrets: Vec<crate::SecretString>,
+}
 
 struct Create {
     started: DateTime<Utc>,
@@ -42,21 +47,54 @@ impl Subject {
         path: &[String],
         body: Option<&B>,
     ) -> Self {
+        let sent_secrets = secret_values(operation, body);
         let Some(rule) = &operation.resend.read_first else {
-            return Self(None);
+            return Self {
+                create: None,
+                sent_secrets,
+            };
         };
         // Only creates with a read pay for serializing the body.
         let name = body.and_then(|body| {
             let body = serde_json::to_value(body).ok()?;
             body.get(rule.field)?.as_str().map(str::to_owned)
         });
-        Self(Some(Create {
-            started: Utc::now(),
-            rule,
-            path: path.to_vec(),
-            name,
-        }))
+        Self {
+            create: Some(Create {
+                started: Utc::now(),
+                rule,
+                path: path.to_vec(),
+                name,
+            }),
+            sent_secrets,
+        }
     }
+
+    /// The secret values the request carries.
+    pub(crate) fn sent_secrets(&self) -> &[crate::SecretString] {
+        &self.sent_secrets
+    }
+}
+
+/// The values of `operation`'s secret body fields in `body` (only
+/// operations with such fields pay for serializing it).
+fn secret_values<B: serde::Serialize>(
+    operation: &Operation,
+    body: Option<&B>,
+) -> Vec<crate::SecretString> {
+    let fields = operation.body.as_ref().map_or(&[][..], |b| b.fields);
+    let (true, Some(body)) = (fields.iter().any(|f| f.secret), body) else {
+        return Vec::new();
+    };
+    let Ok(body) = serde_json::to_value(body) else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter(|f| f.secret)
+        .filter_map(|f| body.get(f.name)?.as_str())
+        .map(crate::SecretString::new)
+        .collect()
 }
 
 /// What to do after a failed create.
@@ -75,7 +113,7 @@ pub(crate) async fn resend_after_read(
     subject: &Subject,
     error: &Error,
 ) -> AfterRead {
-    let (Error::Api(api), Some(create)) = (error, &subject.0) else {
+    let (Error::Api(api), Some(create)) = (error, &subject.create) else {
         return AfterRead::Keep;
     };
     let status = api.status.as_u16();

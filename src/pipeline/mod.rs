@@ -267,7 +267,7 @@ impl Client {
                 Err(error) => error,
             };
             let failure = failure_of(&failed);
-            let error = self.translate(call, failed).await;
+            let error = self.translate(call, subject, failed).await;
             let Some(failure) = failure else {
                 return Err(error);
             };
@@ -312,14 +312,20 @@ impl Client {
     }
 
     /// The crate's error for a failed attempt, with the client's own
-    /// secrets removed from whatever the server sent back.
+    /// secrets and the request's secret fields removed from whatever the
+    /// server sent back.
     async fn translate<E: ErrorBody>(
         &self,
         call: &CallShared,
+        subject: &Subject,
         error: progenitor_client::Error<E>,
     ) -> Error {
         let secrets = self.shared().auth.secrets();
-        let secrets: Vec<&str> = secrets.iter().map(|s| s.expose_secret()).collect();
+        let secrets: Vec<&str> = secrets
+            .iter()
+            .chain(subject.sent_secrets())
+            .map(|s| s.expose_secret())
+            .collect();
         translate::translate(call, error, &secrets).await
     }
 

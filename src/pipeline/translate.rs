@@ -15,7 +15,7 @@ use crate::{
 };
 
 /// What an [`ApiError`] says instead of a body that may hold a secret.
-const WITHHELD: &str = "(body withheld: this operation carries secrets)";
+const WITHHELD: &str = "(body withheld: an undocumented success answer may hold a secret)";
 
 /// The body type of documented error answers: a text stream, or nothing for
 /// operations that document no error.
@@ -107,10 +107,14 @@ async fn answer_error<F: Future<Output = String>>(
     ))
 }
 
-/// Error bodies help; but a 2xx the document did not list may hold the very
-/// secret a create returned, and a server may echo a secret request body.
-fn keeps_body(operation: &Operation, status: StatusCode) -> bool {
-    !status.is_success() && !operation.carries_secrets
+/// Error bodies help (a taken name, a refused permission): they are kept,
+/// with every secret the call sent replaced (the client secret, tokens,
+/// the request's secret fields; see `translate`'s callers). A secret the
+/// client did not send cannot be replaced; no error answer of the document
+/// carries one, but a 2xx it did not list may hold the very secret a
+/// create returned, so that body is withheld.
+fn keeps_body(_operation: &Operation, status: StatusCode) -> bool {
+    !status.is_success()
 }
 
 /// The position and category of a JSON error, never the offending text (it

@@ -8,6 +8,8 @@ use tokio::{io::AsyncWriteExt, net::TcpListener};
 
 const CLIENT_SECRET: &str = "cl13nt-s3cr3t+/=";
 const ACCESS_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSJ9.c2lnbmF0dXJl";
+/// A connector secret's value, sent in a request body.
+const SECRET_VALUE: &str = "db-pa55w0rd";
 
 /// Tokens from `/oauth/token`; every other request is answered 400 with
 /// the whole request (head and body) as the body.
@@ -42,7 +44,12 @@ async fn echo_server() -> String {
 
 /// Captures log lines at TRACE.
 fn assert_clean(what: &str, text: &str) {
-    for secret in [CLIENT_SECRET, ACCESS_TOKEN, "cl13nt-s3cr3t%2B%2F%3D"] {
+    for secret in [
+        CLIENT_SECRET,
+        ACCESS_TOKEN,
+        "cl13nt-s3cr3t%2B%2F%3D",
+        SECRET_VALUE,
+    ] {
         assert!(!text.contains(secret), "{what} shows a secret: {text}");
     }
 }
@@ -61,9 +68,15 @@ async fn echoed_requests_leave_no_secret_in_errors_or_logs() {
         .build()
         .expect("client");
     let body = types::UpdateClusterBody::builder().name(Some(CLIENT_SECRET.to_owned()));
+    let secret = types::CreateSecretBody::builder()
+        .secret_name("DB_PASSWORD")
+        .secret_value(SECRET_VALUE);
     let errors = [
         client.get_members().await.expect_err("400"),
         client.update_cluster("c1", body).await.expect_err("400"),
+        // An operation that carries a secret keeps its error body too, the
+        // secret it sent replaced.
+        client.create_secret("c1", secret).await.expect_err("400"),
     ];
     for error in &errors {
         let api = error
@@ -74,6 +87,13 @@ async fn echoed_requests_leave_no_secret_in_errors_or_logs() {
             "the echo is there, masked: {}",
             api.body
         );
+        if api.operation == camunda_admin::operation::OperationId::CreateSecret {
+            assert!(
+                api.body.contains("DB_PASSWORD") && api.body.contains(r#""secretValue":"***""#),
+                "the body is kept, the value replaced: {}",
+                api.body
+            );
+        }
         assert_clean("the error body", &api.body);
         assert_clean("Display", &error.to_string());
         assert_clean("Debug", &format!("{error:?}"));

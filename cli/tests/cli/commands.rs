@@ -110,46 +110,194 @@ fn every_command_answers_help_with_the_documents_prose() {
     }
 }
 
+/// The completions bash offers after `words` (the last one being
+/// completed), from the script `completions bash` prints, with the built
+/// binary on the PATH.
+fn bash_completes(words: &[&str]) -> Vec<String> {
+    let bin_dir = std::path::Path::new(crate::support::BIN)
+        .parent()
+        .expect("the binary's folder");
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let script = format!(
+        r#"source <(camunda-admin completions bash) || exit 9
+COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_LINE="${{COMP_WORDS[*]}}"; COMP_POINT=${{#COMP_LINE}}; COMP_TYPE=9
+_clap_complete_camunda_admin camunda-admin '{current}' '{previous}'
+printf '%s\n' "${{COMPREPLY[@]}}""#,
+        words = quoted.join(" "),
+        cword = words.len() - 1,
+        current = words.last().expect("a word"),
+        previous = words[words.len().saturating_sub(2)],
+    );
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .env("PATH", path)
+        .output()
+        .expect("bash runs");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stdout)
+        .split(['\n', '\u{b}'])
+        .map(|w| w.trim().to_owned())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
 #[test]
-fn completions_cover_the_command_tree() {
-    for shell in ["bash", "zsh", "fish"] {
+fn bash_completes_every_level() {
+    let top = bash_completes(&["camunda-admin", ""]);
+    assert!(top.contains(&"clusters".to_owned()), "{top:?}");
+    let verbs = bash_completes(&["camunda-admin", "clusters", ""]);
+    for verb in ["create", "list", "wait"] {
+        assert!(verbs.contains(&verb.to_owned()), "{verbs:?}");
+    }
+    let flags = bash_completes(&["camunda-admin", "clusters", "create", "--re"]);
+    assert!(flags.contains(&"--region".to_owned()), "{flags:?}");
+    assert!(flags.contains(&"--region-id".to_owned()), "{flags:?}");
+    for shell in ["zsh", "fish"] {
         let output = bare().args(["completions", shell]).output().expect("runs");
         let script = String::from_utf8_lossy(&output.stdout);
         assert!(output.status.success(), "{shell}: {output:?}");
-        for word in [
-            "camunda-admin",
-            "clusters",
-            "ip-ranges",
-            "rotate-password",
-            "secret-value-file",
-        ] {
-            assert!(script.contains(word), "the {shell} script lacks {word}");
-        }
+        assert!(
+            script.contains("CAMUNDA_ADMIN_COMPLETE") && script.contains("camunda-admin"),
+            "the {shell} script registers the dynamic completion: {script}"
+        );
     }
     let output = bare().args(["completions", "tcsh"]).output().expect("runs");
     assert_eq!(output.status.code(), Some(2));
 }
 
 #[test]
-fn a_parse_error_is_one_line_with_exit_code_2() {
-    for args in [
-        &["clusters", "explode"][..],
-        &["clusters", "get"],
-        &["secrets", "create", "c1", "--secret-value", "hunter2"],
-        &["secrets", "create", "c1", "--secret-value=hunter2"],
-        &["--output", "yaml", "clusters", "list"],
+fn a_closed_reader_ends_the_command_quietly() {
+    let run = crate::support::run_into_closed_pipe({
+        let mut command = bare();
+        command.args(["completions", "bash"]);
+        command
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.is_empty(), "{run:?}");
+    let help = crate::support::run_into_closed_pipe({
+        let mut command = bare();
+        command.arg("--help");
+        command
+    });
+    assert_eq!(help.code, 0, "{help:?}");
+}
+
+#[test]
+fn generated_commands_leave_hand_written_names_free() {
+    let generated: Vec<(&str, &str)> = crate::table::COMMANDS
+        .iter()
+        .map(|c| (c.command.group, c.command.verb))
+        .collect();
+    assert_eq!(
+        crate::table::collisions(generated.iter().copied()),
+        Vec::<(&str, &str)>::new()
+    );
+    // The additive variant's operation (`logs list`, see below), and what a
+    // collision would look like.
+    assert!(crate::table::collisions([("logs", "list")]).is_empty());
+    assert_eq!(
+        crate::table::collisions([("clusters", "wait"), ("profile", "list"), ("ci", "")]),
+        [("clusters", "wait"), ("profile", "list"), ("ci", "")]
+    );
+    for words in [
+        &["clusters", "wait", "--help"][..],
+        &["backups", "wait", "--help"],
+        &["backups", "restore-wait", "--help"],
+        &["allowlist", "add", "--help"],
+    ] {
+        let output = bare().args(words).output().expect("runs");
+        assert!(output.status.success(), "{words:?}: {output:?}");
+    }
+}
+
+#[test]
+fn parse_errors_are_claps_whole_message_with_exit_code_2() {
+    for (args, says) in [
+        (
+            &["clusters", "explode"][..],
+            "unrecognized subcommand 'explode'",
+        ),
+        (&["clusters", "get"], "<CLUSTER_UUID>"),
+        (
+            &["secrets", "create", "c1", "--secret-value", "hunter2"],
+            "--secret-value",
+        ),
+        (
+            &["secrets", "create", "c1", "--secret-value=hunter2"],
+            "--secret-value",
+        ),
+        (
+            &["--output", "yamll", "clusters", "list"],
+            "[possible values: json, yaml, table, tsv, env]",
+        ),
+        (
+            &["--output", "yamll", "clusters", "list"],
+            "a similar value exists: 'yaml'",
+        ),
+        (&["clusters", "lsit"], "a similar subcommand exists: 'list'"),
     ] {
         let output = bare().args(args).output().expect("runs");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
-        assert!(stderr.starts_with("camunda-admin: error: "), "{stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr} lacks {says:?}");
         assert!(
             !stderr.contains("hunter2"),
             "a value given by mistake is not echoed: {stderr}"
         );
         assert!(output.stdout.is_empty());
     }
+}
+
+#[test]
+fn bare_camunda_admin_prints_help_and_help_is_complete() {
+    let output = bare().output().expect("runs");
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(
+        help.contains("Usage: camunda-admin") && help.contains("clusters"),
+        "{help}"
+    );
+    let group = bare().arg("clusters").output().expect("runs");
+    assert_eq!(
+        group.status.code(),
+        Some(2),
+        "an incomplete command: {group:?}"
+    );
+    let create = bare()
+        .args(["clients", "create", "--help"])
+        .output()
+        .expect("runs");
+    // Help wraps at the terminal's width: compare the words.
+    let text = String::from_utf8_lossy(&create.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("[values: Zeebe, Operate, Tasklist, Optimize, Secrets]"),
+        "the allowed values, from the table: {text}"
+    );
+    assert!(
+        text.contains("The cluster: its id, or its name"),
+        "a parameter says what it is: {text}"
+    );
+    assert!(!text.contains("The clusterUuid parameter"), "{text}");
+    let allowlist = bare().args(["allowlist", "--help"]).output().expect("runs");
+    let text = String::from_utf8_lossy(&allowlist.stdout);
+    assert!(
+        !text.contains("set-whitelist"),
+        "deprecated, hidden: {text}"
+    );
+    let old = bare()
+        .args(["allowlist", "set-whitelist", "--help"])
+        .output()
+        .expect("runs");
+    assert!(old.status.success(), "still there: {old:?}");
 }
 
 /// `GET /clusters/{clusterUuid}/logs` with a query parameter: a new area

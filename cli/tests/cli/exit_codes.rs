@@ -23,7 +23,7 @@ fn assert_fails(run: &Run, code: i32, says: &str) {
 #[test]
 fn usage_errors_exit_2() {
     let h = Harness::start(quick());
-    let dots = h.run(&["clusters", "get", ".."]);
+    let dots = h.run(&["clients", "get", crate::support::SOME_UUID, ".."]);
     assert_fails(&dots, 2, "invalid request");
     let unknown = h.run(&[
         "clusters",
@@ -134,7 +134,7 @@ fn refused_credentials_exit_4() {
 fn api_answers_exit_5_for_4xx_and_6_for_5xx() {
     let h = Harness::start(quick());
     assert_fails(
-        &h.run(&["clusters", "get", "no-such-cluster"]),
+        &h.run(&["clusters", "get", crate::support::SOME_UUID]),
         5,
         "HTTP 404",
     );
@@ -154,6 +154,29 @@ fn no_answer_exits_7() {
     let base = format!("http://{closed}");
     let run = h.run(&["clusters", "list", "--base-url", &base]);
     assert_fails(&run, 7, "no answer from the API");
+}
+
+#[test]
+fn a_token_service_that_gives_no_answer_is_transport_too() {
+    let h = Harness::start(quick());
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
+    for token_url in [
+        format!("http://{closed}/oauth/token"),
+        // `.invalid` never resolves (RFC 6761).
+        "https://login.camunda-admin-test.invalid/oauth/token".to_owned(),
+    ] {
+        let run = h.run(&[
+            "clusters",
+            "list",
+            "--no-disk-cache",
+            "--token-url",
+            &token_url,
+        ]);
+        assert_fails(&run, 7, "no token from the token service");
+    }
+    assert_eq!(h.emulator.calls("GetClusters"), 0);
 }
 
 /// A token service and API that answer `path` with `body`.

@@ -111,3 +111,16 @@ fn the_emulator_subcommand_listens_where_asked_and_stops_on_ctrl_c() {
     assert!(output.status.success(), "a clean stop: {output:?}");
     assert!(stderr.contains("emulator stopped"), "{stderr}");
 }
+
+#[test]
+fn a_busy_port_is_named() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let port = busy.local_addr().expect("an address").port();
+    let output = crate::support::bare()
+        .args(["emulator", "--port", &port.to_string()])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("port {port}")), "{stderr}");
+}

@@ -12,6 +12,9 @@ use std::{
 use camunda_admin::emulator::{Emulator, EmulatorConfig};
 use serde_json::Value;
 
+/// A cluster id no emulator has.
+pub const SOME_UUID: &str = "0b6f0b4e-58d1-4c38-8d0a-5d7e7c9f1a11";
+
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_camunda-admin");
 
@@ -113,6 +116,16 @@ impl Harness {
         Run::of(self.command(args).output().expect("the binary runs"))
     }
 
+    /// Run `args` with the variable `name` set to `value`.
+    pub fn run_with_env(&self, args: &[&str], name: &str, value: &str) -> Run {
+        Run::of(
+            self.command(args)
+                .env(name, value)
+                .output()
+                .expect("the binary runs"),
+        )
+    }
+
     /// Run `args` with `input` on stdin.
     pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
         run_with_stdin(self.command(args), input)
@@ -165,6 +178,30 @@ pub fn run_with_stdin(mut command: Command, input: &str) -> Run {
         .write_all(input.as_bytes())
         .expect("stdin takes the input");
     Run::of(child.wait_with_output().expect("the binary ends"))
+}
+
+/// Run `command` with its stdout a pipe whose reader is already closed
+/// (as `cmd | head` once head has exited): every write fails.
+pub fn run_into_closed_pipe(mut command: Command) -> Run {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let output = command
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("the binary runs");
+    Run::of(output)
+}
+
+/// Run `command` with stdout on `/dev/null` (as Rust's runtime also
+/// reopens a closed stdout).
+pub fn run_into_null(mut command: Command) -> Run {
+    let output = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("the binary runs");
+    Run::of(output)
 }
 
 /// A file holding `text` in `dir`.
