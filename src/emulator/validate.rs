@@ -3,13 +3,32 @@
 use std::net::IpAddr;
 
 use super::answer::Fail;
+use crate::{operation::Field, OperationId};
 
 /// Longest cluster, client and monitoring user name.
 pub(crate) const MAX_NAME: usize = 50;
-/// Longest cluster description.
-const MAX_DESCRIPTION: usize = 500;
-/// Secret names are shorter than this.
-const SECRET_NAME_LIMIT: usize = 50;
+
+/// The operation table's entry for body field `name` of `id`: limits and
+/// defaults the document states in its prose live there
+/// (`x-camunda-fields`), not here.
+pub(crate) fn body_field(id: OperationId, name: &str) -> Option<&'static Field> {
+    let body = id.operation().body.as_ref()?;
+    body.fields.iter().find(|f| f.name == name)
+}
+
+/// The most characters the table allows for body field `name` of `id`.
+fn max_chars(id: OperationId, name: &str) -> Option<usize> {
+    body_field(id, name)
+        .and_then(|f| f.max_chars)
+        .and_then(|n| usize::try_from(n).ok())
+}
+
+/// The default the table states for body field `name` of `id`, when it is
+/// a string.
+pub(crate) fn string_default(id: OperationId, name: &str) -> Option<String> {
+    let json = body_field(id, name)?.default?;
+    serde_json::from_str::<String>(json).ok()
+}
 const STAGE_LABELS: [&str; 4] = ["dev", "test", "stage", "prod"];
 
 /// A trimmed name of 1 to `max` characters.
@@ -31,13 +50,17 @@ pub(crate) fn name(name: &str, what: &str, max: usize) -> Result<String, Fail> {
     Ok(name.to_owned())
 }
 
-/// A cluster description of at most `MAX_DESCRIPTION` characters.
-pub(crate) fn description(description: Option<String>) -> Result<Option<String>, Fail> {
-    match description {
-        Some(d) if d.chars().count() > MAX_DESCRIPTION => Err(Fail::bad_request(format!(
-            "the description is longer than {MAX_DESCRIPTION} characters"
+/// A cluster description within what the document allows operation `id`
+/// (150 characters).
+pub(crate) fn description(
+    id: OperationId,
+    description: Option<String>,
+) -> Result<Option<String>, Fail> {
+    match (description, max_chars(id, "description")) {
+        (Some(d), Some(max)) if d.chars().count() > max => Err(Fail::bad_request(format!(
+            "the description is longer than {max} characters"
         ))),
-        other => Ok(other),
+        (other, _) => Ok(other),
     }
 }
 
@@ -63,12 +86,13 @@ pub(crate) fn packages(count: f64) -> Result<f64, Fail> {
     }
 }
 
-/// A connector secret name: letters, digits, `_` and `-`, under 50.
+/// A connector secret name: letters, digits, `_` and `-`, within what
+/// the document allows (fewer than 50 characters).
 pub(crate) fn secret_name(name: &str) -> Result<(), Fail> {
-    if name.is_empty() || name.chars().count() >= SECRET_NAME_LIMIT {
+    let max = max_chars(OperationId::CreateSecret, "secretName").unwrap_or(usize::MAX);
+    if name.is_empty() || name.chars().count() > max {
         return Err(Fail::bad_request(format!(
-            "a secret name has 1 to {} characters",
-            SECRET_NAME_LIMIT - 1
+            "a secret name has 1 to {max} characters"
         )));
     }
     if !name

@@ -377,3 +377,49 @@ async fn the_activity_csv_is_served_as_text_csv() {
         "only the header row while nothing happened"
     );
 }
+
+/// The limits and defaults the published document states only in its prose
+/// (`x-camunda-fields` in the operation table): a description of at most
+/// 150 characters, a secret name under 50, encryption `Provider` when the
+/// create names none.
+#[tokio::test]
+async fn limits_and_defaults_the_document_states_in_prose() {
+    let (_emulator, client, id) = session_with_cluster().await;
+    let cluster = client.get_cluster(&id).await.unwrap();
+    let encryption = serde_json::to_value(&cluster).unwrap()["encryption"]["type"].clone();
+    assert_eq!(encryption, json!("Provider"), "created without encryption");
+
+    let update = |text: String| types::UpdateClusterBody::builder().description(text);
+    assert!(client
+        .update_cluster(&id, update("d".repeat(150)))
+        .await
+        .is_ok());
+    assert_eq!(
+        status_of(client.update_cluster(&id, update("d".repeat(151))).await),
+        Some(400)
+    );
+    let mut create = valid_create(&client).await;
+    create["description"] = json!("d".repeat(151));
+    assert_eq!(
+        status_of(
+            client
+                .create_cluster(body::<types::CreateClusterBody>(create))
+                .await
+        ),
+        Some(400)
+    );
+
+    let secret = |name: String| {
+        types::CreateSecretBody::builder()
+            .secret_name(name)
+            .secret_value("v")
+    };
+    assert!(client
+        .create_secret(&id, secret("S".repeat(49)))
+        .await
+        .is_ok());
+    assert_eq!(
+        status_of(client.create_secret(&id, secret("T".repeat(50))).await),
+        Some(400)
+    );
+}

@@ -3,6 +3,8 @@
 
 use serde_json::{json, Value};
 
+use crate::OperationId;
+
 use super::context::Ctx;
 use crate::api::types::{CreateClusterBody, UpdateClusterBody, UpdateClusterEncryptionBody};
 use crate::emulator::world::World;
@@ -31,7 +33,7 @@ pub(super) fn get_cluster(world: &mut World, ctx: &Ctx<'_>) -> Outcome {
 pub(super) fn create_cluster(world: &mut World, ctx: &Ctx<'_>) -> Outcome {
     let body: CreateClusterBody = ctx.body()?;
     let name = validate::name(&body.name, "the cluster name", validate::MAX_NAME)?;
-    let description = validate::description(body.description)?;
+    let description = validate::description(OperationId::CreateCluster, body.description)?;
     let placement = placement(
         &body.plan_type_id,
         &body.region_id,
@@ -121,7 +123,9 @@ fn placement(
 
 /// The encryption key type asked for; External needs an AWS region.
 fn key_type(encryption: Option<&str>, region: &Region) -> Result<&'static str, Fail> {
-    match encryption {
+    // Absent: the default the document states (Provider).
+    let default = validate::string_default(OperationId::CreateCluster, "encryption");
+    match encryption.or(default.as_deref()) {
         None | Some("Software") => Ok("Software"),
         Some("Hardware") => Ok("Hardware"),
         Some("Provider") => Ok("Provider"),
@@ -150,7 +154,7 @@ pub(super) fn update_cluster(world: &mut World, ctx: &Ctx<'_>) -> Outcome {
         .as_deref()
         .map(|n| validate::name(n, "the cluster name", validate::MAX_NAME))
         .transpose()?;
-    let description = validate::description(body.description)?;
+    let description = validate::description(OperationId::UpdateCluster, body.description)?;
     let packages = body
         .number_of_allocated_hw_packages
         .map(validate::packages)
