@@ -24,7 +24,7 @@ use crate::{
     auth::{
         oauth_exchange::DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
         registry::slot_for,
-        slot_policy::TokenPolicy,
+        token_policy::TokenPolicy,
         token_store::{layered::layered, DiskTokenStore, TokenKey, TokenStore},
         Auth, Credentials, OAuthClient, StaticToken,
     },

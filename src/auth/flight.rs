@@ -20,7 +20,7 @@ use futures_util::future::BoxFuture;
 use super::{
     expiring_cell::HeldToken,
     oauth_exchange::{ExchangeError, ReceivedToken},
-    slot_policy::{backoff, FetchMode, SlotPolicy, TokenPolicy, IN_FLIGHT},
+    token_policy::{backoff, FetchHistory, FetchMode, TokenPolicy, IN_FLIGHT},
     token_store::{
         warnings::{fallback_warn, Cause},
         Lease, LeaseAttempt, StoreKey, StoredFailure, StoredToken, TokenKey, TokenStore,
@@ -90,7 +90,7 @@ enum Leased {
 pub(crate) struct Flight<'f, 'c> {
     slot: &'f dyn FlightSlot,
     ctx: &'f FetchContext<'c>,
-    state: &'f mut SlotPolicy,
+    history: &'f mut FetchHistory,
     mode: FetchMode,
     deadline: Instant,
     /// Another process's "not before" time, as last read from the store.
@@ -103,14 +103,14 @@ impl<'f, 'c> Flight<'f, 'c> {
     pub(crate) fn new(
         slot: &'f dyn FlightSlot,
         ctx: &'f FetchContext<'c>,
-        state: &'f mut SlotPolicy,
+        history: &'f mut FetchHistory,
         mode: FetchMode,
         deadline: Instant,
     ) -> Self {
         Self {
             slot,
             ctx,
-            state,
+            history,
             mode,
             deadline,
             not_before: None,
@@ -166,7 +166,7 @@ impl<'f, 'c> Flight<'f, 'c> {
         }
         if let Some(at) = entry
             .not_before
-            .filter(|at| !self.state.is_own_not_before(*at))
+            .filter(|at| !self.history.is_own_not_before(*at))
         {
             let cap = self.ctx.policy.pacing_cap();
             self.not_before = match at.duration_since(SystemTime::now()) {
@@ -259,7 +259,7 @@ impl<'f, 'c> Flight<'f, 'c> {
     /// lease is renewed for the sleep, so that waiters do not take it over.
     async fn wait_for_turn(&mut self, lease: Option<&Lease>) -> Result<(), Failure> {
         let at = self
-            .state
+            .history
             .next_request_at(self.ctx.policy.min_request_interval, self.not_before);
         // A caller with a valid token does not wait for a refresh.
         if self.mode == FetchMode::OneTry && at > Instant::now() {
@@ -300,7 +300,7 @@ impl<'f, 'c> Flight<'f, 'c> {
             .await;
         // Paced from the answer: a slow first request (connect, TLS) must
         // not let the next one reach the service within the interval.
-        self.state.answered();
+        self.history.answered();
         result
     }
 
@@ -309,7 +309,7 @@ impl<'f, 'c> Flight<'f, 'c> {
             return;
         };
         let at = after_now(after);
-        self.state.wrote_not_before(at);
+        self.history.wrote_not_before(at);
         store.save_not_before(self.slot.store_key(), at).await;
     }
 

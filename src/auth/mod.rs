@@ -4,7 +4,7 @@
 //!
 //! - `oauth_exchange.rs`: one token request and the classification of its answer;
 //! - `expiring_cell.rs`: the single-flight expiring cell that holds a token;
-//! - `slot_policy.rs`: pacing, refusal memory and backoff of one slot;
+//! - `token_policy.rs`: pacing, refusal memory and backoff of one slot;
 //! - `token_slot.rs` and `flight.rs`: a slot, and one flight of it across
 //!   the processes sharing a store;
 //! - `registry.rs`: the process-wide slots;
@@ -16,7 +16,7 @@ mod flight;
 mod memory_store;
 pub(crate) mod oauth_exchange;
 pub(crate) mod registry;
-pub(crate) mod slot_policy;
+pub(crate) mod token_policy;
 pub(crate) mod token_slot;
 pub mod token_store;
 
@@ -26,7 +26,7 @@ use futures_util::future::BoxFuture;
 use reqwest::header::HeaderValue;
 
 use crate::{error::AuthError, SecretString};
-use slot_policy::TokenPolicy;
+use token_policy::TokenPolicy;
 use token_slot::{ExchangeError, FetchContext, ReceivedToken, TokenSlot};
 use token_store::{TokenKey, TokenStore};
 

@@ -5,7 +5,8 @@
 //! it is missing or due, one caller leads a flight (`flight.rs`): it reads
 //! the store, takes the store's fetch lease (so that one process of all
 //! those sharing the store asks), reads the store again, and only then asks
-//! the token service, as the slot's policy ([`SlotPolicy`]) allows.
+//! the token service, as its [`TokenPolicy`] allows given what the slot
+//! remembers of earlier fetches ([`FetchHistory`]).
 //!
 //! Time is tokio's clock, so tests run on paused time.
 
@@ -26,7 +27,7 @@ pub(crate) use super::oauth_exchange::{ExchangeError, ReceivedToken};
 use super::{
     expiring_cell::{bearer_header, ExpiringCell, HeldToken, Joined, MAX_LIFETIME},
     flight::{Failure, Flight, FlightSlot},
-    slot_policy::{FetchMode, SlotPolicy, TokenPolicy},
+    token_policy::{FetchHistory, FetchMode, TokenPolicy},
     token_store::{StoreKey, StoredToken, TokenStore},
 };
 use crate::{error::AuthError, retry::timing::instant_after, SecretString};
@@ -34,7 +35,7 @@ use crate::{error::AuthError, retry::timing::instant_after, SecretString};
 /// The shared state of one key and secret.
 pub(crate) struct TokenSlot {
     key: StoreKey,
-    cell: ExpiringCell<SlotPolicy>,
+    cell: ExpiringCell<FetchHistory>,
     requests: AtomicU64,
     /// The last token the API refused: a store that still holds it is stale.
     rejected: Mutex<Option<SecretString>>,
@@ -98,23 +99,23 @@ impl TokenSlot {
             tracing::trace!(client_id = %self.client_id(), "token cache hit");
             return Ok(token);
         }
-        let (mut state, after_another) = match self.cell.join().await {
+        let (mut history, after_another) = match self.cell.join().await {
             Joined::Ready(token) => return Ok(token),
             Joined::Lead {
-                state,
+                state: history,
                 after_another,
-            } => (state, after_another),
+            } => (history, after_another),
         };
         // A flight that failed while this caller waited answers for it too:
         // N callers of a dead service wait for one deadline, not N.
-        if let Some(error) = after_another.then(|| state.shared_failure()).flatten() {
+        if let Some(error) = after_another.then(|| history.shared_failure()).flatten() {
             return Err(error);
         }
-        if let Some(status) = state.refused_now() {
+        if let Some(status) = history.refused_now() {
             return Err(self.refused(status));
         }
         let valid = self.cell.still_valid();
-        if let Some(token) = valid.as_ref().filter(|_| state.refresh_deferred()) {
+        if let Some(token) = valid.as_ref().filter(|_| history.refresh_deferred()) {
             return Ok(token.clone());
         }
         let mode = match valid {
@@ -122,29 +123,29 @@ impl TokenSlot {
             None => FetchMode::UntilDeadline,
         };
         let deadline = instant_after(Instant::now(), ctx.policy.fetch_deadline);
-        let outcome = Flight::new(self, ctx, &mut state, mode, deadline)
+        let outcome = Flight::new(self, ctx, &mut history, mode, deadline)
             .run()
             .await;
         self.cell.landed();
-        self.settle(&mut state, outcome, ctx.policy)
+        self.settle(&mut history, outcome, ctx.policy)
     }
 
     /// What the slot remembers of a flight, and what the caller gets.
     fn settle(
         &self,
-        state: &mut SlotPolicy,
+        history: &mut FetchHistory,
         outcome: Result<SecretString, Failure>,
         policy: &TokenPolicy,
     ) -> Result<SecretString, AuthError> {
         let (error, not_now) = match outcome {
             Ok(token) => {
-                state.succeeded();
+                history.succeeded();
                 return Ok(token);
             }
             Err(Failure::Refused { status, cooldown }) => {
-                state.remember_refusal(status, cooldown);
+                history.remember_refusal(status, cooldown);
                 let error = self.refused(status);
-                state.failed(error.clone());
+                history.failed(error.clone());
                 return Err(error);
             }
             Err(Failure::RefreshNotNow) => (refresh_not_now(), true),
@@ -153,12 +154,12 @@ impl TokenSlot {
         // The old token keeps working until it expires; try again later.
         if let Some(token) = self.cell.still_valid() {
             match not_now {
-                true => state.refresh_later(policy.min_request_interval),
-                false => state.refresh_failed(),
+                true => history.refresh_later(policy.min_request_interval),
+                false => history.refresh_failed(),
             }
             return Ok(token);
         }
-        state.failed(error.clone());
+        history.failed(error.clone());
         Err(error)
     }
 

@@ -9,7 +9,7 @@
 //!   server's `Retry-After` when it gives one, until a total deadline;
 //! - remembers refused credentials for a cool-down and fails at once.
 //!
-//! [`TokenPolicy`] is the configuration, [`SlotPolicy`] the state one slot
+//! [`TokenPolicy`] is the configuration, [`FetchHistory`] what one slot
 //! keeps under its flight lock. Time arithmetic is `retry::timing`'s.
 
 use std::time::{Duration, SystemTime};
@@ -101,7 +101,7 @@ pub(crate) enum FetchMode {
 
 /// What one slot remembers between fetches.
 #[derive(Default)]
-pub(crate) struct SlotPolicy {
+pub(crate) struct FetchHistory {
     /// When the last answer (or failure) of the token service arrived.
     last_answer: Option<Instant>,
     /// The "not before" time this slot last wrote to the store: read back,
@@ -115,7 +115,7 @@ pub(crate) struct SlotPolicy {
     refresh_failures: u32,
 }
 
-impl SlotPolicy {
+impl FetchHistory {
     /// The status of a refusal still in its cool-down.
     pub(crate) fn refused_now(&mut self) -> Option<u16> {
         match self.refused {
