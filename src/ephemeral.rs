@@ -43,10 +43,7 @@ use crate::{
     connection::ConnectionSettings,
     error::Error,
     operation::OperationId,
-    types::{
-        self, CamundaClusterStage, ClientPermission, Cluster, CreatedClusterClient,
-        ParametersChannelsItem,
-    },
+    types::{self, CamundaClusterStage, ClientPermission, Cluster, CreatedClusterClient},
     Client, NewCluster, WaitOptions,
 };
 
@@ -301,9 +298,8 @@ impl Ephemeral {
         if let Some(channel) = &spec.channel {
             cluster = cluster.channel(channel.as_str());
         }
-        if let (Some(generation), Some(channel)) = (&spec.generation, &spec.channel) {
-            let channel = parameters.channel(channel)?;
-            cluster = cluster.generation(generation_of(channel, generation)?);
+        if let Some(generation) = &spec.generation {
+            cluster = cluster.generation(generation.as_str());
         }
         let marker = Marker {
             until: spec
@@ -527,56 +523,6 @@ fn field_limit(id: OperationId, name: &str) -> Option<usize> {
         .map(|n| n as usize)
 }
 
-/// The generation `wanted` names on `channel`: a version such as `8.8`
-/// picks the newest of that minor; anything else is a uuid or name.
-fn generation_of(channel: &ParametersChannelsItem, wanted: &str) -> Result<String, Error> {
-    let Some(minor) = minor_version(wanted) else {
-        return Ok(wanted.to_owned());
-    };
-    channel
-        .allowed_generations
-        .iter()
-        .filter_map(|g| {
-            let version = version_in(&g.name)?;
-            (version.0 == minor.0 && version.1 == minor.1).then_some((version, g))
-        })
-        .max_by(|(a, _), (b, _)| a.cmp(b))
-        .map(|(_, g)| g.uuid.clone())
-        .ok_or_else(|| {
-            Error::Lookup(crate::LookupError {
-                what: "generation",
-                name: wanted.to_owned(),
-                ambiguous: false,
-                choices: channel
-                    .allowed_generations
-                    .iter()
-                    .map(|g| format!("{} ({})", g.name, g.uuid))
-                    .collect(),
-            })
-        })
-}
-
-/// `8.8` as (8, 8); anything else is not a minor version.
-fn minor_version(text: &str) -> Option<(u32, u32)> {
-    let (major, minor) = text.trim().split_once('.')?;
-    Some((major.parse().ok()?, minor.parse().ok()?))
-}
-
-/// The version in a generation's name (`Camunda 8.8.2`, `8.9.0-alpha2`):
-/// major, minor, patch, whether it is a release (a release sorts after its
-/// pre-releases), and the pre-release text.
-fn version_in(name: &str) -> Option<(u32, u32, u32, bool, String)> {
-    let token = name
-        .split_whitespace()
-        .find(|t| t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.contains('.'))?;
-    let (numbers, pre) = token.split_once('-').unwrap_or((token, ""));
-    let mut parts = numbers.split('.').map(str::parse::<u32>);
-    let major = parts.next()?.ok()?;
-    let minor = parts.next()?.ok()?;
-    let patch = parts.next().and_then(Result::ok).unwrap_or(0);
-    Some((major, minor, patch, pre.is_empty(), pre.to_owned()))
-}
-
 /// The marker in an ephemeral cluster's description:
 /// `[camunda-admin ci until=2026-12-03T12:00Z by=owner/repo#123]`, at most
 /// [`Marker::MAX_CHARS`] characters (`by` is shortened to fit).
@@ -740,28 +686,6 @@ fn humanize(age: chrono::Duration) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn a_minor_version_picks_the_newest_generation_of_that_minor() {
-        let channel: ParametersChannelsItem = serde_json::from_value(json!({
-            "uuid": "ch", "name": "Stable",
-            "defaultGeneration": { "uuid": "g1", "name": "Camunda 8.7.14" },
-            "allowedGenerations": [
-                { "uuid": "g1", "name": "Camunda 8.7.14" },
-                { "uuid": "g2", "name": "Camunda 8.8.2" },
-                { "uuid": "g3", "name": "Camunda 8.8.10" },
-                { "uuid": "g4", "name": "Camunda 8.8.10-rc1" }
-            ]
-        }))
-        .unwrap();
-        assert_eq!(generation_of(&channel, "8.8").unwrap(), "g3");
-        assert_eq!(generation_of(&channel, "8.7").unwrap(), "g1");
-        assert!(generation_of(&channel, "8.9").is_err());
-        assert_eq!(
-            generation_of(&channel, "Camunda 8.8.2").unwrap(),
-            "Camunda 8.8.2"
-        );
-    }
 
     #[test]
     fn the_marker_fits_sixty_characters_and_reads_back() {

@@ -107,14 +107,82 @@ impl types::Parameters {
         find("channel", &self.channels, name)
     }
 
-    /// The generation `name` stands for among those `channel` allows.
+    /// The generation `name` stands for among those `channel` allows: a
+    /// uuid or name, or a version such as `8.8` (or `8.8.2`), which picks the
+    /// newest generation of that version (a release after its pre-releases).
     pub fn generation<'a>(
         &self,
         channel: &'a ParametersChannelsItem,
         name: &str,
     ) -> Result<&'a ParametersChannelsItemAllowedGenerationsItem, LookupError> {
-        find("generation", &channel.allowed_generations, name)
+        let generations = &channel.allowed_generations;
+        let wanted = GenerationWanted::parse(name);
+        if !matches!(wanted, GenerationWanted::Version(_)) {
+            return find("generation", generations, name);
+        }
+        generations
+            .iter()
+            .filter(|g| wanted.satisfied_by(&g.name, &g.uuid))
+            .max_by(|a, b| version_in(&a.name).cmp(&version_in(&b.name)))
+            .ok_or_else(|| lookup_error("generation", name, generations.iter(), false))
     }
+}
+
+/// What a generation is asked for by: a version such as `8.8`, which any
+/// generation of that version satisfies, or an exact uuid or name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum GenerationWanted {
+    /// Digits and dots: the version's leading numbers.
+    Version(Vec<u32>),
+    /// A uuid or a name.
+    Exact(String),
+}
+
+impl GenerationWanted {
+    pub(crate) fn parse(text: &str) -> Self {
+        let text = text.trim();
+        let numbers: Option<Vec<u32>> = text.split('.').map(|n| n.parse().ok()).collect();
+        match numbers {
+            Some(numbers) if text.chars().all(|c| c.is_ascii_digit() || c == '.') => {
+                Self::Version(numbers)
+            }
+            _ => Self::Exact(text.to_owned()),
+        }
+    }
+
+    /// Whether the generation named `name` with id `uuid` satisfies it.
+    pub(crate) fn satisfied_by(&self, name: &str, uuid: &str) -> bool {
+        match self {
+            Self::Version(wanted) => {
+                version_in(name).is_some_and(|v| v.numbers.starts_with(wanted))
+            }
+            Self::Exact(exact) => {
+                name.trim().eq_ignore_ascii_case(exact) || uuid.eq_ignore_ascii_case(exact)
+            }
+        }
+    }
+}
+
+/// The version in a generation's name (`Camunda 8.8.2`, `8.9.0-alpha2`),
+/// ordered so that a release comes after its pre-releases.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Version {
+    numbers: Vec<u32>,
+    release: bool,
+    pre: String,
+}
+
+fn version_in(name: &str) -> Option<Version> {
+    let token = name
+        .split_whitespace()
+        .find(|t| t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.contains('.'))?;
+    let (numbers, pre) = token.split_once('-').unwrap_or((token, ""));
+    let numbers: Option<Vec<u32>> = numbers.split('.').map(|n| n.parse().ok()).collect();
+    Some(Version {
+        numbers: numbers?,
+        release: pre.is_empty(),
+        pre: pre.to_owned(),
+    })
 }
 
 /// A cluster to create, with its region, plan, channel and generation given
@@ -190,7 +258,9 @@ impl NewCluster {
         self
     }
 
-    /// The generation, by uuid or name (default: the channel's default).
+    /// The generation, by uuid or name, or as a version such as `8.8`: the
+    /// newest generation of that minor the channel allows (default: the
+    /// channel's default).
     pub fn generation(mut self, generation: impl Into<String>) -> Self {
         self.generation = Some(generation.into());
         self
@@ -301,6 +371,30 @@ mod tests {
         assert_eq!(p.channel("stable").unwrap().uuid, "ch-stable");
         let stable = p.channel("Stable").unwrap();
         assert_eq!(p.generation(stable, "camunda 8.7").unwrap().uuid, "g-87");
+    }
+
+    #[test]
+    fn a_minor_version_picks_the_newest_generation_of_that_minor() {
+        let channel: ParametersChannelsItem = serde_json::from_value(json!({
+            "uuid": "ch", "name": "Stable",
+            "defaultGeneration": { "uuid": "g1", "name": "Camunda 8.7.14" },
+            "allowedGenerations": [
+                { "uuid": "g1", "name": "Camunda 8.7.14" },
+                { "uuid": "g2", "name": "Camunda 8.8.2" },
+                { "uuid": "g3", "name": "Camunda 8.8.10" },
+                { "uuid": "g4", "name": "Camunda 8.8.10-rc1" }
+            ]
+        }))
+        .unwrap();
+        let p = parameters();
+        assert_eq!(p.generation(&channel, "8.8").unwrap().uuid, "g3");
+        assert_eq!(p.generation(&channel, "8.7").unwrap().uuid, "g1");
+        assert!(p.generation(&channel, "8.9").is_err());
+        assert_eq!(p.generation(&channel, "8.8.2").unwrap().uuid, "g2");
+        assert_eq!(p.generation(&channel, "camunda 8.8.2").unwrap().uuid, "g2");
+        assert_eq!(p.generation(&channel, "8").unwrap().uuid, "g3");
+        // 8.80 is not 8.8.
+        assert!(!GenerationWanted::parse("8.8").satisfied_by("Camunda 8.80.1", "g"));
     }
 
     #[test]
