@@ -131,7 +131,7 @@ async fn clients_built_with_the_same_credentials_share_the_token() {
 #[tokio::test]
 async fn a_new_process_with_a_cached_token_on_disk_asks_for_none() {
     let server = MockServer::start_async().await;
-    let dir = tempdir("disk-reuse");
+    let (_parent, dir) = tempdir("disk-reuse");
     let token = token_endpoint(&server, API_TOKEN).await;
     let api = get_with_bearer(&server, "/members", API_TOKEN, empty_list).await;
 
@@ -152,7 +152,7 @@ async fn a_new_process_with_a_cached_token_on_disk_asks_for_none() {
 #[tokio::test]
 async fn a_corrupt_cache_file_is_ignored_and_replaced() {
     let server = MockServer::start_async().await;
-    let dir = tempdir("corrupt");
+    let (_parent, dir) = tempdir("corrupt");
     let token = token_endpoint(&server, API_TOKEN).await;
     on(&server, GET, "/members", empty_list).await;
     let key = camunda_admin::StoreKey::derive(
@@ -191,7 +191,7 @@ fn set_mode(path: &std::path::Path, mode: u32) {
 #[tokio::test]
 async fn bad_credentials_make_one_request_then_fail_fast_with_a_typed_error() {
     let server = MockServer::start_async().await;
-    let dir = tempdir("refused");
+    let (_parent, dir) = tempdir("refused");
     let token = on(&server, POST, "/oauth/token", |then| {
         then.status(401).json_body(
             serde_json::json!({ "error": "access_denied", "error_description": "Unauthorized" }),
@@ -338,11 +338,15 @@ async fn a_base_url_with_a_path_prefix_keeps_it() {
     api.assert_async().await;
 }
 
-fn tempdir(name: &str) -> std::path::PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("camunda-admin-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+/// A cache folder path not yet created (the client creates it), inside a
+/// temporary folder removed when the guard drops.
+fn tempdir(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let parent = tempfile::Builder::new()
+        .prefix("camunda-admin-test-")
+        .tempdir()
+        .expect("temporary folder");
+    let dir = parent.path().join(name);
+    (parent, dir)
 }
 
 #[cfg(unix)]
@@ -385,7 +389,7 @@ fn assert_private_and_secret_free(_: &std::path::Path, _: &[&str]) {}
 #[tokio::test]
 async fn a_client_with_a_wrong_secret_never_reuses_another_clients_token() {
     let server = MockServer::start_async().await;
-    let dir = tempdir("wrong-secret");
+    let (_parent, dir) = tempdir("wrong-secret");
     let good = token_endpoint_for_secret(&server, "right", |then| {
         then.status(200).json_body(token_body(API_TOKEN))
     })
