@@ -22,9 +22,6 @@ use crate::{
     sources::Stdin,
 };
 
-/// The exit code of `plan` when the live setup differs from the file.
-pub const CHANGES_EXIT: i32 = 11;
-
 const COMMANDS: [&str; 3] = ["export", "plan", "apply"];
 
 /// Whether `name` is one of these commands.
@@ -196,11 +193,11 @@ async fn plan(client: &Client, matches: &ArgMatches) -> Result<(), CliError> {
         plan.to_string()
     };
     print(&text)?;
-    if plan.has_changes() {
+    match plan.has_changes() {
         // Not a failure: the exit code is the answer (as `diff`'s 1).
-        std::process::exit(CHANGES_EXIT);
+        true => Err(CliError::differs()),
+        false => Ok(()),
     }
-    Ok(())
 }
 
 async fn apply(client: &Client, matches: &ArgMatches) -> Result<(), CliError> {

@@ -206,6 +206,8 @@ fn apply_plan_drift_prune_and_export_through_the_binary() {
 
     let drift = run(&h, &["plan", "-f", &setup]);
     assert_eq!(drift.code, 11, "{}{}", drift.stdout, drift.stderr);
+    // An answer, not a failure: no error line.
+    assert!(!drift.stderr.contains("error:"), "{}", drift.stderr);
     let changed: Vec<&str> = drift
         .stdout
         .lines()
