@@ -47,23 +47,6 @@ pub enum Kind {
     Differs = 11,
 }
 
-impl Kind {
-    /// Every kind, by code.
-    pub const ALL: [Kind; 11] = [
-        Kind::Other,
-        Kind::Usage,
-        Kind::Config,
-        Kind::Auth,
-        Kind::Api4xx,
-        Kind::Api5xx,
-        Kind::Transport,
-        Kind::Decode,
-        Kind::WaitFailed,
-        Kind::WaitTimedOut,
-        Kind::Differs,
-    ];
-}
-
 /// The exit codes in one line, for `--help`.
 pub const SUMMARY: &str = "Exit codes: 2 usage, 3 configuration, 4 authentication, 5 API 4xx, 6 API 5xx, 7 transport, 8 decode, 9 wait failed, 10 wait timed out, 11 plan: the live setup differs from the file.";
 
@@ -157,6 +140,21 @@ impl From<Error> for CliError {
 mod tests {
     use super::*;
 
+    /// Every kind, by code.
+    const ALL: [Kind; 11] = [
+        Kind::Other,
+        Kind::Usage,
+        Kind::Config,
+        Kind::Auth,
+        Kind::Api4xx,
+        Kind::Api5xx,
+        Kind::Transport,
+        Kind::Decode,
+        Kind::WaitFailed,
+        Kind::WaitTimedOut,
+        Kind::Differs,
+    ];
+
     /// The README's table, this module's table, `--help` and the kinds
     /// list the same codes.
     #[test]
@@ -170,13 +168,16 @@ mod tests {
             .filter_map(|l| l.trim_start_matches('|').split('|').next())
             .filter_map(|code| code.trim().parse().ok())
             .collect();
-        let mut codes: Vec<u8> = Kind::ALL.iter().map(|k| *k as u8).collect();
+        let mut codes: Vec<u8> = ALL.iter().map(|k| *k as u8).collect();
         codes.insert(0, 0);
         assert_eq!(rows, codes, "README's exit code table");
         let module = include_str!("exit.rs");
-        for kind in Kind::ALL {
+        for kind in ALL {
             let code = kind as u8;
-            assert!(module.contains(&format!("//! | {code} |")), "{code} in exit.rs");
+            assert!(
+                module.contains(&format!("//! | {code} |")),
+                "{code} in exit.rs"
+            );
             if code >= 2 {
                 assert!(SUMMARY.contains(&format!(" {code} ")), "{code} in --help");
             }

@@ -337,3 +337,85 @@ fn an_unknown_key_is_a_usage_error_naming_line_column_and_resource() {
         failed.stderr
     );
 }
+
+const ONE_CLIENT: &str = "\
+clusters:
+  - name: orders-dev
+    region: europe-west1
+    plan: Basic
+    channel: Stable
+    clients:
+      - name: ci
+        permissions: [Zeebe]
+";
+
+#[test]
+fn apply_o_env_prints_the_one_created_client_and_refuses_two_before_any_change() {
+    let h = Harness::start(quick());
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let two = file(
+        dir.path(),
+        "two.yaml",
+        &format!("{ONE_CLIENT}      - name: deploy\n        permissions: [Operate]\n"),
+    );
+    let refused = run(
+        &h,
+        &["apply", "-f", &two, "-o", "env", "--poll-interval", "20ms"],
+    );
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("the plan creates 2")
+            && refused.stderr.contains("--credentials-dir")
+            && refused.stderr.contains("nothing changed"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(run(&h, &["clusters", "list"]).json(), serde_json::json!([]));
+
+    let one = file(dir.path(), "one.yaml", ONE_CLIENT);
+    let applied = run(
+        &h,
+        &["apply", "-f", &one, "-o", "env", "--poll-interval", "20ms"],
+    );
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    // Stdout is NAME=value lines alone; the report is on stderr.
+    assert!(
+        applied
+            .stdout
+            .lines()
+            .all(|l| l.split_once('=').is_some_and(
+                |(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+            )),
+        "{}",
+        applied.stdout
+    );
+    assert!(
+        applied.stderr.contains("Applied: 2 changes."),
+        "{}",
+        applied.stderr
+    );
+    let value = |name: &str| {
+        applied
+            .stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name} in {}", applied.stdout))
+            .to_owned()
+    };
+    let secret = value("ZEEBE_CLIENT_SECRET");
+    assert!(!secret.is_empty());
+    assert!(
+        !applied.stderr.contains(&secret),
+        "the secret at -vv: {}",
+        applied.stderr
+    );
+    let orders = cluster_id(&h, "orders-dev");
+    assert_eq!(value("CAMUNDA_CLUSTER_ID"), orders);
+    let clients = run(&h, &["clients", "list", &orders]).json();
+    assert_eq!(clients[0]["clientId"], value("ZEEBE_CLIENT_ID").as_str());
+
+    let again = run(&h, &["apply", "-f", &one, "-o", "env"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(again.stdout, "");
+    assert!(again.stderr.contains("No changes"), "{}", again.stderr);
+}
