@@ -348,12 +348,14 @@ impl Run<'_> {
                 id,
                 description,
                 stage_label,
+                hardware_packages,
                 upgrade,
             } => {
-                if description.is_some() || stage_label.is_some() {
+                if description.is_some() || stage_label.is_some() || hardware_packages.is_some() {
                     let body = types::UpdateClusterBody::builder()
                         .description(description.clone())
-                        .stage_label(stage_label.as_deref().map(types::CamundaClusterStage::from));
+                        .stage_label(stage_label.as_deref().map(types::CamundaClusterStage::from))
+                        .number_of_allocated_hw_packages(hardware_packages.map(f64::from));
                     client.update_cluster(id, body).await.map_err(failed())?;
                 }
                 if let Some(wanted) = upgrade {

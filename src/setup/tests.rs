@@ -110,6 +110,15 @@ fn every_check_names_the_resource() {
         error,
         "client \"ci\" of cluster \"orders-dev\": list at least one permission"
     );
+    let zero = SETUP.replace(
+        "    stageLabel: dev\n",
+        "    stageLabel: dev\n    hardwarePackages: 0\n",
+    );
+    let error = Setup::parse(&zero, "s").unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "cluster \"orders-dev\": hardwarePackages is at least 1"
+    );
 }
 
 #[test]

@@ -18,6 +18,7 @@ clusters:
     channel: Stable
     generation: \"8.8\"
     stageLabel: dev
+    hardwarePackages: 1
     clients:
       - name: ci
         permissions: [Zeebe]
@@ -154,8 +155,19 @@ fn apply_plan_drift_prune_and_export_through_the_binary() {
     outputs.extend([clean, again]);
 
     // Drift with the command line: a secret value, a client, an allowlist
-    // entry, a member's role.
+    // entry, a member's role, the hardware packages.
     let orders = cluster_id(&h, "orders-dev");
+    run(
+        &h,
+        &[
+            "clusters",
+            "update",
+            &orders,
+            "--number-of-allocated-hw-packages",
+            "3",
+        ],
+    )
+    .ok();
     run(
         &h,
         &[
@@ -218,7 +230,14 @@ fn apply_plan_drift_prune_and_export_through_the_binary() {
                 || l.contains(" replace ")
         })
         .collect();
-    assert_eq!(changed.len(), 3, "{}", drift.stdout);
+    assert_eq!(changed.len(), 4, "{}", drift.stdout);
+    assert!(
+        drift
+            .stdout
+            .contains("update      cluster \"orders-dev\": hardwarePackages: \"3\" -> \"1\""),
+        "{}",
+        drift.stdout
+    );
     assert!(
         drift.stdout.contains(
             "update      secret \"DB_PASSWORD\" of cluster \"orders-dev\" (value differs"
@@ -331,7 +350,7 @@ fn an_unknown_key_is_a_usage_error_naming_line_column_and_resource() {
     assert_eq!(failed.code, 2, "{}", failed.stderr);
     assert!(
         failed.stderr.contains(
-            "line 11 column 9 (cluster \"orders-dev\", client \"ci\"): unknown field `scopes`"
+            "line 12 column 9 (cluster \"orders-dev\", client \"ci\"): unknown field `scopes`"
         ),
         "{}",
         failed.stderr
