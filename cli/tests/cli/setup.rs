@@ -4,6 +4,8 @@
 //! their own, export into a fresh emulator, and no secret value in any
 //! output at `-vv`.
 
+use camunda_admin::OperationId;
+
 use crate::support::{file, quick, Harness, Run};
 
 const DB_VALUE: &str = "DB-VALUE-c4ca4238a0b9";
@@ -437,4 +439,179 @@ fn apply_o_env_prints_the_one_created_client_and_refuses_two_before_any_change()
     assert_eq!(again.code, 0, "{}", again.stderr);
     assert_eq!(again.stdout, "");
     assert!(again.stderr.contains("No changes"), "{}", again.stderr);
+}
+
+#[test]
+fn a_name_of_several_live_clusters_stops_plan_and_apply_with_their_ids() {
+    let h = Harness::start(quick());
+    let ids = [h.healthy_cluster("twin"), h.healthy_cluster("twin")];
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let setup = file(
+        dir.path(),
+        "twin.yaml",
+        "clusters:\n  - name: twin\n    region: europe-west1\n    plan: Basic\n    channel: Stable\n    description: changed\n",
+    );
+    let plan: &[&str] = &["plan", "-f", &setup];
+    let apply: &[&str] = &["apply", "-f", &setup, "--yes"];
+    for args in [plan, apply] {
+        let command = args[0];
+        let stopped = run(&h, args);
+        assert_eq!(stopped.code, 2, "{command}: {}", stopped.stderr);
+        assert!(
+            stopped
+                .stderr
+                .contains("cluster \"twin\": the name matches 2 live clusters"),
+            "{command}: {}",
+            stopped.stderr
+        );
+        for id in &ids {
+            assert!(
+                stopped.stderr.contains(id.as_str()),
+                "{command}: {}",
+                stopped.stderr
+            );
+        }
+    }
+    assert_eq!(h.emulator.calls(OperationId::UpdateCluster.as_str()), 0);
+}
+
+#[test]
+fn a_fault_on_create_client_stops_apply_with_a_report_and_a_second_apply_converges() {
+    let h = Harness::start(quick());
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let setup = file(dir.path(), "setup.yaml", SETUP);
+    let creds = tempfile::tempdir().expect("folder");
+    let creds = creds.path().display().to_string();
+    h.emulator
+        .fail_next(OperationId::CreateClient.as_str(), 1, 500)
+        .expect("a fault");
+    let args = [
+        "apply",
+        "-f",
+        &setup,
+        "--credentials-dir",
+        &creds,
+        "--poll-interval",
+        "20ms",
+    ];
+    let stopped = run(&h, &args);
+    assert_eq!(stopped.code, 6, "{}{}", stopped.stdout, stopped.stderr);
+    assert_eq!(
+        h.emulator.calls(OperationId::CreateClient.as_str()),
+        1,
+        "a create is never resent blindly"
+    );
+    for part in [
+        "done:      cluster \"orders-dev\"",
+        "failed:    client \"ci\" of cluster \"orders-dev\"",
+        "remaining: secret \"DB_PASSWORD\" of cluster \"orders-dev\" (create)",
+        "remaining: member \"dev@example.com\" (create)",
+        "Stopped at the first failure: 2 done, 1 failed",
+    ] {
+        assert!(stopped.stdout.contains(part), "{part}: {}", stopped.stdout);
+    }
+    let second = run(&h, &args);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(
+        second.stdout.contains("done:      client \"ci\""),
+        "{}",
+        second.stdout
+    );
+    assert_eq!(run(&h, &["plan", "-f", &setup]).code, 0);
+    no_value(&stopped);
+    no_value(&second);
+}
+
+#[test]
+fn an_organization_built_by_hand_exports_the_same_file_after_apply_to_a_fresh_one() {
+    let h = Harness::start(quick());
+    let id = h.healthy_cluster("by-hand");
+    let steps: [&[&str]; 6] = [
+        &[
+            "clusters",
+            "update",
+            &id,
+            "--description",
+            "made by hand",
+            "--stage-label",
+            "test",
+            "--number-of-allocated-hw-packages",
+            "2",
+        ],
+        &[
+            "clients",
+            "create",
+            &id,
+            "--client-name",
+            "worker",
+            "--permissions",
+            "Zeebe",
+            "--permissions",
+            "Operate",
+        ],
+        &[
+            "secrets",
+            "create",
+            &id,
+            "--secret-name",
+            "DB_PASSWORD",
+            "--secret-value-env",
+            "ORDERS_DEV__DB_PASSWORD",
+        ],
+        &["allowlist", "add", &id, "10.0.0.0/8=office"],
+        &["backups", "schedule-set", &id, "--schedule", "0 3 * * *"],
+        &[
+            "members",
+            "set",
+            "dev@example.com",
+            "--org-roles",
+            "analyst",
+        ],
+    ];
+    for step in steps {
+        let done = run(&h, step);
+        assert_eq!(done.code, 0, "{step:?}: {}", done.stderr);
+    }
+    let exported = run(&h, &["export"]);
+    assert_eq!(exported.code, 0, "{}", exported.stderr);
+    for part in [
+        "hardwarePackages: 2",
+        "value: env:BY_HAND__DB_PASSWORD",
+        "description: made by hand",
+        "backupSchedule: 0 3 * * *",
+    ] {
+        assert!(
+            exported.stdout.contains(part),
+            "{part}: {}",
+            exported.stdout
+        );
+    }
+    assert!(!exported.stdout.contains(&id));
+
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let export_file = file(dir.path(), "export.yaml", &exported.stdout);
+    let fresh = Harness::start(quick());
+    let mut apply = fresh.command(&[
+        "-vv",
+        "apply",
+        "-f",
+        &export_file,
+        "-o",
+        "env",
+        "--poll-interval",
+        "20ms",
+    ]);
+    apply.env("BY_HAND__DB_PASSWORD", DB_VALUE);
+    let applied = Run::of_command(&mut apply);
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    assert!(!applied.stderr.contains(DB_VALUE));
+    let again = run(&fresh, &["export"]);
+    assert_eq!(again.stdout, exported.stdout, "the same file");
+    let mut plan = fresh.command(&["plan", "-f", &export_file]);
+    plan.env("BY_HAND__DB_PASSWORD", DB_VALUE);
+    assert_eq!(
+        Run::of_command(&mut plan).code,
+        0,
+        "no drift, value included"
+    );
 }
