@@ -331,8 +331,21 @@ fn apply_plan_drift_prune_and_export_through_the_binary() {
     assert_eq!(again.stdout, exported.stdout);
     outputs.extend([exported, imported, again]);
 
+    let admin = h.emulator.admin_client_secret();
     for output in &outputs {
         no_value(output);
+        assert!(
+            !output.stderr.contains(admin.expose_secret()),
+            "{}",
+            output.stderr
+        );
+        assert!(
+            !output.stdout.contains(admin.expose_secret()),
+            "{}",
+            output.stdout
+        );
+        // An access token is a JWT: its header starts so.
+        assert!(!output.stderr.contains("eyJ"), "a token: {}", output.stderr);
     }
 }
 
@@ -613,5 +626,19 @@ fn an_organization_built_by_hand_exports_the_same_file_after_apply_to_a_fresh_on
         Run::of_command(&mut plan).code,
         0,
         "no drift, value included"
+    );
+    // Its variable unset: not checked, which is not drift.
+    let unchecked = fresh.run(&["plan", "-f", &export_file]);
+    assert_eq!(
+        unchecked.code, 0,
+        "{}{}",
+        unchecked.stdout, unchecked.stderr
+    );
+    assert!(
+        unchecked
+            .stdout
+            .contains("secret \"DB_PASSWORD\" of cluster \"by-hand\" (not checked (BY_HAND__DB_PASSWORD unset))"),
+        "{}",
+        unchecked.stdout
     );
 }
