@@ -255,8 +255,9 @@ async fn apply(client: &Client, matches: &ArgMatches) -> Result<(), CliError> {
     // Written even when the apply failed later: these secrets exist now.
     let mut write_error = None;
     if let Some(dir) = credentials_dir {
+        let mut written = Vec::new();
         for created in &report.credentials {
-            match write_credentials(dir, created) {
+            match write_credentials(dir, created, &mut written) {
                 Ok(path) => eprintln!(
                     "camunda-admin: credentials of client {:?} of cluster {:?} written to {}",
                     created.client_name,
@@ -372,13 +373,25 @@ fn file_part(name: &str) -> String {
 }
 
 /// `DIR/CLUSTER.CLIENT.env`, mode 0600, with the settings the Console's
-/// credentials download names (the library's one mapping).
-fn write_credentials(dir: &Path, created: &CreatedClient) -> Result<PathBuf, CliError> {
-    let path = dir.join(format!(
-        "{}.{}.env",
+/// credentials download names (the library's one mapping). Two clients
+/// whose names make the same file name (`a.b` and `a_b`) in one apply:
+/// the second file also carries its client id, so neither secret, shown
+/// once, is overwritten.
+fn write_credentials(
+    dir: &Path,
+    created: &CreatedClient,
+    written: &mut Vec<PathBuf>,
+) -> Result<PathBuf, CliError> {
+    let stem = format!(
+        "{}.{}",
         file_part(&created.cluster),
         file_part(&created.client_name)
-    ));
+    );
+    let mut path = dir.join(format!("{stem}.env"));
+    if written.contains(&path) {
+        path = dir.join(format!("{stem}.{}.env", file_part(&created.client_id)));
+    }
+    written.push(path.clone());
     let text: String = created
         .settings
         .iter()

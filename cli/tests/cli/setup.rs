@@ -642,3 +642,42 @@ fn an_organization_built_by_hand_exports_the_same_file_after_apply_to_a_fresh_on
         unchecked.stdout
     );
 }
+
+#[test]
+fn two_clients_whose_names_make_one_file_name_keep_both_credentials() {
+    let h = Harness::start(quick());
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let setup = file(
+        dir.path(),
+        "setup.yaml",
+        &format!(
+            "{ONE_CLIENT}      - name: ci.x\n        permissions: [Zeebe]\n      - name: ci_x\n        permissions: [Zeebe]\n"
+        ),
+    );
+    let creds = tempfile::tempdir().expect("folder");
+    let applied = run(
+        &h,
+        &[
+            "apply",
+            "-f",
+            &setup,
+            "--credentials-dir",
+            &creds.path().display().to_string(),
+            "--poll-interval",
+            "20ms",
+        ],
+    );
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    let mut secrets: Vec<String> = std::fs::read_dir(creds.path())
+        .expect("the folder")
+        .map(|entry| std::fs::read_to_string(entry.expect("entry").path()).expect("a file"))
+        .filter_map(|text| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("ZEEBE_CLIENT_SECRET="))
+                .map(str::to_owned)
+        })
+        .collect();
+    secrets.sort();
+    secrets.dedup();
+    assert_eq!(secrets.len(), 3, "ci, ci.x and ci_x each keep their secret");
+}
