@@ -173,3 +173,18 @@ fn an_empty_or_broken_file_still_says_where() {
     // An empty file manages nothing.
     assert_eq!(Setup::parse("", "empty.yaml").unwrap(), Setup::default());
 }
+
+/// The README's setup file reads as it is shown.
+#[test]
+fn the_readme_example_parses() {
+    let readme = include_str!("../../README.md");
+    let start = readme
+        .find("```yaml\n# setup.yaml")
+        .expect("the README shows a setup file");
+    let block = &readme[start + "```yaml\n".len()..];
+    let block = &block[..block.find("```").expect("the block ends")];
+    let setup = Setup::parse(block, "README.md").unwrap_or_else(|e| panic!("{e}"));
+    let cluster = &setup.clusters.as_ref().expect("clusters")[0];
+    assert_eq!(cluster.hardware_packages, Some(1));
+    assert_eq!(setup.members.as_ref().map(Vec::len), Some(1));
+}
