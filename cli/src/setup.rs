@@ -138,11 +138,24 @@ fn json_asked(matches: &ArgMatches) -> bool {
         && matches.get_one::<Format>("output") == Some(&Format::Json)
 }
 
+/// Write `text` on stdout; a closed reader (`| head`) is the reader's
+/// choice, quiet as everywhere in the command line.
 fn print(text: &str) -> Result<(), CliError> {
+    output::print_text(text)
+}
+
+/// Write a created client's settings on stdout: a failed write is an
+/// error (exit 1), never quiet, since the secret is shown this once.
+fn print_once(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
-        .map_err(|e| CliError::new(Kind::Other, format!("cannot write to stdout: {e}")))
+        .map_err(|e| {
+            CliError::new(
+                Kind::Other,
+                format!("cannot write to stdout: {e}; the created client's secret, shown once, is lost: delete and create the client again"),
+            )
+        })
 }
 
 async fn export(client: &Client, matches: &ArgMatches) -> Result<(), CliError> {
@@ -274,7 +287,7 @@ async fn apply(client: &Client, matches: &ArgMatches) -> Result<(), CliError> {
         // `set -a; . FILE`; the report goes to stderr.
         eprint!("{report_text}");
         if let Some(created) = report.credentials.first() {
-            print(&env_text(created))?;
+            print_once(&env_text(created))?;
         }
     } else {
         print(&report_text)?;

@@ -681,3 +681,17 @@ fn two_clients_whose_names_make_one_file_name_keep_both_credentials() {
     secrets.dedup();
     assert_eq!(secrets.len(), 3, "ci, ci.x and ci_x each keep their secret");
 }
+
+#[test]
+fn a_closed_reader_ends_export_and_plan_quietly_keeping_plans_answer() {
+    let h = Harness::start(quick());
+    h.healthy_cluster("orders-dev");
+    let exported = crate::support::run_into_closed_pipe(h.command(&["export"]));
+    assert_eq!(exported.code, 0, "{}", exported.stderr);
+    assert_eq!(exported.stderr, "");
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let setup = file(dir.path(), "setup.yaml", ONE_CLIENT);
+    let planned = crate::support::run_into_closed_pipe(h.command(&["plan", "-f", &setup]));
+    assert_eq!(planned.code, 11, "the answer stays: {}", planned.stderr);
+    assert_eq!(planned.stderr, "");
+}
