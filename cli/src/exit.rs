@@ -13,6 +13,7 @@
 //! | 8 | decode: an answer that does not parse, or is too large |
 //! | 9 | wait failed: the awaited thing ended in a state that will not turn good |
 //! | 10 | wait timed out |
+//! | 11 | `plan`: the live setup differs from the file (an answer, not a failure) |
 
 use std::{error::Error as _, fmt, process::ExitCode};
 
@@ -41,7 +42,13 @@ pub enum Kind {
     WaitFailed = 9,
     /// A wait timed out.
     WaitTimedOut = 10,
+    /// `plan`: the live setup differs from the file. An answer, as `diff`'s
+    /// 1, not a failure: nothing is printed on stderr for it.
+    Differs = 11,
 }
+
+/// The exit codes in one line, for `--help`.
+pub const SUMMARY: &str = "Exit codes: 2 usage, 3 configuration, 4 authentication, 5 API 4xx, 6 API 5xx, 7 transport, 8 decode, 9 wait failed, 10 wait timed out, 11 plan: the live setup differs from the file.";
 
 /// A failure of the command line: its kind and one line of text.
 #[derive(Debug)]
@@ -58,6 +65,17 @@ impl CliError {
             kind,
             message: message.into(),
         }
+    }
+
+    /// `plan`'s answer that the live setup differs: exit 11, with nothing
+    /// on stderr (the plan on stdout says what differs).
+    pub fn differs() -> Self {
+        Self::new(Kind::Differs, "")
+    }
+
+    /// Whether there is a line to print on stderr.
+    pub fn has_message(&self) -> bool {
+        !self.message.trim().is_empty()
     }
 
     /// A usage error.
@@ -115,5 +133,65 @@ impl From<Error> for CliError {
             source = cause.source();
         }
         CliError::new(kind_of(&error), message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind, by code.
+    const ALL: [Kind; 11] = [
+        Kind::Other,
+        Kind::Usage,
+        Kind::Config,
+        Kind::Auth,
+        Kind::Api4xx,
+        Kind::Api5xx,
+        Kind::Transport,
+        Kind::Decode,
+        Kind::WaitFailed,
+        Kind::WaitTimedOut,
+        Kind::Differs,
+    ];
+
+    /// The README's table, this module's table, `--help` and the kinds
+    /// list the same codes.
+    #[test]
+    fn every_exit_code_is_documented_where_users_look() {
+        let readme = include_str!("../../README.md");
+        let rows: Vec<u8> = readme
+            .lines()
+            .skip_while(|l| !l.starts_with("| code | kind |"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| l.trim_start_matches('|').split('|').next())
+            .filter_map(|code| code.trim().parse().ok())
+            .collect();
+        let mut codes: Vec<u8> = ALL.iter().map(|k| *k as u8).collect();
+        codes.insert(0, 0);
+        assert_eq!(rows, codes, "README's exit code table");
+        let module = include_str!("exit.rs");
+        for kind in ALL {
+            let code = kind as u8;
+            assert!(
+                module.contains(&format!("//! | {code} |")),
+                "{code} in exit.rs"
+            );
+            if code >= 2 {
+                assert!(SUMMARY.contains(&format!(" {code} ")), "{code} in --help");
+            }
+        }
+        let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        let help = words(&crate::cli().render_long_help().to_string());
+        assert!(help.contains(SUMMARY), "{help}");
+    }
+
+    #[test]
+    fn differs_is_exit_11_and_says_nothing() {
+        let answer = CliError::differs();
+        assert_eq!(answer.kind as u8, 11);
+        assert!(!answer.has_message());
+        assert!(CliError::usage("x").has_message());
     }
 }

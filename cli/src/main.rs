@@ -67,7 +67,10 @@ fn main() -> ExitCode {
 }
 
 fn fail(error: &CliError) -> ExitCode {
-    output::warn(&format!("error: {error}"));
+    // `plan`'s exit 11 is an answer with nothing to add on stderr.
+    if error.has_message() {
+        output::warn(&format!("error: {error}"));
+    }
     error.exit_code()
 }
 
@@ -76,7 +79,7 @@ fn cli() -> Command {
     let command = Command::new("camunda-admin")
         .version(env!("CARGO_PKG_VERSION"))
         .about("Camunda 8 Administration API from the shell: clusters, clients, secrets, backups and more")
-        .after_help("Configuration: the CAMUNDA_* variables of the SDK (CAMUNDA_CONSOLE_CLIENT_ID, CAMUNDA_CONSOLE_CLIENT_SECRET, ...), overridden by the flags. Exit codes: 2 usage, 3 configuration, 4 authentication, 5 API 4xx, 6 API 5xx, 7 transport, 8 decode, 9 wait failed, 10 wait timed out.")
+        .after_help(format!("Configuration: the CAMUNDA_* variables of the SDK (CAMUNDA_CONSOLE_CLIENT_ID, CAMUNDA_CONSOLE_CLIENT_SECRET, ...), overridden by the flags. {}", exit::SUMMARY))
         .subcommand_required(true)
         .arg_required_else_help(true)
         .arg(

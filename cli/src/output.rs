@@ -174,7 +174,7 @@ pub fn guard_secret_once(spec: &Operation, matches: &ArgMatches) -> Result<(), C
 /// Whether stdout is `/dev/null` (also a closed stdout, which Rust's
 /// runtime reopens there).
 #[cfg(unix)]
-fn stdout_is_null() -> bool {
+pub fn stdout_is_null() -> bool {
     use std::os::{fd::AsFd, unix::fs::MetadataExt};
     let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() else {
         // A stdout that cannot even be duplicated is no place for a secret.
@@ -191,7 +191,7 @@ fn stdout_is_null() -> bool {
 }
 
 #[cfg(not(unix))]
-fn stdout_is_null() -> bool {
+pub fn stdout_is_null() -> bool {
     false
 }
 
@@ -403,7 +403,7 @@ pub fn print_text(text: &str) -> Result<(), CliError> {
 /// `NAME=value` lines: no `export`, no quotes, so that `docker --env-file`
 /// and `set -a; . FILE` read the same values; a value either would read
 /// differently is refused.
-fn env_lines(pairs: &[(String, String)]) -> Result<String, CliError> {
+pub fn env_lines(pairs: &[(String, String)]) -> Result<String, CliError> {
     let mut text = String::new();
     for (name, value) in pairs {
         if value

@@ -18,12 +18,9 @@ use clap::{parser::ValueSource, value_parser, Arg, ArgAction, ArgMatches, Comman
 use crate::{
     connect,
     exit::{kind_of, CliError, Kind},
-    output::Format,
+    output::{self, Format},
     sources::Stdin,
 };
-
-/// The exit code of `plan` when the live setup differs from the file.
-pub const CHANGES_EXIT: i32 = 11;
 
 const COMMANDS: [&str; 3] = ["export", "plan", "apply"];
 
@@ -141,11 +138,24 @@ fn json_asked(matches: &ArgMatches) -> bool {
         && matches.get_one::<Format>("output") == Some(&Format::Json)
 }
 
+/// Write `text` on stdout; a closed reader (`| head`) is the reader's
+/// choice, quiet as everywhere in the command line.
 fn print(text: &str) -> Result<(), CliError> {
+    output::print_text(text)
+}
+
+/// Write a created client's settings on stdout: a failed write is an
+/// error (exit 1), never quiet, since the secret is shown this once.
+fn print_once(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
-        .map_err(|e| CliError::new(Kind::Other, format!("cannot write to stdout: {e}")))
+        .map_err(|e| {
+            CliError::new(
+                Kind::Other,
+                format!("cannot write to stdout: {e}; the created client's secret, shown once, is lost: delete and create the client again"),
+            )
+        })
 }
 
 async fn export(client: &Client, matches: &ArgMatches) -> Result<(), CliError> {
@@ -196,11 +206,11 @@ async fn plan(client: &Client, matches: &ArgMatches) -> Result<(), CliError> {
         plan.to_string()
     };
     print(&text)?;
-    if plan.has_changes() {
+    match plan.has_changes() {
         // Not a failure: the exit code is the answer (as `diff`'s 1).
-        std::process::exit(CHANGES_EXIT);
+        true => Err(CliError::differs()),
+        false => Ok(()),
     }
-    Ok(())
 }
 
 async fn apply(client: &Client, matches: &ArgMatches) -> Result<(), CliError> {
@@ -217,31 +227,29 @@ async fn apply(client: &Client, matches: &ArgMatches) -> Result<(), CliError> {
     let plan = setup::plan(client, &setup, &options.plan)
         .await
         .map_err(failure)?;
+    let env_out = output::format(matches) == Format::Env;
     if !plan.has_changes() {
-        return print("No changes: the live setup matches the file.\n");
+        let text = "No changes: the live setup matches the file.\n";
+        // With -o env, stdout is for NAME=value lines only.
+        if env_out {
+            eprint!("{text}");
+            return Ok(());
+        }
+        return print(text);
     }
     eprint!("{plan}");
 
     // Everything that could stop the apply is settled before any change.
-    let creates_clients = plan.changes.iter().any(|c| {
-        matches!(c.resource, setup::Resource::Client { .. })
-            && matches!(c.action, Action::Create | Action::Replace)
-    });
+    let creating = plan
+        .changes
+        .iter()
+        .filter(|c| {
+            matches!(c.resource, setup::Resource::Client { .. })
+                && matches!(c.action, Action::Create | Action::Replace)
+        })
+        .count();
     let credentials_dir = matches.get_one::<PathBuf>("credentials-dir");
-    match credentials_dir {
-        Some(dir) if !dir.is_dir() => {
-            return Err(CliError::usage(format!(
-                "--credentials-dir {}: not a folder; nothing changed",
-                dir.display()
-            )))
-        }
-        None if creates_clients => {
-            return Err(CliError::usage(
-                "the plan creates clients, whose secrets are shown once: give --credentials-dir DIR; nothing changed",
-            ))
-        }
-        _ => {}
-    }
+    credentials_settled(credentials_dir.map(PathBuf::as_path), env_out, creating)?;
     if plan.count(Action::Replace) > 0 && !options.allow_replace {
         return Err(CliError::usage(
             "the plan replaces resources: add --allow-replace to go ahead; nothing changed",
@@ -260,8 +268,9 @@ async fn apply(client: &Client, matches: &ArgMatches) -> Result<(), CliError> {
     // Written even when the apply failed later: these secrets exist now.
     let mut write_error = None;
     if let Some(dir) = credentials_dir {
+        let mut written = Vec::new();
         for created in &report.credentials {
-            match write_credentials(dir, created) {
+            match write_credentials(dir, created, &mut written) {
                 Ok(path) => eprintln!(
                     "camunda-admin: credentials of client {:?} of cluster {:?} written to {}",
                     created.client_name,
@@ -272,13 +281,74 @@ async fn apply(client: &Client, matches: &ArgMatches) -> Result<(), CliError> {
             }
         }
     }
-    print(&report.to_string())?;
+    let report_text = report.to_string();
+    if env_out {
+        // Stdout holds the NAME=value lines alone, for `--env-file` and
+        // `set -a; . FILE`; the report goes to stderr.
+        eprint!("{report_text}");
+        if let Some(created) = report.credentials.first() {
+            print_once(&env_text(created))?;
+        }
+    } else {
+        print(&report_text)?;
+    }
     if let Some(error) = write_error {
         return Err(error);
     }
     match report.failed {
         None => Ok(()),
         Some(failure_) => Err(failure(failure_.error)),
+    }
+}
+
+/// Where created clients' secrets go, settled before any change: files
+/// in `--credentials-dir`, or `-o env` lines on stdout for exactly one
+/// client. Secrets shown once never go to stderr or a log.
+fn credentials_settled(dir: Option<&Path>, env_out: bool, creating: usize) -> Result<(), CliError> {
+    if let Some(dir) = dir {
+        if !dir.is_dir() {
+            return Err(CliError::usage(format!(
+                "--credentials-dir {}: not a folder; nothing changed",
+                dir.display()
+            )));
+        }
+    }
+    if env_out && creating > 1 {
+        return Err(CliError::usage(format!(
+            "-o env prints the credentials of one created client, and the plan creates {creating}: give --credentials-dir DIR instead; nothing changed"
+        )));
+    }
+    if env_out && creating == 1 && output::stdout_is_null() {
+        return Err(CliError::usage(
+            "-o env: the created client's secret is shown once, and stdout is closed or /dev/null; nothing changed",
+        ));
+    }
+    if dir.is_none() && !env_out && creating > 0 {
+        return Err(CliError::usage(format!(
+            "the plan creates {creating} clients, whose secrets are shown once: give --credentials-dir DIR (or -o env for one client); nothing changed"
+        )));
+    }
+    Ok(())
+}
+
+/// A created client's settings as `NAME=value` lines; JSON (with a
+/// warning that names no value) when a value cannot be such a line, so
+/// the secret, shown once, still reaches stdout.
+fn env_text(created: &CreatedClient) -> String {
+    let pairs: Vec<(String, String)> = created
+        .settings
+        .iter()
+        .map(|(name, value)| (name.to_owned(), value.expose().to_owned()))
+        .collect();
+    match output::env_lines(&pairs) {
+        Ok(text) => text,
+        Err(error) => {
+            output::warn(&format!(
+                "warning: {error}; the settings follow as JSON instead"
+            ));
+            let json = serde_json::to_string_pretty(&created.settings.to_json_exposed());
+            json.map(|t| t + "\n").unwrap_or_default()
+        }
     }
 }
 
@@ -316,27 +386,30 @@ fn file_part(name: &str) -> String {
 }
 
 /// `DIR/CLUSTER.CLIENT.env`, mode 0600, with the settings the Console's
-/// credentials download names.
-fn write_credentials(dir: &Path, created: &CreatedClient) -> Result<PathBuf, CliError> {
-    let path = dir.join(format!(
-        "{}.{}.env",
+/// credentials download names (the library's one mapping). Two clients
+/// whose names make the same file name (`a.b` and `a_b`) in one apply:
+/// the second file also carries its client id, so neither secret, shown
+/// once, is overwritten.
+fn write_credentials(
+    dir: &Path,
+    created: &CreatedClient,
+    written: &mut Vec<PathBuf>,
+) -> Result<PathBuf, CliError> {
+    let stem = format!(
+        "{}.{}",
         file_part(&created.cluster),
         file_part(&created.client_name)
-    ));
-    let mut text = String::new();
-    let mut line = |key: &str, value: &str| text.push_str(&format!("{key}={value}\n"));
-    if let Some(address) = &created.zeebe_address {
-        line("ZEEBE_ADDRESS", address);
+    );
+    let mut path = dir.join(format!("{stem}.env"));
+    if written.contains(&path) {
+        path = dir.join(format!("{stem}.{}.env", file_part(&created.client_id)));
     }
-    line("ZEEBE_CLIENT_ID", &created.client_id);
-    line("ZEEBE_CLIENT_SECRET", created.client_secret.expose_secret());
-    if let Some(url) = &created.oauth_url {
-        line("ZEEBE_AUTHORIZATION_SERVER_URL", url);
-    }
-    if let Some(audience) = &created.audience {
-        line("ZEEBE_TOKEN_AUDIENCE", audience);
-    }
-    line("CAMUNDA_CLUSTER_ID", &created.cluster_id);
+    written.push(path.clone());
+    let text: String = created
+        .settings
+        .iter()
+        .map(|(name, value)| format!("{name}={}\n", value.expose()))
+        .collect();
     let failed = |e: std::io::Error| {
         CliError::new(Kind::Other, format!("cannot write {}: {e}", path.display()))
     };

@@ -384,6 +384,9 @@ impl Cluster {
             "generation": named(self.generation.uuid, self.generation.name),
             "channel": named(self.channel.uuid, self.channel.name),
             "autoUpdate": self.auto_update,
+            // Not in the document's cluster, as `encryption` was not: the
+            // count CreateCluster and UpdateCluster set, for setup's plan.
+            "hardwarePackages": self.hardware_packages,
             "status": {
                 "ready": status,
                 "zeebeStatus": status,

@@ -9,7 +9,7 @@ use super::{
     plan::{Action, Change, PlanOptions, Resource, Work},
     Plan, SetupError,
 };
-use crate::{types, Client, SecretString, WaitOptions};
+use crate::{connection::ConnectionSettings, types, Client, SecretString, WaitOptions};
 
 /// How to apply.
 #[derive(Debug, Clone, Copy, Default)]
@@ -102,6 +102,12 @@ pub struct CreatedClient {
     pub zeebe_address: Option<String>,
     /// The token endpoint, when the API says.
     pub oauth_url: Option<String>,
+    /// The connection settings with the Console's names (`ZEEBE_ADDRESS`,
+    /// `ZEEBE_CLIENT_ID`, `ZEEBE_CLIENT_SECRET`, ...), from the created
+    /// client's answer and the cluster's id: what a credentials file or
+    /// `NAME=value` lines hold. `Debug` and `Display` show the secret as
+    /// `***`.
+    pub settings: ConnectionSettings,
 }
 
 /// The change that failed, and why.
@@ -342,12 +348,14 @@ impl Run<'_> {
                 id,
                 description,
                 stage_label,
+                hardware_packages,
                 upgrade,
             } => {
-                if description.is_some() || stage_label.is_some() {
+                if description.is_some() || stage_label.is_some() || hardware_packages.is_some() {
                     let body = types::UpdateClusterBody::builder()
                         .description(description.clone())
-                        .stage_label(stage_label.as_deref().map(types::CamundaClusterStage::from));
+                        .stage_label(stage_label.as_deref().map(types::CamundaClusterStage::from))
+                        .number_of_allocated_hw_packages(hardware_packages.map(f64::from));
                     client.update_cluster(id, body).await.map_err(failed())?;
                 }
                 if let Some(wanted) = upgrade {
@@ -516,6 +524,10 @@ impl Run<'_> {
             .await
             .map_err(SetupError::api(resource))?;
         let links = created.links.as_ref();
+        let settings = ConnectionSettings::builder()
+            .cluster_id(cluster_id)
+            .created_client(&created)
+            .build();
         credentials.push(CreatedClient {
             cluster: cluster.clone(),
             cluster_id: cluster_id.to_owned(),
@@ -525,6 +537,7 @@ impl Run<'_> {
             audience: created.audience.clone(),
             zeebe_address: links.and_then(|l| l.zeebe.clone()),
             oauth_url: links.and_then(|l| l.oauth.clone()),
+            settings,
         });
         Ok(())
     }

@@ -183,6 +183,8 @@ async fn export_cluster(
         Err(e) => return Err(SetupError::api(format!("backup schedule of {this}"))(e)),
     };
 
+    // The default (1) stays out of the file, as encryption's.
+    spec.hardware_packages = live::hardware_packages(cluster).filter(|n| *n != 1);
     spec.backup_region = cluster
         .backup_region
         .as_ref()

@@ -56,6 +56,12 @@ pub struct ClusterSpec {
     /// change replaces the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_region: Option<String>,
+    /// The number of hardware packages, from 1 (the API's default; more on
+    /// request for Advanced plans). Left out, the default is created and
+    /// any kept. Changed in place (UpdateCluster).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schemars", schemars(range(min = 1)))]
+    pub hardware_packages: Option<u32>,
     /// The stage label: `dev`, `test`, `stage` or `prod`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_label: Option<String>,
@@ -374,6 +380,9 @@ impl Setup {
                 if value.trim().is_empty() {
                     return Err(invalid(it, &format!("{field} is empty")));
                 }
+            }
+            if cluster.hardware_packages == Some(0) {
+                return Err(invalid(it, "hardwarePackages is at least 1"));
             }
             let mut clients = BTreeSet::new();
             for client in cluster.clients.iter().flatten() {

@@ -23,6 +23,20 @@ pub(crate) fn stage_label(cluster: &Cluster) -> Option<String> {
         })
 }
 
+/// The hardware package count of a live cluster, where the answer carries
+/// it (`hardwarePackages`, as CreateCluster names it, or UpdateCluster's
+/// `numberOfAllocatedHwPackages`; the document declares neither on the
+/// cluster). `None`: the answer does not say.
+pub(crate) fn hardware_packages(cluster: &Cluster) -> Option<u32> {
+    ["hardwarePackages", "numberOfAllocatedHwPackages"]
+        .iter()
+        .find_map(|key| cluster.extra.get(*key))
+        .and_then(|v| serde_json::to_value(v).ok())
+        .and_then(|v| v.as_f64())
+        .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX))
+        .map(|n| n as u32)
+}
+
 /// The version numbers in a generation name: `Camunda 8.8.2` is `[8, 8, 2]`.
 pub(crate) fn version_of(name: &str) -> Option<Vec<u64>> {
     let start = name.find(|c: char| c.is_ascii_digit())?;

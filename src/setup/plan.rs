@@ -211,6 +211,7 @@ pub(crate) enum Work {
         id: String,
         description: Option<String>,
         stage_label: Option<String>,
+        hardware_packages: Option<u32>,
         upgrade: Option<Wanted>,
     },
     DeleteCluster(String),
@@ -443,6 +444,7 @@ async fn cluster_changes(
         .description(spec.description.clone())
         .stage_label(stage.map(types::CamundaClusterStage::from))
         .encryption(encryption.clone())
+        .hardware_packages(spec.hardware_packages.map(f64::from))
         .backup_region_id(backup_region.as_ref().map(|(id, _)| id.clone()));
     let body: types::CreateClusterBody =
         body.try_into()
@@ -543,6 +545,23 @@ async fn cluster_changes(
             stage_label = Some(wanted.to_owned());
         }
     }
+    let mut hardware_packages = None;
+    let mut unchecked = None;
+    if let Some(wanted) = spec.hardware_packages {
+        match live::hardware_packages(live) {
+            Some(old) if old == wanted => {}
+            Some(old) => {
+                fields.push(FieldChange::new(
+                    "hardwarePackages",
+                    Some(old.to_string()),
+                    Some(wanted.to_string()),
+                ));
+                hardware_packages = Some(wanted);
+            }
+            // Never sent blind: an unknown count may already be right.
+            None => unchecked = Some("hardwarePackages not checked (the API does not report it)"),
+        }
+    }
     let mut upgrade = None;
     if let Some(text) = &spec.generation {
         let wanted = Wanted::parse(text);
@@ -570,19 +589,23 @@ async fn cluster_changes(
             upgrade = Some(wanted);
         }
     }
-    let change = if fields.is_empty() {
+    let mut change = if fields.is_empty() {
         Change::new(resource, Action::NoChange)
     } else {
         let work = Work::UpdateCluster {
             id: live.uuid.clone(),
             description,
             stage_label,
+            hardware_packages,
             upgrade,
         };
         Change::new(resource, Action::Update)
             .fields(fields)
             .work(work)
     };
+    if let Some(note) = unchecked {
+        change = change.note(note);
+    }
     plan.changes.push(change);
     child_changes(client, spec, Some(live), options, plan).await
 }

@@ -110,6 +110,15 @@ fn every_check_names_the_resource() {
         error,
         "client \"ci\" of cluster \"orders-dev\": list at least one permission"
     );
+    let zero = SETUP.replace(
+        "    stageLabel: dev\n",
+        "    stageLabel: dev\n    hardwarePackages: 0\n",
+    );
+    let error = Setup::parse(&zero, "s").unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "cluster \"orders-dev\": hardwarePackages is at least 1"
+    );
 }
 
 #[test]
@@ -163,4 +172,19 @@ fn an_empty_or_broken_file_still_says_where() {
     assert!(error.starts_with("broken.yaml: "), "{error}");
     // An empty file manages nothing.
     assert_eq!(Setup::parse("", "empty.yaml").unwrap(), Setup::default());
+}
+
+/// The README's setup file reads as it is shown.
+#[test]
+fn the_readme_example_parses() {
+    let readme = include_str!("../../README.md");
+    let start = readme
+        .find("```yaml\n# setup.yaml")
+        .expect("the README shows a setup file");
+    let block = &readme[start + "```yaml\n".len()..];
+    let block = &block[..block.find("```").expect("the block ends")];
+    let setup = Setup::parse(block, "README.md").unwrap_or_else(|e| panic!("{e}"));
+    let cluster = &setup.clusters.as_ref().expect("clusters")[0];
+    assert_eq!(cluster.hardware_packages, Some(1));
+    assert_eq!(setup.members.as_ref().map(Vec::len), Some(1));
 }

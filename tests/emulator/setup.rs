@@ -29,6 +29,7 @@ clusters:
     generation: \"8.8\"
     encryption: Hardware
     backupRegion: europe-west2
+    hardwarePackages: 2
     stageLabel: dev
     description: Orders, development
     clients:
@@ -172,6 +173,13 @@ async fn setup_applied_to_an_empty_organization_then_plans_no_change() {
     assert_eq!(
         cluster.encryption.map(|e| e.type_),
         Some(types::ClusterEncryptionKey::Hardware)
+    );
+    assert_eq!(
+        cluster
+            .extra
+            .get("hardwarePackages")
+            .map(|v| v.as_json().as_f64()),
+        Some(Some(2.0))
     );
     let secrets = client.get_secrets(&orders).await.expect("secrets");
     assert_eq!(secrets["DB_PASSWORD"].expose_secret(), values[0]);
@@ -424,6 +432,7 @@ async fn export_applied_to_a_fresh_organization_exports_the_same_file() {
         text.contains("value: env:ORDERS_DEV__DB_PASSWORD"),
         "{text}"
     );
+    assert!(text.contains("hardwarePackages: 2"), "{text}");
     assert!(
         !text.contains(&cluster_id(&client, "orders-dev").await),
         "no ids: {text}"
@@ -576,6 +585,7 @@ clusters:
     plan: Basic
     channel: Stable
     generation: \"8.7\"
+    hardwarePackages: 1
     stageLabel: test
     description: first
 ";
@@ -593,13 +603,14 @@ clusters:
     let changed = text
         .replace("\"8.7\"", "\"8.8\"")
         .replace("stageLabel: test", "stageLabel: prod")
+        .replace("hardwarePackages: 1", "hardwarePackages: 3")
         .replace("description: first", "description: second");
     let changed = Setup::parse(&changed, "s").expect("parses");
     let plan = plan_of(&client, &changed, false).await;
     assert_eq!(
         plan.changes[0].to_string(),
         "  ~ update      cluster \"orders-test\": description: \"first\" -> \"second\"; \
-         stageLabel: \"test\" -> \"prod\"; generation: \"Camunda 8.7.14\" -> \"8.8\""
+         stageLabel: \"test\" -> \"prod\"; hardwarePackages: \"1\" -> \"3\"; generation: \"Camunda 8.7.14\" -> \"8.8\""
     );
     let (_, report) = apply_all(&client, &changed, options()).await;
     assert!(report.succeeded(), "{report}");
@@ -612,6 +623,14 @@ clusters:
         cluster.generation.name
     );
     assert_eq!(cluster.description.as_deref(), Some("second"));
+    assert_eq!(
+        cluster
+            .extra
+            .get("hardwarePackages")
+            .map(|v| v.as_json().as_f64()),
+        Some(Some(3.0)),
+        "through UpdateCluster"
+    );
     assert_eq!(cluster.uuid, id, "updated in place");
     assert!(!plan_of(&client, &changed, false).await.has_changes());
 
