@@ -166,13 +166,15 @@ impl GenerationWanted {
 /// The version in a generation's name (`Camunda 8.8.2`, `8.9.0-alpha2`),
 /// ordered so that a release comes after its pre-releases.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Version {
-    numbers: Vec<u32>,
+pub(crate) struct Version {
+    /// `[8, 8, 2]`.
+    pub(crate) numbers: Vec<u32>,
     release: bool,
     pre: String,
 }
 
-fn version_in(name: &str) -> Option<Version> {
+/// The version in a generation's name, if it has one.
+pub(crate) fn version_in(name: &str) -> Option<Version> {
     let token = name
         .split_whitespace()
         .find(|t| t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.contains('.'))?;

@@ -132,8 +132,8 @@ async fn export_cluster(
         cluster.channel.name.as_str(),
     );
     // A version keeps an export from pinning a patch release.
-    spec.generation = Some(match live::version_of(&cluster.generation.name) {
-        Some(v) if v.len() >= 2 => format!("{}.{}", v[0], v[1]),
+    spec.generation = Some(match live::version_in(&cluster.generation.name) {
+        Some(v) if v.numbers.len() >= 2 => format!("{}.{}", v.numbers[0], v.numbers[1]),
         _ => cluster.generation.name.clone(),
     });
     spec.stage_label = live::stage_label(cluster);

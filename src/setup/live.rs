@@ -1,6 +1,7 @@
 //! Reading the live organization, and the rules that compare names and
 //! generations with it.
 
+pub(crate) use crate::lookup::{version_in, GenerationWanted as Wanted};
 use crate::{
     types::{self, ClientPermission, Cluster},
     Client, Error,
@@ -37,51 +38,6 @@ pub(crate) fn hardware_packages(cluster: &Cluster) -> Option<u32> {
         .map(|n| n as u32)
 }
 
-/// The version numbers in a generation name: `Camunda 8.8.2` is `[8, 8, 2]`.
-pub(crate) fn version_of(name: &str) -> Option<Vec<u64>> {
-    let start = name.find(|c: char| c.is_ascii_digit())?;
-    let digits: String = name[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.')
-        .collect();
-    let parts: Option<Vec<u64>> = digits
-        .split('.')
-        .filter(|p| !p.is_empty())
-        .map(|p| p.parse().ok())
-        .collect();
-    parts.filter(|p| !p.is_empty())
-}
-
-/// What the file asks of a generation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Wanted {
-    /// A version such as `8.8`: any generation whose version starts so.
-    Version(Vec<u64>),
-    /// An exact name or id.
-    Exact(String),
-}
-
-impl Wanted {
-    pub(crate) fn parse(text: &str) -> Self {
-        let text = text.trim();
-        let numeric = !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || c == '.');
-        match (numeric, version_of(text)) {
-            (true, Some(version)) => Self::Version(version),
-            _ => Self::Exact(text.to_owned()),
-        }
-    }
-
-    /// Whether a generation named `name` with id `uuid` satisfies it.
-    pub(crate) fn satisfied_by(&self, name: &str, uuid: &str) -> bool {
-        match self {
-            Self::Version(wanted) => {
-                version_of(name).is_some_and(|v| v.len() >= wanted.len() && v.starts_with(wanted))
-            }
-            Self::Exact(exact) => name.eq_ignore_ascii_case(exact) || uuid == exact,
-        }
-    }
-}
-
 /// The generation of `channel` to create for `wanted`: the newest that
 /// satisfies a version, the one an exact name names, else the channel's
 /// default.
@@ -94,33 +50,10 @@ pub(crate) fn generation_for(
         let g = &channel.default_generation;
         return Ok((g.uuid.clone(), g.name.clone()));
     };
-    match Wanted::parse(wanted) {
-        Wanted::Version(_) => {
-            let wanted_rule = Wanted::parse(wanted);
-            channel
-                .allowed_generations
-                .iter()
-                .filter(|g| wanted_rule.satisfied_by(&g.name, &g.uuid))
-                .max_by_key(|g| version_of(&g.name))
-                .map(|g| (g.uuid.clone(), g.name.clone()))
-                .ok_or_else(|| {
-                    let allowed: Vec<&str> = channel
-                        .allowed_generations
-                        .iter()
-                        .map(|g| g.name.as_str())
-                        .collect();
-                    format!(
-                        "no generation {wanted} on the {} channel; it offers {}",
-                        channel.name,
-                        allowed.join(", ")
-                    )
-                })
-        }
-        Wanted::Exact(name) => parameters
-            .generation(channel, &name)
-            .map(|g| (g.uuid.clone(), g.name.clone()))
-            .map_err(|e| e.to_string()),
-    }
+    parameters
+        .generation(channel, wanted)
+        .map(|g| (g.uuid.clone(), g.name.clone()))
+        .map_err(|e| format!("{e} (on the {} channel)", channel.name))
 }
 
 /// The permission as the API spells it (`zeebe` is `Zeebe`); one it does
@@ -228,7 +161,10 @@ mod tests {
         let exact = Wanted::parse("Camunda 8.8.2");
         assert!(exact.satisfied_by("camunda 8.8.2", "g"));
         assert!(!exact.satisfied_by("Camunda 8.8.3", "g"));
-        assert_eq!(version_of("Camunda 8.9.0-alpha2"), Some(vec![8, 9, 0]));
+        assert_eq!(
+            version_in("Camunda 8.9.0-alpha2").map(|v| v.numbers),
+            Some(vec![8, 9, 0])
+        );
         assert_eq!(
             region_short("Belgium, Europe (europe-west1)"),
             "europe-west1"

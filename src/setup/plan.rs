@@ -566,8 +566,8 @@ async fn cluster_changes(
     if let Some(text) = &spec.generation {
         let wanted = Wanted::parse(text);
         if !wanted.satisfied_by(&live.generation.name, &live.generation.uuid) {
-            let running = live::version_of(&live.generation.name);
-            let target = live::version_of(&generation_name);
+            let running = live::version_in(&live.generation.name);
+            let target = live::version_in(&generation_name);
             let newer = match (&running, &target) {
                 (Some(running), Some(target)) => target > running,
                 _ => false,
