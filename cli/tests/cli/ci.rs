@@ -10,6 +10,7 @@ use std::{
     time::Duration,
 };
 
+use camunda_admin::operation::OperationId;
 use serde_json::Value;
 
 use crate::support::{quick, Harness, Run};
@@ -136,7 +137,7 @@ fn sigint_while_waiting_for_healthy_is_130_and_no_cluster() {
         dir.path(),
     );
     wait_until("the wait for Healthy began", || {
-        harness.emulator.calls("GetCluster") > 0
+        harness.emulator.calls(OperationId::GetCluster.as_str()) > 0
     });
     signal(&child, "-INT", false);
     let run = finish(child);
@@ -196,7 +197,7 @@ fn a_fault_on_create_client_deletes_the_cluster_and_is_125() {
     let harness = Harness::start(quick());
     harness
         .emulator
-        .fail_next("CreateClient", usize::MAX, 500)
+        .fail_next(OperationId::CreateClient.as_str(), usize::MAX, 500)
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let run = Run::of_command(
@@ -207,7 +208,10 @@ fn a_fault_on_create_client_deletes_the_cluster_and_is_125() {
     assert_eq!(run.code, 125, "{}", run.stderr);
     assert!(run.stderr.contains("was deleted"), "{}", run.stderr);
     assert!(!dir.path().join("MARKER").exists(), "CMD does not run");
-    assert_eq!(harness.emulator.calls("DeleteCluster"), 1);
+    assert_eq!(
+        harness.emulator.calls(OperationId::DeleteCluster.as_str()),
+        1
+    );
     assert!(clusters(&harness).is_empty());
 }
 
@@ -349,7 +353,7 @@ fn up_refuses_before_creating_when_the_secret_would_go_nowhere() {
     );
     assert_eq!(devnull.code, 2, "{}", devnull.stderr);
     assert_eq!(
-        harness.emulator.calls("CreateCluster"),
+        harness.emulator.calls(OperationId::CreateCluster.as_str()),
         0,
         "nothing created"
     );
@@ -412,7 +416,7 @@ fn a_killed_up_leaves_a_cluster_that_prune_removes_once_old_enough() {
         dir.path(),
     );
     wait_until("the cluster exists", || {
-        harness.emulator.calls("GetCluster") > 0
+        harness.emulator.calls(OperationId::GetCluster.as_str()) > 0
     });
     child.kill().expect("SIGKILL");
     let _ = child.wait();
@@ -542,7 +546,10 @@ fn the_readme_github_workflow_runs_its_steps_against_the_emulator() {
         clusters(&harness).is_empty(),
         "both jobs deleted their cluster"
     );
-    assert_eq!(harness.emulator.calls("CreateCluster"), 2);
+    assert_eq!(
+        harness.emulator.calls(OperationId::CreateCluster.as_str()),
+        2
+    );
     assert_eq!(
         harness.emulator.token_requests(),
         1,
@@ -560,7 +567,7 @@ fn sigint_while_ci_up_waits_deletes_the_cluster() {
         dir.path(),
     );
     wait_until("the wait for Healthy began", || {
-        harness.emulator.calls("GetCluster") > 0
+        harness.emulator.calls(OperationId::GetCluster.as_str()) > 0
     });
     signal(&child, "-INT", false);
     let run = finish(child);
@@ -666,7 +673,7 @@ fn a_failed_teardown_after_cmd_passed_is_125_and_names_what_is_left() {
     let harness = Harness::start(quick());
     harness
         .emulator
-        .fail_next("DeleteCluster", usize::MAX, 403)
+        .fail_next(OperationId::DeleteCluster.as_str(), usize::MAX, 403)
         .unwrap();
     let run = harness.run(&args("run", &["--", "true"]));
     assert_eq!(run.code, 125, "{}", run.stderr);

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use camunda_admin::emulator::Emulator;
+use camunda_admin::{emulator::Emulator, operation::OperationId};
 use serde_json::Value;
 
 use crate::support::{quick, run_into_closed_pipe, run_into_null, Harness, Run, SOME_UUID};
@@ -325,7 +325,8 @@ fn dry_run_prints_the_request_and_sends_nothing() {
     let deleted = ok(&h, &["clusters", "delete", "dry", "--dry-run"]);
     assert!(deleted.stdout.contains("DELETE"), "{}", deleted.stdout);
     assert_eq!(
-        h.emulator.calls("CreateClient") + h.emulator.calls("DeleteCluster"),
+        h.emulator.calls(OperationId::CreateClient.as_str())
+            + h.emulator.calls(OperationId::DeleteCluster.as_str()),
         0
     );
     assert_eq!(ok(&h, &["clusters", "list"]).json()[0]["uuid"], id.as_str());
@@ -351,7 +352,11 @@ fn a_secret_shown_once_is_never_printed_into_nothing() {
         let dropped = Run::of_command(&mut create("ci", option));
         assert_eq!(dropped.code, 2, "{option:?}: {dropped:?}");
     }
-    assert_eq!(h.emulator.calls("CreateClient"), 0, "nothing was created");
+    assert_eq!(
+        h.emulator.calls(OperationId::CreateClient.as_str()),
+        0,
+        "nothing was created"
+    );
     let closed = run_into_closed_pipe(create("ci", &[]));
     assert_eq!(closed.code, 1, "{closed:?}");
     assert!(
@@ -361,7 +366,7 @@ fn a_secret_shown_once_is_never_printed_into_nothing() {
     );
     let forced = run_into_null(create("ci-2", &["--force"]));
     assert_eq!(forced.code, 0, "{forced:?}");
-    assert_eq!(h.emulator.calls("CreateClient"), 2);
+    assert_eq!(h.emulator.calls(OperationId::CreateClient.as_str()), 2);
 }
 
 #[test]
@@ -394,7 +399,7 @@ fn a_created_client_as_env_lines() {
     let refused = h.run(&["clusters", "delete", &id, "-o", "env"]);
     assert_eq!(refused.code, 2, "{}", refused.stderr);
     assert_eq!(
-        h.emulator.calls("DeleteCluster"),
+        h.emulator.calls(OperationId::DeleteCluster.as_str()),
         0,
         "refused before sending"
     );

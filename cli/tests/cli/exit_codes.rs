@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::support::{bare, quick, Harness, Run};
-use camunda_admin::emulator::Emulator;
+use camunda_admin::{emulator::Emulator, operation::OperationId};
 use httpmock::prelude::*;
 use serde_json::json;
 
@@ -66,7 +66,8 @@ fn usage_errors_exit_2() {
     let not_json = h.run_with_stdin(&["members", "set", "a@example.com", "--body", "-"], "{oops");
     assert_fails(&not_json, 2, "--body is not JSON");
     assert_eq!(
-        h.emulator.calls("CreateSecret") + h.emulator.calls("UpdateMembers"),
+        h.emulator.calls(OperationId::CreateSecret.as_str())
+            + h.emulator.calls(OperationId::UpdateMembers.as_str()),
         0
     );
 }
@@ -105,10 +106,10 @@ fn meta_ip_ranges_needs_no_credentials() {
         ranges.as_object().is_some_and(|o| !o.is_empty()),
         "{ranges}"
     );
-    assert_eq!(h.emulator.calls("GetMeta"), 1);
+    assert_eq!(h.emulator.calls(OperationId::GetMeta.as_str()), 1);
     let list = anonymous(&["clusters", "list"]);
     assert_fails(&list, 3, "CAMUNDA_CONSOLE_CLIENT_ID is not set");
-    assert_eq!(h.emulator.calls("GetClusters"), 0);
+    assert_eq!(h.emulator.calls(OperationId::GetClusters.as_str()), 0);
     let half = Run::of_command(
         bare()
             .args(["meta", "ip-ranges"])
@@ -116,7 +117,7 @@ fn meta_ip_ranges_needs_no_credentials() {
             .env("CAMUNDA_CONSOLE_CLIENT_ID", "an-id-without-its-secret"),
     );
     assert_fails(&half, 3, "CAMUNDA_CONSOLE_CLIENT_SECRET is not set");
-    assert_eq!(h.emulator.calls("GetMeta"), 1);
+    assert_eq!(h.emulator.calls(OperationId::GetMeta.as_str()), 1);
 }
 
 #[test]
@@ -127,7 +128,7 @@ fn refused_credentials_exit_4() {
             .env("CAMUNDA_CONSOLE_CLIENT_SECRET", "wrong"),
     );
     assert_fails(&run, 4, "refused the credentials");
-    assert_eq!(h.emulator.calls("GetClusters"), 0);
+    assert_eq!(h.emulator.calls(OperationId::GetClusters.as_str()), 0);
 }
 
 #[test]
@@ -139,7 +140,7 @@ fn api_answers_exit_5_for_4xx_and_6_for_5xx() {
         "HTTP 404",
     );
     h.emulator
-        .fail_next("GetClusters", 1, 500)
+        .fail_next(OperationId::GetClusters.as_str(), 1, 500)
         .expect("a fault");
     assert_fails(&h.run(&["clusters", "list"]), 6, "HTTP 500");
 }
@@ -176,7 +177,7 @@ fn a_token_service_that_gives_no_answer_is_transport_too() {
         ]);
         assert_fails(&run, 7, "no token from the token service");
     }
-    assert_eq!(h.emulator.calls("GetClusters"), 0);
+    assert_eq!(h.emulator.calls(OperationId::GetClusters.as_str()), 0);
 }
 
 /// A token service and API that answer `path` with `body`.

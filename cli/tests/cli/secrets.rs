@@ -4,6 +4,8 @@
 //! Nothing reaches stderr, also at `-vv`: not the admin client secret, not
 //! the access token, not a created or stored secret.
 
+use camunda_admin::operation::OperationId;
+
 use crate::support::{file, quick, Harness, Run};
 
 const CONNECTOR_VALUE: &str = "CONNECTOR-VALUE-45c48cce";
@@ -129,7 +131,8 @@ fn secrets_show_only_where_asked_and_never_on_stderr() {
         .contains("warning: this answer holds a secret"));
 
     assert!(
-        stderr.contains("GetClusters") || stderr.contains("CreateClient"),
+        stderr.contains(OperationId::GetClusters.as_str())
+            || stderr.contains(OperationId::CreateClient.as_str()),
         "-vv logs the calls: {stderr}"
     );
     let admin_secret = h.emulator.admin_client_secret();
