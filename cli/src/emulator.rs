@@ -54,6 +54,12 @@ pub fn command() -> Command {
         .arg(transition("restore-delay", "2s", "How long a restore takes (or manual)"))
         .arg(duration("token-lifetime", "24h", "How long an issued token is valid"))
         .arg(
+            Arg::new("strict")
+                .long("strict")
+                .action(ArgAction::SetTrue)
+                .help("Refuse what the document does not allow where the service is lenient: unknown fields of a closed body (400), a body not sent as JSON (415)"),
+        )
+        .arg(
             Arg::new("no-token-rate-limit")
                 .long("no-token-rate-limit")
                 .action(ArgAction::SetTrue)
@@ -102,6 +108,7 @@ pub async fn run(matches: &ArgMatches) -> Result<(), CliError> {
         .restore_transition(transition(matches, "restore-delay"))
         .token_lifetime(duration(matches, "token-lifetime"))
         .token_rate_limit(!matches.get_flag("no-token-rate-limit"))
+        .strict(matches.get_flag("strict"))
         .request_read_timeout(duration(matches, "request-read-timeout"))
         .idle_timeout(duration(matches, "idle-timeout"));
     if let Some(bind) = matches.get_one::<IpAddr>("bind") {

@@ -146,6 +146,7 @@ pub struct EmulatorConfig {
     pub(crate) credentials: Vec<Credential>,
     pub(crate) bind: IpAddr,
     pub(crate) limits: Limits,
+    pub(crate) strict: bool,
 }
 
 /// What the server grants one client, so that none can stall it.
@@ -190,6 +191,7 @@ impl Default for EmulatorConfig {
             credentials: Vec::new(),
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             limits: Limits::default(),
+            strict: false,
         }
     }
 }
@@ -293,6 +295,15 @@ impl EmulatorConfig {
         self
     }
 
+    /// Refuse what the document does not allow even where the live service
+    /// is believed to be lenient (default off): a field a closed request
+    /// body does not list (400), a body sent under any `Content-Type` but
+    /// JSON (415).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
     /// Whether the token endpoint allows only one request per second per
     /// client id, as the service does (default on). Off is the same as
     /// `token_rate_interval(Duration::ZERO)`.
@@ -375,6 +386,8 @@ pub(crate) struct Settings {
     pub(crate) control_token: SecretString,
     /// The admin credential first.
     pub(crate) credentials: Vec<Credential>,
+    /// Refuse unknown fields of closed bodies and bodies that are not JSON.
+    pub(crate) strict: bool,
 }
 
 /// The admin credential first, then the configured ones; refuses a client
@@ -415,6 +428,7 @@ impl Settings {
             token_lifetime: config.token_lifetime,
             transitions: config.transitions,
             token_interval: config.token_interval,
+            strict: config.strict,
             credentials,
         }
     }

@@ -211,6 +211,11 @@ impl Shared {
             Ok(caller) => caller,
             Err(fail) => return Answer::Respond(fail.into_response(plain_text)),
         };
+        if self.settings.strict {
+            if let Err(fail) = strict_body(route.operation, headers, body) {
+                return Answer::Respond(fail.into_response(plain_text));
+            }
+        }
         let ctx = Ctx {
             settings: &self.settings,
             transitions: *lock(&self.transitions),
@@ -256,6 +261,52 @@ impl Shared {
                 Answer::Respond(response)
             }
         })
+    }
+}
+
+/// What `--strict` refuses: a body under any media type but JSON (415),
+/// and a field that a body the document closes does not list (400).
+fn strict_body(
+    operation: &crate::operation::Operation,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), Fail> {
+    let Some(spec) = &operation.body else {
+        return Ok(());
+    };
+    if body.is_empty() {
+        return Ok(());
+    }
+    let media_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::trim);
+    if !media_type.is_some_and(|m| m.eq_ignore_ascii_case(spec.media_type)) {
+        return Err(Fail::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("the body must be sent as {}", spec.media_type),
+        ));
+    }
+    if !spec.closed {
+        return Ok(());
+    }
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(body) else {
+        return Ok(()); // the handler refuses what does not decode
+    };
+    match fields
+        .keys()
+        .find(|name| !spec.fields.iter().any(|f| f.name == name.as_str()))
+    {
+        Some(unknown) => Err(Fail::bad_request(format!(
+            "unknown field {unknown:?}; the body takes {}",
+            spec.fields
+                .iter()
+                .map(|f| f.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+        None => Ok(()),
     }
 }
 

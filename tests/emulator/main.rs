@@ -14,5 +14,6 @@ mod operations;
 mod python;
 mod refusals;
 mod setup;
+mod strict;
 mod tokens;
 mod wire;

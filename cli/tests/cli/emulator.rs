@@ -420,6 +420,38 @@ impl Child {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
+    /// An admin token from the emulator's token endpoint.
+    fn admin_token(&self) -> String {
+        let grant = serde_json::json!({
+            "grant_type": "client_credentials",
+            "client_id": self.var("CAMUNDA_CONSOLE_CLIENT_ID"),
+            "client_secret": self.var("CAMUNDA_CONSOLE_CLIENT_SECRET"),
+            "audience": self.var("CAMUNDA_CONSOLE_OAUTH_AUDIENCE"),
+        })
+        .to_string();
+        let (status, text) = raw_http(
+            &self.addr(),
+            &format!(
+                "POST /oauth/token HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{grant}",
+                grant.len()
+            ),
+        );
+        assert_eq!(status, 200, "{text}");
+        let answer: Value = serde_json::from_str(&text).expect("a token answer");
+        answer["access_token"].as_str().expect("a token").to_owned()
+    }
+
+    /// An API request with `token`: status and body text.
+    fn api(&self, token: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+        raw_http(
+            &self.addr(),
+            &format!(
+                "{method} {path} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {token}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            ),
+        )
+    }
+
     /// SIGTERM, then the exit status and how long the exit took.
     fn terminate(mut self) -> (std::process::ExitStatus, std::time::Duration) {
         let started = std::time::Instant::now();
@@ -618,4 +650,23 @@ fn the_readme_control_plane_script_runs_with_curl() {
         !dir.path().join(".camunda").exists(),
         "nothing in ~/.camunda"
     );
+}
+
+#[test]
+fn the_strict_flag_refuses_an_unknown_field_the_default_does_not() {
+    // No such cluster: the default reads the body and answers 404; strict
+    // refuses the stranger before anything is looked up.
+    let body = r#"{"secretName": "a", "secretValue": "v", "colour": "red"}"#;
+    let path = "/clusters/00000000-0000-4000-8000-000000000000/secrets";
+    for (args, expected) in [(&["--strict"][..], 400), (&[][..], 404)] {
+        let child = Child::start(args);
+        let token = child.admin_token();
+        let (status, text) = child.api(&token, "POST", path, body);
+        assert_eq!(status, expected, "{args:?}: {text}");
+        if expected == 400 {
+            assert!(text.contains("colour"), "{text}");
+        }
+        let (status, _) = child.terminate();
+        assert!(status.success(), "{status}");
+    }
 }
