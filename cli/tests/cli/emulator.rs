@@ -670,3 +670,61 @@ fn the_strict_flag_refuses_an_unknown_field_the_default_does_not() {
         assert!(status.success(), "{status}");
     }
 }
+
+#[test]
+fn the_state_flag_keeps_clusters_and_the_credential_across_a_sigterm() {
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let state = dir.path().join("state.json");
+    let state_arg = state.to_str().expect("a UTF-8 path");
+    let first = Child::start(&["--state", state_arg, "--ready-delay", "0s"]);
+    let created = first
+        .run(&[
+            "clusters",
+            "create",
+            "--name",
+            "ci",
+            "--region",
+            "europe-west1",
+            "--plan",
+            "Basic",
+            "--channel",
+            "Stable",
+        ])
+        .json();
+    let id = created["clusterId"].as_str().expect("an id").to_owned();
+    let credential = (
+        first.var("CAMUNDA_CONSOLE_CLIENT_ID"),
+        first.var("CAMUNDA_CONSOLE_CLIENT_SECRET"),
+    );
+    let (status, _) = first.terminate();
+    assert!(status.success(), "{status}");
+
+    let second = Child::start(&["--state", state_arg]);
+    assert_eq!(
+        (
+            second.var("CAMUNDA_CONSOLE_CLIENT_ID"),
+            second.var("CAMUNDA_CONSOLE_CLIENT_SECRET"),
+        ),
+        credential,
+        "the same credential, so scripts keep theirs"
+    );
+    let clusters = second.run(&["clusters", "list"]).json();
+    assert_eq!(clusters[0]["uuid"], serde_json::json!(id), "{clusters}");
+    let (status, _) = second.terminate();
+    assert!(status.success(), "{status}");
+}
+
+#[test]
+fn a_missing_seed_stops_the_emulator_naming_the_file() {
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let seed = dir.path().join("seed.json");
+    let output = crate::support::bare()
+        .args(["emulator", "--seed", seed.to_str().expect("UTF-8")])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&seed.display().to_string()), "{stderr}");
+    assert!(stderr.contains("no such file"), "{stderr}");
+    assert!(!seed.exists());
+}
