@@ -8,7 +8,9 @@
 //! the [`Emulator`] is dropped, when [`Emulator::shutdown`] is awaited, or
 //! when the signal given to [`Emulator::run_until`] comes.
 //!
-//! Everything lives in memory and behaves like the service does:
+//! Everything lives in memory (or, with [`EmulatorConfig::state_file`], in
+//! a file across restarts; [`EmulatorConfig::seed_file`] starts from one)
+//! and behaves like the service does:
 //!
 //! - a created cluster answers `Creating` at once and `Healthy` after
 //!   [`EmulatorConfig::cluster_ready_delay`]; meanwhile `GetClient` answers
@@ -495,6 +497,18 @@ struct Files {
 
 impl Files {
     fn load(config: &EmulatorConfig) -> Result<Self, EmulatorError> {
+        if let (Some(state), Some(seed)) = (&config.state_file, &config.seed_file) {
+            // The seed is only read: as the state file it would be written.
+            let same = |a: &std::path::Path, b: &std::path::Path| {
+                a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+            };
+            if same(state, seed) {
+                return Err(persist::invalid(
+                    seed,
+                    "it is the state file too; a seed is only read".to_owned(),
+                ));
+            }
+        }
         let state = match &config.state_file {
             Some(path) => {
                 persist::check_folder(path)?;

@@ -246,6 +246,19 @@ async fn a_missing_seed_or_a_huge_file_is_refused() {
 }
 
 #[tokio::test]
+async fn a_seed_that_is_also_the_state_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (seed_path, _) = seed(dir.path()).await;
+    let before = std::fs::read(&seed_path).unwrap();
+    let config = Emulator::builder()
+        .seed_file(&seed_path)
+        .state_file(dir.path().join(".").join("seed.json"));
+    let problem = refused(config, &seed_path).await;
+    assert!(matches!(problem, StateFileError::Invalid(_)), "{problem:?}");
+    assert_eq!(std::fs::read(&seed_path).unwrap(), before);
+}
+
+#[tokio::test]
 async fn a_state_file_in_a_folder_others_can_write_is_refused() {
     use std::os::unix::fs::PermissionsExt;
     let (dir, path) = folder();
