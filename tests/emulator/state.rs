@@ -306,7 +306,10 @@ async fn a_seed_is_where_the_emulator_starts_and_a_reset_returns_and_it_is_never
     let before = std::fs::read(&seed_path).unwrap();
     let emulator = start_emulator(Emulator::builder().seed_file(&seed_path)).await;
     let (_, client) = admin(&emulator).await;
-    assert_eq!(ids(&client.get_clusters().await.unwrap()), [seeded.clone()]);
+    assert_eq!(
+        ids(&client.get_clusters().await.unwrap()),
+        [seeded.as_str()]
+    );
     client.delete_cluster(&seeded).await.unwrap();
     let parameters = client.get_parameters().await.unwrap();
     let other = client
@@ -316,11 +319,17 @@ async fn a_seed_is_where_the_emulator_starts_and_a_reset_returns_and_it_is_never
         .cluster_id;
     assert_eq!(ids(&client.get_clusters().await.unwrap()), [other]);
     assert_eq!(reset(&emulator, json!({})).await["to"], "seed");
-    assert_eq!(ids(&client.get_clusters().await.unwrap()), [seeded.clone()]);
+    assert_eq!(
+        ids(&client.get_clusters().await.unwrap()),
+        [seeded.as_str()]
+    );
     emulator.reset_to_empty();
     assert!(client.get_clusters().await.unwrap().is_empty());
     emulator.reset();
-    assert_eq!(ids(&client.get_clusters().await.unwrap()), [seeded]);
+    assert_eq!(
+        ids(&client.get_clusters().await.unwrap()),
+        [seeded.as_str()]
+    );
     assert_eq!(
         reset(&emulator, json!({"to": "empty"})).await["to"],
         "empty"
@@ -346,7 +355,10 @@ async fn an_existing_state_file_wins_over_the_seed_which_resets_still_reach() {
     // No state file yet: the seed.
     let first = start_emulator(config()).await;
     let (token, client) = admin(&first).await;
-    assert_eq!(ids(&client.get_clusters().await.unwrap()), [seeded.clone()]);
+    assert_eq!(
+        ids(&client.get_clusters().await.unwrap()),
+        [seeded.as_str()]
+    );
     client.delete_cluster(&seeded).await.unwrap();
     first.shutdown().await;
     // The state file now exists: it wins.
@@ -354,5 +366,8 @@ async fn an_existing_state_file_wins_over_the_seed_which_resets_still_reach() {
     let client = Client::with_static_token(&second.base_url(), token.as_str()).unwrap();
     assert!(client.get_clusters().await.unwrap().is_empty());
     second.reset();
-    assert_eq!(ids(&client.get_clusters().await.unwrap()), [seeded]);
+    assert_eq!(
+        ids(&client.get_clusters().await.unwrap()),
+        [seeded.as_str()]
+    );
 }
