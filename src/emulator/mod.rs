@@ -91,6 +91,7 @@ mod token_endpoint;
 mod transitions;
 mod validate;
 mod world;
+mod writer;
 
 use std::{
     future::Future,
@@ -191,7 +192,7 @@ impl Emulator {
         // The first write at once: a folder that cannot be written stops
         // the start instead of losing every change later.
         if let Some(store) = &shared.store {
-            persist::write_now(&shared)
+            writer::write_now(&shared)
                 .await
                 .map_err(|e| EmulatorError::StateFile {
                     path: store.path.clone(),
@@ -202,7 +203,7 @@ impl Emulator {
             let (stop, stopped) = oneshot::channel::<()>();
             (
                 stop,
-                tokio::spawn(persist::writer(Arc::clone(&shared), stopped)),
+                tokio::spawn(writer::writer(Arc::clone(&shared), stopped)),
             )
         });
         let (shutdown, stopped) = oneshot::channel::<()>();

@@ -1,6 +1,6 @@
 //! The state file on disk: read once at start (refused with a typed error
 //! naming the file and the problem, never half-used), and written
-//! atomically after changes by one writer task that coalesces them.
+//! atomically (see `writer.rs` for when).
 //!
 //! The file holds secrets (the admin credential, connector secret values,
 //! issued tokens), so it is created 0600 and kept only in a folder others
@@ -9,15 +9,13 @@
 use std::{
     io::{Read, Write},
     path::{Path, PathBuf},
-    sync::Arc,
 };
 
 use serde_json::Value;
-use tokio::sync::{oneshot, Notify};
+use tokio::sync::Notify;
 
 use super::{
     config::{EmulatorError, StateFileError},
-    server::Shared,
     state::{StateFile, FORMAT, VERSION},
 };
 
@@ -44,6 +42,11 @@ impl Store {
     /// always written.
     pub(crate) fn changed(&self) {
         self.dirty.notify_one();
+    }
+
+    /// Until the next change (at once if one came since the last wait).
+    pub(crate) async fn next_change(&self) {
+        self.dirty.notified().await;
     }
 }
 
@@ -184,40 +187,6 @@ pub(crate) fn write(path: &Path, state: &StateFile) -> std::io::Result<()> {
         let _ = dir.sync_all();
     }
     Ok(())
-}
-
-/// Write the state as it is now, off the async threads.
-pub(crate) async fn write_now(shared: &Arc<Shared>) -> std::io::Result<()> {
-    let Some(store) = &shared.store else {
-        return Ok(());
-    };
-    let state = shared.snapshot();
-    let path = store.path.clone();
-    match tokio::task::spawn_blocking(move || write(&path, &state)).await {
-        Ok(result) => result,
-        Err(e) => Err(std::io::Error::other(e.to_string())),
-    }
-}
-
-/// The writer task: one write per burst of changes, and a last one when
-/// `stop` comes (or its sender is dropped).
-pub(crate) async fn writer(shared: Arc<Shared>, mut stop: oneshot::Receiver<()>) {
-    let Some(store) = &shared.store else {
-        return;
-    };
-    loop {
-        let stopping = tokio::select! {
-            () = store.dirty.notified() => false,
-            _ = &mut stop => true,
-        };
-        if let Err(e) = write_now(&shared).await {
-            // The path and the I/O error only: nothing of the content.
-            tracing::warn!(path = %store.path.display(), error = %e, "cannot write the emulator state");
-        }
-        if stopping {
-            return;
-        }
-    }
 }
 
 #[cfg(test)]
