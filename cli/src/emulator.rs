@@ -5,9 +5,9 @@
 //! with a token cache folder of its own and the control plane's token, and
 //! stops cleanly on Ctrl-C or SIGTERM.
 
-use std::{io::Write, net::IpAddr, time::Duration};
+use std::{io::Write, net::IpAddr, path::PathBuf, time::Duration};
 
-use camunda_admin::emulator::{Emulator, Transition};
+use camunda_admin::emulator::{Emulator, EmulatorError, Transition};
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 
 use crate::exit::{CliError, Kind};
@@ -32,7 +32,7 @@ pub fn command() -> Command {
     };
     Command::new("emulator")
         .about("Run the emulator of the API and its token service on 127.0.0.1 until Ctrl-C or SIGTERM")
-        .long_about("Run the emulator of the API and its token service on 127.0.0.1 until Ctrl-C or SIGTERM.\n\nIt prints the export lines that point camunda-admin (and Camunda's SDKs) at it on stdout: the API, its fake admin credential, a private token cache folder (removed when it stops) and the token of its control plane (faults, the request journal, reset, the clock and transitions under /__emulator/). Everything it holds lives in memory and is gone when it stops.")
+        .long_about("Run the emulator of the API and its token service on 127.0.0.1 until Ctrl-C or SIGTERM.\n\nIt prints the export lines that point camunda-admin (and Camunda's SDKs) at it on stdout: the API, its fake admin credential, a private token cache folder (removed when it stops) and the token of its control plane (faults, the request journal, reset, the clock and transitions under /__emulator/). Everything it holds lives in memory and is gone when it stops, unless --state keeps it in a file.")
         .arg(
             Arg::new("port")
                 .long("port")
@@ -53,6 +53,26 @@ pub fn command() -> Command {
         .arg(transition("backup-delay", "2s", "How long a backup takes (or manual)"))
         .arg(transition("restore-delay", "2s", "How long a restore takes (or manual)"))
         .arg(duration("token-lifetime", "24h", "How long an issued token is valid"))
+        .arg(
+            Arg::new("strict")
+                .long("strict")
+                .action(ArgAction::SetTrue)
+                .help("Refuse what the document does not allow where the service is lenient: unknown fields of a closed body (400), a body not sent as JSON (415)"),
+        )
+        .arg(
+            Arg::new("state")
+                .long("state")
+                .value_name("FILE")
+                .value_parser(value_parser!(PathBuf))
+                .help("Keep the whole state in FILE across restarts: loaded at start if it exists, written after every change (mode 0600: it holds secrets; its folder must not be writable by others)"),
+        )
+        .arg(
+            Arg::new("seed")
+                .long("seed")
+                .value_name("FILE")
+                .value_parser(value_parser!(PathBuf))
+                .help("Start from FILE (the --state format), only read; a reset returns to it. With --state, an existing state file wins"),
+        )
         .arg(
             Arg::new("no-token-rate-limit")
                 .long("no-token-rate-limit")
@@ -102,6 +122,7 @@ pub async fn run(matches: &ArgMatches) -> Result<(), CliError> {
         .restore_transition(transition(matches, "restore-delay"))
         .token_lifetime(duration(matches, "token-lifetime"))
         .token_rate_limit(!matches.get_flag("no-token-rate-limit"))
+        .strict(matches.get_flag("strict"))
         .request_read_timeout(duration(matches, "request-read-timeout"))
         .idle_timeout(duration(matches, "idle-timeout"));
     if let Some(bind) = matches.get_one::<IpAddr>("bind") {
@@ -110,21 +131,28 @@ pub async fn run(matches: &ArgMatches) -> Result<(), CliError> {
     if let Some(max) = matches.get_one::<usize>("max-connections") {
         builder = builder.max_connections(*max);
     }
+    if let Some(path) = matches.get_one::<PathBuf>("state") {
+        builder = builder.state_file(path);
+    }
+    if let Some(path) = matches.get_one::<PathBuf>("seed") {
+        builder = builder.seed_file(path);
+    }
     // A token cache of its own, so that tools run against the emulator
     // leave nothing in the user's ~/.camunda; removed when this ends.
     let cache = token_cache_folder()?;
-    let emulator = builder
-        .start()
-        .await
+    let emulator = builder.start().await.map_err(|e| match e {
         // The library's message names the address; the port is the user's.
-        .map_err(|e| {
+        EmulatorError::Bind(_) => {
             let port = if port == 0 {
                 "a free port".to_owned()
             } else {
                 format!("port {port}")
             };
             CliError::new(Kind::Other, format!("{e} ({port})"))
-        })?;
+        }
+        // The state and seed errors name their file.
+        e => CliError::new(Kind::Other, e.to_string()),
+    })?;
     // Listen before telling anyone we are up: a script that reads the
     // exports and stops us at once must find the handlers in place.
     let stop = StopSignal::listen()
@@ -135,6 +163,9 @@ pub async fn run(matches: &ArgMatches) -> Result<(), CliError> {
         emulator.base_url(),
         emulator.control_url(),
     );
+    if let Some(path) = matches.get_one::<PathBuf>("state") {
+        eprintln!("camunda-admin: state kept in {}", path.display());
+    }
     if !emulator.local_addr().ip().is_loopback() {
         eprintln!(
             "camunda-admin: warning: listening on {}, reachable beyond this machine; the control plane takes only CAMUNDA_EMULATOR_CONTROL_TOKEN",

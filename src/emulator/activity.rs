@@ -21,6 +21,13 @@ impl AuditType {
             AuditType::Delete => "d",
         }
     }
+
+    /// The type with this code, as a state file holds it.
+    pub(crate) fn from_code(code: &str) -> Option<Self> {
+        [AuditType::Create, AuditType::Update, AuditType::Delete]
+            .into_iter()
+            .find(|t| t.code() == code)
+    }
 }
 
 /// The kind of object an entry is about.
@@ -52,11 +59,28 @@ impl Entity {
             Entity::Member => "member",
         }
     }
+
+    /// The entity with this name, as a state file holds it.
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
+        [
+            Entity::Cluster,
+            Entity::Backup,
+            Entity::BackupSchedule,
+            Entity::Restore,
+            Entity::Client,
+            Entity::MonitoringClient,
+            Entity::Secret,
+            Entity::SecureConnectivity,
+            Entity::Member,
+        ]
+        .into_iter()
+        .find(|e| e.name() == name)
+    }
 }
 
 /// An attribute that changed: its name, the value before and after (never
 /// a secret value).
-pub(crate) type Change = (&'static str, Option<String>, Option<String>);
+pub(crate) type Change = (String, Option<String>, Option<String>);
 
 /// One entry of the activity log.
 #[derive(Debug, Clone)]
@@ -104,7 +128,7 @@ impl Audit {
         from: Option<String>,
         to: Option<String>,
     ) -> Self {
-        self.attribute = Some((name, from, to));
+        self.attribute = Some((name.to_owned(), from, to));
         self
     }
 
@@ -138,7 +162,7 @@ impl Audit {
     fn csv_row(&self, org_id: &str) -> String {
         let (attribute, from, to) = match &self.attribute {
             Some((name, from, to)) => (
-                *name,
+                name.as_str(),
                 from.as_deref().unwrap_or(""),
                 to.as_deref().unwrap_or(""),
             ),
@@ -206,7 +230,7 @@ mod tests {
             entity: Entity::Cluster,
             entity_id: "id-1".into(),
             parent_cluster: None,
-            attribute: Some(("name", None, Some("a, b".into()))),
+            attribute: Some(("name".into(), None, Some("a, b".into()))),
             audit: "Created cluster \"a, b\"".into(),
         };
         let csv = activity_csv(&[entry], "org");

@@ -16,6 +16,11 @@ pub(crate) struct Clock {
 }
 
 impl Clock {
+    /// A clock already `offset` ahead (from a state file).
+    pub(crate) fn with_offset(offset: Duration) -> Self {
+        Self { offset }
+    }
+
     /// The emulator's monotonic clock.
     pub(crate) fn now(&self) -> Instant {
         instant_after(Instant::now(), self.offset)

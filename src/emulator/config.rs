@@ -5,6 +5,7 @@
 use std::{
     fmt,
     net::{IpAddr, Ipv4Addr},
+    path::PathBuf,
     str::FromStr,
     time::Duration,
 };
@@ -146,6 +147,9 @@ pub struct EmulatorConfig {
     pub(crate) credentials: Vec<Credential>,
     pub(crate) bind: IpAddr,
     pub(crate) limits: Limits,
+    pub(crate) strict: bool,
+    pub(crate) state_file: Option<PathBuf>,
+    pub(crate) seed_file: Option<PathBuf>,
 }
 
 /// What the server grants one client, so that none can stall it.
@@ -190,6 +194,9 @@ impl Default for EmulatorConfig {
             credentials: Vec::new(),
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             limits: Limits::default(),
+            strict: false,
+            state_file: None,
+            seed_file: None,
         }
     }
 }
@@ -293,6 +300,78 @@ impl EmulatorConfig {
         self
     }
 
+    /// Refuse what the document does not allow even where the live service
+    /// is believed to be lenient (default off): a field a closed request
+    /// body does not list (400), a body sent under any `Content-Type` but
+    /// JSON (415).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Keep the whole state in this file across restarts: loaded at start
+    /// when it exists, written after every change (atomically, mode 0600:
+    /// it holds secrets) and once more at shutdown. Its folder must not be
+    /// writable by others. A file that cannot be loaded stops the start
+    /// with [`EmulatorError::StateFile`] and is left as it is.
+    ///
+    /// # Format (version 1)
+    ///
+    /// A JSON object; moments are RFC 3339 on the emulator's clock:
+    ///
+    /// ```json
+    /// {
+    ///   "format": "camunda-admin-emulator-state",
+    ///   "version": 1,
+    ///   "orgId": "…",
+    ///   "admin": { "clientId": "…", "clientSecret": "…" },
+    ///   "clockOffsetMs": 0,
+    ///   "clusters": [{
+    ///     "uuid": "…", "name": "orders", "ownerId": "…", "created": "…",
+    ///     "planTypeId": "…", "regionId": "…", "channelId": "…", "generationId": "…",
+    ///     "autoUpdate": true, "hardwarePackages": 1.0,
+    ///     "status": "Creating", "healthyAt": "2026-01-01T00:00:03.000Z",
+    ///     "encryption": { "type": "Provider" },
+    ///     "ipAllowlist": [{ "ip": "10.0.0.0/8", "description": "office" }],
+    ///     "clients": [{ "uuid": "…", "clientId": "…", "name": "ci", "permissions": ["Zeebe"] }],
+    ///     "secrets": { "API_KEY": "…" },
+    ///     "backups": [{ "uuid": "…", "name": "…", "generationId": "…",
+    ///                   "created": "…", "completed": "…", "doneAt": "…" }],
+    ///     "restores": [], "monitoring": false, "monitoringClients": []
+    ///   }],
+    ///   "members": [{ "email": "…", "name": "…", "roles": ["owner"], "invitePending": false }],
+    ///   "activity": [{ "at": "…", "userId": "…", "auditType": "c", "entity": "cluster",
+    ///                  "entityId": "…", "audit": "Created cluster \"orders\"" }],
+    ///   "tokens": [{ "token": "…", "clientId": "…", "scopes": ["cluster"], "expiresAt": "…" }]
+    /// }
+    /// ```
+    ///
+    /// A cluster may also carry `description`, `backupRegionId`,
+    /// `stageLabel`, `failedOver`, `backupSchedule` and
+    /// `secureConnectivity` (`{"principals", "regions", "since"}`); a
+    /// record still in progress has `healthyAt` or `doneAt` in the future,
+    /// or `"step"` when it waits for a manual step. Ids of plans, regions,
+    /// channels and generations are those of `/clusters/parameters`.
+    /// Unknown fields are refused, so a typo in a hand-written seed is
+    /// named. A cluster client's secret is shown once and never kept, as
+    /// by the service. The admin credential of the file is used unless
+    /// [`EmulatorConfig::admin_credential`] names one; tokens of client ids
+    /// the emulator does not know are dropped.
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.state_file = Some(path.into());
+        self
+    }
+
+    /// Start from this file (the format of [`EmulatorConfig::state_file`]),
+    /// which is only read; a reset (`POST /__emulator/reset`,
+    /// [`Emulator::reset`](super::Emulator::reset)) returns to it. With a
+    /// state file too, an existing state file wins and the seed is where
+    /// resets go.
+    pub fn seed_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.seed_file = Some(path.into());
+        self
+    }
+
     /// Whether the token endpoint allows only one request per second per
     /// client id, as the service does (default on). Off is the same as
     /// `token_rate_interval(Duration::ZERO)`.
@@ -356,6 +435,55 @@ pub enum EmulatorError {
     /// A scope name that names no [`Scope`].
     #[error("no scope is called {0:?} (use a name such as \"Cluster\" or \"zeebe-client\")")]
     UnknownScope(String),
+    /// A state or seed file could not be used; it is left untouched.
+    #[error("the emulator state file {}: {problem}", path.display())]
+    StateFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        #[source]
+        problem: StateFileError,
+    },
+}
+
+/// What is wrong with a state or seed file (see
+/// [`EmulatorConfig::state_file`]); never shows the file's content.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StateFileError {
+    /// A seed file that does not exist.
+    #[error("there is no such file")]
+    Missing,
+    /// Something else than a regular file.
+    #[error("is not a regular file")]
+    NotAFile,
+    /// The file could not be read.
+    #[error("cannot be read: {0}")]
+    Read(#[source] std::io::Error),
+    /// The file is larger than the emulator reads.
+    #[error("is larger than {max} bytes")]
+    TooLarge {
+        /// The largest size read, in bytes.
+        max: u64,
+    },
+    /// The file is not JSON.
+    #[error("is not JSON ({0})")]
+    NotJson(String),
+    /// A JSON file, but not an emulator state.
+    #[error("is not an emulator state (its \"format\" is not \"camunda-admin-emulator-state\")")]
+    UnknownFormat,
+    /// A state of a version this emulator does not read.
+    #[error("has version {0}; this emulator reads version 1")]
+    UnsupportedVersion(String),
+    /// A state whose content does not make sense.
+    #[error("is not a valid state: {0}")]
+    Invalid(String),
+    /// The state file's folder can be written by others.
+    #[error("is in {}, a folder others can write; keep it in a folder only you can write", .0.display())]
+    UnsafeFolder(PathBuf),
+    /// The state could not be written.
+    #[error("cannot be written: {0}")]
+    Write(#[source] std::io::Error),
 }
 
 /// Settings fixed at start.
@@ -375,6 +503,8 @@ pub(crate) struct Settings {
     pub(crate) control_token: SecretString,
     /// The admin credential first.
     pub(crate) credentials: Vec<Credential>,
+    /// Refuse unknown fields of closed bodies and bodies that are not JSON.
+    pub(crate) strict: bool,
 }
 
 /// The admin credential first, then the configured ones; refuses a client
@@ -415,6 +545,7 @@ impl Settings {
             token_lifetime: config.token_lifetime,
             transitions: config.transitions,
             token_interval: config.token_interval,
+            strict: config.strict,
             credentials,
         }
     }

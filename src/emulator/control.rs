@@ -89,6 +89,7 @@ fn guarded(
                 })?;
             only(&request, &["advanceMs"])?;
             lock(&shared.clock).advance(Duration::from_millis(by));
+            shared.changed();
             Ok(ok(clock(shared)))
         }
         ("/transitions", "GET") => Ok(ok(lock(&shared.transitions).to_json())),
@@ -101,6 +102,7 @@ fn guarded(
         ("/transitions/step", "POST") => {
             let (now, wall) = shared.now();
             let finished = transitions::step(&mut lock(&shared.world), now, wall);
+            shared.changed();
             Ok(ok(json!({ "finished": finished })))
         }
         (path, _) => Err(match ENDPOINTS.iter().find(|(p, _)| *p == path) {
@@ -255,14 +257,19 @@ fn reset(shared: &Shared, body: &[u8]) -> Outcome {
         object(body)?
     };
     only(&request, &["to"])?;
-    match request.get("to") {
-        None | Some(Value::Null) => {}
-        Some(Value::String(to)) if to == "empty" || to == "seed" => {}
+    let to_seed = match request.get("to") {
+        None | Some(Value::Null) => true,
+        Some(Value::String(to)) if to == "seed" => true,
+        Some(Value::String(to)) if to == "empty" => false,
         Some(_) => return Err(Fail::bad_request("to is \"empty\" or \"seed\"")),
-    }
+    };
     // Without a seed, the seed is the empty organization.
-    shared.reset();
-    Ok(ok(json!({ "reset": true, "to": "empty" })))
+    let to = if shared.reset(to_seed) {
+        "seed"
+    } else {
+        "empty"
+    };
+    Ok(ok(json!({ "reset": true, "to": to })))
 }
 
 fn clock(shared: &Shared) -> Value {

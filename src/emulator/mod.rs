@@ -8,7 +8,9 @@
 //! the [`Emulator`] is dropped, when [`Emulator::shutdown`] is awaited, or
 //! when the signal given to [`Emulator::run_until`] comes.
 //!
-//! Everything lives in memory and behaves like the service does:
+//! Everything lives in memory (or, with [`EmulatorConfig::state_file`], in
+//! a file across restarts; [`EmulatorConfig::seed_file`] starts from one)
+//! and behaves like the service does:
 //!
 //! - a created cluster answers `Creating` at once and `Healthy` after
 //!   [`EmulatorConfig::cluster_ready_delay`]; meanwhile `GetClient` answers
@@ -79,14 +81,17 @@ mod handlers;
 mod ids;
 mod journal;
 mod listen;
+mod persist;
 mod records;
 mod routes;
 mod server;
+mod state;
 mod token_book;
 mod token_endpoint;
 mod transitions;
 mod validate;
 mod world;
+mod writer;
 
 use std::{
     future::Future,
@@ -98,7 +103,7 @@ use std::{
 use futures_util::future::{select, Either};
 use tokio::{sync::oneshot, task::JoinHandle};
 
-pub use config::{EmulatorConfig, EmulatorError, Scope, DEFAULT_AUDIENCE};
+pub use config::{EmulatorConfig, EmulatorError, Scope, StateFileError, DEFAULT_AUDIENCE};
 pub use transitions::Transition;
 
 use crate::SecretString;
@@ -124,6 +129,8 @@ pub struct Emulator {
     admin: Credential,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    /// The state file's writer: its stop signal and its task.
+    writer: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
 }
 
 impl Emulator {
@@ -140,14 +147,22 @@ impl Emulator {
     /// Start an emulator with the given settings.
     pub async fn with_config(mut config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
         let mut ids = ids::Ids::from_entropy();
-        let admin = match config.admin.take() {
-            Some((id, secret)) => Credential::new(id, secret, Scope::ALL),
-            None => Credential::new(
+        let files = Files::load(&config)?;
+        let start = files.start();
+        let admin = match (config.admin.take(), start) {
+            (Some((id, secret)), _) => Credential::new(id, secret, Scope::ALL),
+            (None, Some(state)) => Credential::new(
+                state.admin.client_id.clone(),
+                SecretString::new(state.admin.client_secret.clone()),
+                Scope::ALL,
+            ),
+            (None, None) => Credential::new(
                 ids.client_id(),
                 SecretString::new(ids.client_secret()),
                 Scope::ALL,
             ),
         };
+        let org_id = start.map_or_else(|| ids.uuid(), |s| s.org_id.clone());
         let credentials =
             config::all_credentials(admin.clone(), std::mem::take(&mut config.credentials))?;
         let listener = tokio::net::TcpListener::bind((config.bind, config.port))
@@ -157,14 +172,40 @@ impl Emulator {
         let base_url = format!("http://{addr}");
         let limits = config.limits;
         let control_token = SecretString::new(ids.client_secret());
+        let state_path = config.state_file.clone();
         let settings = Settings::new(
             config,
             credentials,
             (base_url, TOKEN_PATH),
-            ids.uuid(),
+            org_id,
             control_token,
         );
-        let shared = Arc::new(Shared::new(settings));
+        let mut shared = Shared::new(settings);
+        if let Some((path, state)) = files.start_with_path() {
+            shared
+                .restore(state)
+                .map_err(|e| persist::invalid(path, e))?;
+        }
+        shared.store = state_path.map(persist::Store::new);
+        shared.seed = files.seed.map(|(_, seed)| seed);
+        let shared = Arc::new(shared);
+        // The first write at once: a folder that cannot be written stops
+        // the start instead of losing every change later.
+        if let Some(store) = &shared.store {
+            writer::write_now(&shared)
+                .await
+                .map_err(|e| EmulatorError::StateFile {
+                    path: store.path.clone(),
+                    problem: StateFileError::Write(e),
+                })?;
+        }
+        let writer = shared.store.is_some().then(|| {
+            let (stop, stopped) = oneshot::channel::<()>();
+            (
+                stop,
+                tokio::spawn(writer::writer(Arc::clone(&shared), stopped)),
+            )
+        });
         let (shutdown, stopped) = oneshot::channel::<()>();
         let served = Arc::clone(&shared);
         let task = tokio::spawn(async move {
@@ -181,6 +222,7 @@ impl Emulator {
             admin,
             shutdown: Some(shutdown),
             task: Some(task),
+            writer,
         })
     }
 
@@ -248,7 +290,13 @@ impl Emulator {
     /// forgotten, the clock and the transitions as at start. Credentials
     /// and issued tokens stay valid.
     pub fn reset(&self) {
-        self.shared.reset();
+        self.shared.reset(true);
+    }
+
+    /// Back to the empty organization even with a seed, as `POST
+    /// /__emulator/reset` with `{"to": "empty"}`.
+    pub fn reset_to_empty(&self) {
+        self.shared.reset(false);
     }
 
     /// The request journal, oldest first, as `GET /__emulator/requests`
@@ -278,7 +326,9 @@ impl Emulator {
     /// restores complete. How many records it finished.
     pub fn step_transitions(&self) -> usize {
         let (now, wall) = self.shared.now();
-        transitions::step(&mut lock(&self.shared.world), now, wall)
+        let finished = transitions::step(&mut lock(&self.shared.world), now, wall);
+        self.shared.changed();
+        finished
     }
 
     /// How many requests reached the token endpoint, refused ones included.
@@ -340,13 +390,16 @@ impl Emulator {
     /// `tokio::time::advance` for tests that cannot pause time. Saturates.
     pub fn advance_clock(&self, by: Duration) {
         lock(&self.shared.clock).advance(by);
+        self.shared.changed();
     }
 
     /// Put a cluster in the `Suspended` state, as the service does with idle
     /// trial clusters, so that `Wake` has something to do. `false` if there
     /// is no such cluster.
     pub fn suspend_cluster(&self, cluster_id: &str) -> bool {
-        lock(&self.shared.world).suspend_cluster(cluster_id)
+        let suspended = lock(&self.shared.world).suspend_cluster(cluster_id);
+        self.shared.changed();
+        suspended
     }
 
     /// Serve until `signal` completes (such as Ctrl-C), then stop as
@@ -375,13 +428,18 @@ impl Emulator {
         self.shutdown().await;
     }
 
-    /// Stop the server and wait until its connections are closed.
+    /// Stop the server and wait until its connections are closed and the
+    /// state file (if any) holds the last state.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         if let Some(task) = self.task.take() {
             let _ = task.await;
+        }
+        if let Some((stop, writer)) = self.writer.take() {
+            let _ = stop.send(());
+            let _ = writer.await;
         }
     }
 
@@ -427,4 +485,55 @@ pub fn operation_ids() -> impl Iterator<Item = &'static str> {
 /// from; a newer document may add some.
 pub fn unserved_operation_ids() -> impl Iterator<Item = crate::OperationId> {
     routes::unserved()
+}
+
+/// The state and seed files read at start.
+struct Files {
+    /// The state file, if it exists.
+    state: Option<(std::path::PathBuf, state::StateFile)>,
+    /// The seed file: where the emulator starts without a state file, and
+    /// where resets go.
+    seed: Option<(std::path::PathBuf, state::StateFile)>,
+}
+
+impl Files {
+    fn load(config: &EmulatorConfig) -> Result<Self, EmulatorError> {
+        if let (Some(state), Some(seed)) = (&config.state_file, &config.seed_file) {
+            // The seed is only read: as the state file it would be written.
+            let same = |a: &std::path::Path, b: &std::path::Path| {
+                a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+            };
+            if same(state, seed) {
+                return Err(persist::invalid(
+                    seed,
+                    "it is the state file too; a seed is only read".to_owned(),
+                ));
+            }
+        }
+        let state = match &config.state_file {
+            Some(path) => {
+                persist::check_folder(path)?;
+                persist::read(path, true)?.map(|s| (path.clone(), s))
+            }
+            None => None,
+        };
+        let seed = match &config.seed_file {
+            Some(path) => persist::read(path, false)?.map(|s| (path.clone(), s)),
+            None => None,
+        };
+        Ok(Self { state, seed })
+    }
+
+    /// What the emulator starts from: the state file if it exists, else
+    /// the seed.
+    fn start_with_path(&self) -> Option<(&std::path::Path, &state::StateFile)> {
+        self.state
+            .as_ref()
+            .or(self.seed.as_ref())
+            .map(|(path, state)| (path.as_path(), state))
+    }
+
+    fn start(&self) -> Option<&state::StateFile> {
+        self.start_with_path().map(|(_, state)| state)
+    }
 }

@@ -2,7 +2,10 @@
 //! the way from a request to its answer (the token endpoint, or route,
 //! injected faults, bearer check, handler).
 
-use std::sync::{atomic::AtomicUsize, atomic::Ordering, Mutex, MutexGuard};
+use std::{
+    sync::{atomic::AtomicUsize, atomic::Ordering, Mutex, MutexGuard},
+    time::Duration,
+};
 
 use axum::{
     http::{header::ALLOW, HeaderMap, HeaderValue, Method, StatusCode, Uri},
@@ -18,7 +21,9 @@ use super::{
     faults::{Fault, Faults, TOKEN_OPERATION},
     handlers::Ctx,
     journal::{masked_body, Entry, Journal},
+    persist::Store,
     routes::{self, Match, Route, ROUTES},
+    state::{AdminFile, Frame, StateFile},
     token_book::TokenBook,
     token_endpoint,
     transitions::Transitions,
@@ -39,6 +44,10 @@ pub(crate) struct Shared {
     pub(crate) transitions: Mutex<Transitions>,
     pub(crate) journal: Mutex<Journal>,
     pub(crate) token_requests: AtomicUsize,
+    /// Where the state is kept (`--state`), if anywhere.
+    pub(crate) store: Option<Store>,
+    /// What a reset returns to (`--seed`); the empty organization without.
+    pub(crate) seed: Option<StateFile>,
 }
 
 /// What a request gets.
@@ -68,8 +77,65 @@ impl Shared {
             transitions: Mutex::new(settings.transitions),
             journal: Mutex::new(Journal::default()),
             token_requests: AtomicUsize::new(0),
+            store: None,
+            seed: None,
             settings,
         }
+    }
+
+    /// Note a change of the state, for the state file (if any).
+    pub(crate) fn changed(&self) {
+        if let Some(store) = &self.store {
+            store.changed();
+        }
+    }
+
+    /// The emulator's `now` on both of its clocks.
+    fn frame(&self) -> Frame {
+        let (now, wall) = self.now();
+        Frame { now, wall }
+    }
+
+    /// The state as the state file holds it.
+    pub(crate) fn snapshot(&self) -> StateFile {
+        let frame = self.frame();
+        let offset = lock(&self.clock).offset();
+        let admin = self.settings.credentials.first().map_or_else(
+            || AdminFile {
+                client_id: String::new(),
+                client_secret: String::new(),
+            },
+            |c| AdminFile {
+                client_id: c.client_id.clone(),
+                client_secret: c.client_secret.expose_secret().to_owned(),
+            },
+        );
+        let tokens = lock(&self.tokens).issued();
+        let world = lock(&self.world);
+        StateFile::of(
+            &world,
+            frame,
+            (&self.settings.org_id, admin),
+            offset,
+            tokens,
+        )
+    }
+
+    /// Take over the clock, the world and the issued tokens of `state`
+    /// (tokens of client ids this emulator does not know are dropped).
+    pub(crate) fn restore(&self, state: &StateFile) -> Result<(), String> {
+        *lock(&self.clock) = Clock::with_offset(Duration::from_millis(state.clock_offset_ms));
+        let frame = self.frame();
+        let world = state.world(frame)?;
+        let known = |id: &str| self.settings.credentials.iter().any(|c| c.client_id == id);
+        let tokens = state
+            .issued_tokens(frame)?
+            .into_iter()
+            .filter(|(_, t)| known(&t.client_id))
+            .collect();
+        *lock(&self.world) = world;
+        lock(&self.tokens).restore(tokens);
+        Ok(())
     }
 
     /// The emulator's time, monotonic and on the wall clock.
@@ -78,16 +144,24 @@ impl Shared {
         (clock.now(), clock.wall())
     }
 
-    /// Back to the start: an empty world, no faults, delays, journal or
-    /// token-rate memory, the clock and the transitions as at start.
-    /// Credentials and the tokens issued stay valid.
-    pub(crate) fn reset(&self) {
-        *lock(&self.world) = World::new();
+    /// Back to the seed (`to_seed` and there is one; else the empty
+    /// organization): its world and clock, no faults, delays, journal or
+    /// token-rate memory, the transitions as at start. Credentials and the
+    /// tokens issued stay valid. Whether it went back to a seed.
+    pub(crate) fn reset(&self, to_seed: bool) -> bool {
         lock(&self.faults).reset();
         lock(&self.journal).clear();
         lock(&self.tokens).forget_rate();
-        *lock(&self.clock) = Clock::default();
         *lock(&self.transitions) = self.settings.transitions;
+        let seed = self.seed.as_ref().filter(|_| to_seed);
+        let offset = seed.map_or(0, |s| s.clock_offset_ms);
+        *lock(&self.clock) = Clock::with_offset(Duration::from_millis(offset));
+        // The seed was checked at start; its world cannot fail now.
+        let world = seed.and_then(|s| s.world(self.frame()).ok());
+        let seeded = world.is_some();
+        *lock(&self.world) = world.unwrap_or_else(World::new);
+        self.changed();
+        seeded
     }
 
     /// Inject, for the next `times` calls of `op`, a delay, a fault, or
@@ -173,14 +247,13 @@ impl Shared {
             return Answer::Respond(method_not_allowed(&["POST"]));
         }
         let now = self.now();
-        let mut tokens = lock(&self.tokens);
-        Answer::Respond(token_endpoint::answer(
-            &mut tokens,
-            &self.settings,
-            now,
-            headers,
-            body,
-        ))
+        let response =
+            token_endpoint::answer(&mut lock(&self.tokens), &self.settings, now, headers, body);
+        if response.status().is_success() {
+            // A token issued: it stays valid across a restart.
+            self.changed();
+        }
+        Answer::Respond(response)
     }
 
     /// Injected faults first, like a failing gateway in front of the API;
@@ -211,6 +284,11 @@ impl Shared {
             Ok(caller) => caller,
             Err(fail) => return Answer::Respond(fail.into_response(plain_text)),
         };
+        if self.settings.strict {
+            if let Err(fail) = strict_body(route.operation, headers, body) {
+                return Answer::Respond(fail.into_response(plain_text));
+            }
+        }
         let ctx = Ctx {
             settings: &self.settings,
             transitions: *lock(&self.transitions),
@@ -221,6 +299,9 @@ impl Shared {
             body,
         };
         let outcome = handler(&mut lock(&self.world), &ctx);
+        if !matches!(route.operation.method, Method::GET | Method::HEAD) {
+            self.changed();
+        }
         Answer::Respond(match outcome {
             Ok(reply) => reply.into_response(),
             Err(fail) => fail.into_response(plain_text),
@@ -256,6 +337,52 @@ impl Shared {
                 Answer::Respond(response)
             }
         })
+    }
+}
+
+/// What `--strict` refuses: a body under any media type but JSON (415),
+/// and a field that a body the document closes does not list (400).
+fn strict_body(
+    operation: &crate::operation::Operation,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), Fail> {
+    let Some(spec) = &operation.body else {
+        return Ok(());
+    };
+    if body.is_empty() {
+        return Ok(());
+    }
+    let media_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::trim);
+    if !media_type.is_some_and(|m| m.eq_ignore_ascii_case(spec.media_type)) {
+        return Err(Fail::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("the body must be sent as {}", spec.media_type),
+        ));
+    }
+    if !spec.closed {
+        return Ok(());
+    }
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(body) else {
+        return Ok(()); // the handler refuses what does not decode
+    };
+    match fields
+        .keys()
+        .find(|name| !spec.fields.iter().any(|f| f.name == name.as_str()))
+    {
+        Some(unknown) => Err(Fail::bad_request(format!(
+            "unknown field {unknown:?}; the body takes {}",
+            spec.fields
+                .iter()
+                .map(|f| f.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+        None => Ok(()),
     }
 }
 

@@ -134,6 +134,19 @@ impl TokenBook {
             .map(|issued| issued.client_id.as_str())
     }
 
+    /// Every token issued and still noted, for the state file.
+    pub(crate) fn issued(&self) -> Vec<(String, IssuedToken)> {
+        self.issued
+            .iter()
+            .map(|(token, issued)| (token.clone(), issued.clone()))
+            .collect()
+    }
+
+    /// Note tokens issued by an earlier run (from the state file).
+    pub(crate) fn restore(&mut self, tokens: Vec<(String, IssuedToken)>) {
+        self.issued.extend(tokens);
+    }
+
     /// Forget when each client id last asked for a token (a reset); the
     /// issued tokens stay valid.
     pub(crate) fn forget_rate(&mut self) {

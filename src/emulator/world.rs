@@ -55,6 +55,11 @@ impl World {
 pub(crate) struct Clusters(Vec<Cluster>);
 
 impl Clusters {
+    /// These clusters, in this order.
+    pub(crate) fn of(clusters: Vec<Cluster>) -> Self {
+        Self(clusters)
+    }
+
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Cluster> {
         self.0.iter()
     }

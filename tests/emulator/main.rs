@@ -14,5 +14,7 @@ mod operations;
 mod python;
 mod refusals;
 mod setup;
+mod state;
+mod strict;
 mod tokens;
 mod wire;

@@ -39,8 +39,13 @@ struct Tour {
 }
 
 async fn tour() -> Tour {
+    tour_of(Emulator::builder()).await
+}
+
+/// [`tour`] on an emulator made from `config`.
+async fn tour_of(config: camunda_admin::emulator::EmulatorConfig) -> Tour {
     let emulator = start_emulator(
-        Emulator::builder()
+        config
             .cluster_ready_delay(Duration::ZERO)
             .backup_delay(Duration::ZERO)
             .restore_delay(Duration::ZERO),
@@ -408,7 +413,17 @@ async fn deletion(t: &Tour) {
 
 #[tokio::test]
 async fn every_operation_is_served_and_decodes() {
-    let t = tour().await;
+    every_operation(tour().await).await;
+}
+
+/// What the SDK sends passes a strict emulator: JSON, and no field the
+/// document's closed bodies lack.
+#[tokio::test]
+async fn every_operation_passes_a_strict_emulator() {
+    every_operation(tour_of(Emulator::builder().strict(true)).await).await;
+}
+
+async fn every_operation(t: Tour) {
     meta_and_clusters(&t).await;
     cluster_clients(&t).await;
     ip_allowlists(&t).await;

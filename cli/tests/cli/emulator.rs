@@ -420,6 +420,38 @@ impl Child {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
+    /// An admin token from the emulator's token endpoint.
+    fn admin_token(&self) -> String {
+        let grant = serde_json::json!({
+            "grant_type": "client_credentials",
+            "client_id": self.var("CAMUNDA_CONSOLE_CLIENT_ID"),
+            "client_secret": self.var("CAMUNDA_CONSOLE_CLIENT_SECRET"),
+            "audience": self.var("CAMUNDA_CONSOLE_OAUTH_AUDIENCE"),
+        })
+        .to_string();
+        let (status, text) = raw_http(
+            &self.addr(),
+            &format!(
+                "POST /oauth/token HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{grant}",
+                grant.len()
+            ),
+        );
+        assert_eq!(status, 200, "{text}");
+        let answer: Value = serde_json::from_str(&text).expect("a token answer");
+        answer["access_token"].as_str().expect("a token").to_owned()
+    }
+
+    /// An API request with `token`: status and body text.
+    fn api(&self, token: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+        raw_http(
+            &self.addr(),
+            &format!(
+                "{method} {path} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {token}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            ),
+        )
+    }
+
     /// SIGTERM, then the exit status and how long the exit took.
     fn terminate(mut self) -> (std::process::ExitStatus, std::time::Duration) {
         let started = std::time::Instant::now();
@@ -618,4 +650,81 @@ fn the_readme_control_plane_script_runs_with_curl() {
         !dir.path().join(".camunda").exists(),
         "nothing in ~/.camunda"
     );
+}
+
+#[test]
+fn the_strict_flag_refuses_an_unknown_field_the_default_does_not() {
+    // No such cluster: the default reads the body and answers 404; strict
+    // refuses the stranger before anything is looked up.
+    let body = r#"{"secretName": "a", "secretValue": "v", "colour": "red"}"#;
+    let path = "/clusters/00000000-0000-4000-8000-000000000000/secrets";
+    for (args, expected) in [(&["--strict"][..], 400), (&[][..], 404)] {
+        let child = Child::start(args);
+        let token = child.admin_token();
+        let (status, text) = child.api(&token, "POST", path, body);
+        assert_eq!(status, expected, "{args:?}: {text}");
+        if expected == 400 {
+            assert!(text.contains("colour"), "{text}");
+        }
+        let (status, _) = child.terminate();
+        assert!(status.success(), "{status}");
+    }
+}
+
+#[test]
+fn the_state_flag_keeps_clusters_and_the_credential_across_a_sigterm() {
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let state = dir.path().join("state.json");
+    let state_arg = state.to_str().expect("a UTF-8 path");
+    let first = Child::start(&["--state", state_arg, "--ready-delay", "0s"]);
+    let created = first
+        .run(&[
+            "clusters",
+            "create",
+            "--name",
+            "ci",
+            "--region",
+            "europe-west1",
+            "--plan",
+            "Basic",
+            "--channel",
+            "Stable",
+        ])
+        .json();
+    let id = created["clusterId"].as_str().expect("an id").to_owned();
+    let credential = (
+        first.var("CAMUNDA_CONSOLE_CLIENT_ID"),
+        first.var("CAMUNDA_CONSOLE_CLIENT_SECRET"),
+    );
+    let (status, _) = first.terminate();
+    assert!(status.success(), "{status}");
+
+    let second = Child::start(&["--state", state_arg]);
+    assert_eq!(
+        (
+            second.var("CAMUNDA_CONSOLE_CLIENT_ID"),
+            second.var("CAMUNDA_CONSOLE_CLIENT_SECRET"),
+        ),
+        credential,
+        "the same credential, so scripts keep theirs"
+    );
+    let clusters = second.run(&["clusters", "list"]).json();
+    assert_eq!(clusters[0]["uuid"], serde_json::json!(id), "{clusters}");
+    let (status, _) = second.terminate();
+    assert!(status.success(), "{status}");
+}
+
+#[test]
+fn a_missing_seed_stops_the_emulator_naming_the_file() {
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let seed = dir.path().join("seed.json");
+    let output = crate::support::bare()
+        .args(["emulator", "--seed", seed.to_str().expect("UTF-8")])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&seed.display().to_string()), "{stderr}");
+    assert!(stderr.contains("no such file"), "{stderr}");
+    assert!(!seed.exists());
 }

@@ -72,6 +72,7 @@ pub fn bindings(mut doc: Value, project: Option<&Value>) -> Result<Bindings, Gen
         None => facts::fill_from(&mut doc, &Value::Null),
     };
     let error_media_types = model::error_media_types(&doc);
+    let closed_bodies = model::closed_bodies(&doc);
     corrections::apply(&mut doc);
     let unmarked = corrections::unmarked_secret_fields(&doc);
     if !unmarked.is_empty() {
@@ -84,6 +85,9 @@ pub fn bindings(mut doc: Value, project: Option<&Value>) -> Result<Bindings, Gen
     for op in &mut operations {
         if let Some(media_type) = error_media_types.get(&op.id) {
             op.error_media_type.clone_from(media_type);
+        }
+        if let Some(body) = &mut op.body {
+            body.closed = closed_bodies.contains(&op.id);
         }
     }
     let descriptions = schema_descriptions(&doc);

@@ -79,6 +79,9 @@ pub struct Body {
     /// A body the schema accepts, with every required property
     /// ([`super::sample`]); the library's tests of every operation send it.
     pub sample: Value,
+    /// The published document closes it (`additionalProperties: false`,
+    /// which the corrections remove for the generated types).
+    pub closed: bool,
 }
 
 /// A top-level property of a request body.
@@ -163,6 +166,21 @@ pub fn operations(doc: &Value) -> Result<Vec<Operation>, GenerateError> {
 }
 
 const JSON: &str = "application/json";
+
+/// The operations whose request body the document closes
+/// (`additionalProperties: false`), read before the corrections.
+pub fn closed_bodies(doc: &Value) -> std::collections::BTreeSet<String> {
+    corrections::operations(doc)
+        .into_iter()
+        .filter_map(|(_, _, op)| {
+            let id = op.get("operationId")?.as_str()?.to_owned();
+            let body = resolve(doc, op.get("requestBody")?);
+            let (_, content) = body.get("content")?.as_object()?.iter().next()?;
+            let schema = resolve(doc, content.get("schema")?);
+            (schema.get("additionalProperties") == Some(&Value::Bool(false))).then_some(id)
+        })
+        .collect()
+}
 
 /// Each operation's error media type (see [`Operation::error_media_type`]),
 /// read from a document before its corrections.
@@ -300,6 +318,7 @@ fn body(names: &Names<'_>, op: &Value) -> Option<Body> {
         .map(|s| body_fields(names, resolve(doc, s)))
         .unwrap_or_default();
     Some(Body {
+        closed: false,
         media_type: media_type.clone(),
         schema: schema_name,
         fields,
@@ -443,6 +462,18 @@ pub(crate) mod tests {
         assert_eq!(media.get("Text").map(String::as_str), Some("text/plain"));
         assert_eq!(media.get("Mixed"), None);
         assert_eq!(media.get("Bare"), None);
+    }
+
+    #[test]
+    fn closed_request_bodies_are_told_apart_from_open_ones() {
+        let mut d = doc();
+        assert!(
+            closed_bodies(&d).is_empty(),
+            "open unless the document closes it"
+        );
+        d["components"]["schemas"]["CreateSecretBody"]["additionalProperties"] = json!(false);
+        let closed = closed_bodies(&d);
+        assert_eq!(closed.into_iter().collect::<Vec<_>>(), ["CreateSecret"]);
     }
 
     #[test]

@@ -208,7 +208,8 @@ fn entry(op: &Operation, output: Output) -> Result<TokenStream, GenerateError> {
                 .iter()
                 .map(body_field)
                 .collect::<Result<Vec<_>, _>>()?;
-            quote! { Some(Body { media_type: #media_type, fields: &[#(#fields),*] }) }
+            let closed = body.closed;
+            quote! { Some(Body { media_type: #media_type, fields: &[#(#fields),*], closed: #closed }) }
         }
         None => quote! { None },
     };
