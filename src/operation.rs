@@ -97,8 +97,9 @@ pub struct Body {
     pub media_type: &'static str,
     /// Its top-level fields.
     pub fields: &'static [Field],
-    /// The document closes it (`additionalProperties: false`): a field it
-    /// does not list is refused by a strict server (`emulator --strict`).
+    /// The document closes it (`additionalProperties: false`, also on a
+    /// member of its `allOf`): a field [`fields`](Self::fields) does not
+    /// list is refused by a strict server (`emulator --strict`).
     /// The generated types accept such fields, as the live service is
     /// believed to.
     pub closed: bool,

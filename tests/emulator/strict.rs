@@ -125,13 +125,34 @@ async fn by_default_a_json_body_sent_as_text_or_as_a_form_is_accepted() {
 
 #[tokio::test]
 async fn an_open_body_keeps_unknown_fields_under_strict() {
-    // The document leaves CreateCluster's body open.
+    // The document leaves ActivateSecureConnectivity's body open.
+    let (emulator, token, id) = with_cluster(true).await;
+    let body = json!({
+        "allowedPrincipals": ["arn:aws:iam::123456789012:root"],
+        "allowedRegions": ["eu-central-1"],
+        "colour": "red"
+    });
+    let path = format!("/clusters/{id}/secure-connectivity");
+    let (status, text) = post(&emulator, &token, &path, "application/json", &body).await;
+    assert!((200..300).contains(&status), "{status}: {text}");
+}
+
+#[tokio::test]
+async fn create_cluster_is_closed_over_both_members_of_its_all_of() {
+    // The document closes CreateClusterBody and adds
+    // identityBackendChecksEnabled beside it in an allOf: strict takes the
+    // fields of both members and refuses any other.
     let (emulator, token, _) = with_cluster(true).await;
     let client = client(&emulator, &token);
     let parameters = client.get_parameters().await.unwrap();
-    let mut body = serde_json::to_value(cluster_body(&parameters, "open")).unwrap();
-    body["colour"] = json!("red");
+    let mut body = serde_json::to_value(cluster_body(&parameters, "both")).unwrap();
+    body["identityBackendChecksEnabled"] = json!(true);
     let (status, text) = post(&emulator, &token, "/clusters", "application/json", &body).await;
     assert_eq!(status, 200, "{text}");
+    body["name"] = json!("colour");
+    body["colour"] = json!("red");
+    let (status, text) = post(&emulator, &token, "/clusters", "application/json", &body).await;
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("colour"), "{text}");
     assert_eq!(client.get_clusters().await.unwrap().len(), 2);
 }

@@ -168,8 +168,12 @@ pub fn operations(doc: &Value) -> Result<Vec<Operation>, GenerateError> {
 const JSON: &str = "application/json";
 
 /// The operations whose request body the document closes
-/// (`additionalProperties: false`), read before the corrections.
+/// (`additionalProperties: false`), read before the corrections. An
+/// `allOf` with a closed member counts as closed: taken literally it would
+/// refuse the other members' fields too (a defect of the document), so the
+/// body is read as closed over the fields of all its members.
 pub fn closed_bodies(doc: &Value) -> std::collections::BTreeSet<String> {
+    let closes = |schema: &Value| schema.get("additionalProperties") == Some(&Value::Bool(false));
     corrections::operations(doc)
         .into_iter()
         .filter_map(|(_, _, op)| {
@@ -177,7 +181,13 @@ pub fn closed_bodies(doc: &Value) -> std::collections::BTreeSet<String> {
             let body = resolve(doc, op.get("requestBody")?);
             let (_, content) = body.get("content")?.as_object()?.iter().next()?;
             let schema = resolve(doc, content.get("schema")?);
-            (schema.get("additionalProperties") == Some(&Value::Bool(false))).then_some(id)
+            let members = schema.get("allOf").and_then(Value::as_array);
+            let closed = closes(schema)
+                || members
+                    .into_iter()
+                    .flatten()
+                    .any(|member| closes(resolve(doc, member)));
+            closed.then_some(id)
         })
         .collect()
 }
@@ -474,6 +484,19 @@ pub(crate) mod tests {
         d["components"]["schemas"]["CreateSecretBody"]["additionalProperties"] = json!(false);
         let closed = closed_bodies(&d);
         assert_eq!(closed.into_iter().collect::<Vec<_>>(), ["CreateSecret"]);
+        // A closed member closes an allOf (over all members' fields).
+        let body = &mut d["paths"]["/clusters/{clusterUuid}/secrets"]["post"]["requestBody"];
+        body["content"]["application/json"]["schema"] = json!({ "allOf": [
+            { "$ref": "#/components/schemas/CreateSecretBody" },
+            { "type": "object", "properties": { "extra": { "type": "string" } } }
+        ] });
+        assert_eq!(
+            closed_bodies(&d).len(),
+            1,
+            "closed through its allOf member"
+        );
+        d["components"]["schemas"]["CreateSecretBody"]["additionalProperties"] = json!(true);
+        assert!(closed_bodies(&d).is_empty());
     }
 
     #[test]
