@@ -228,6 +228,10 @@ fn print_exports(emulator: &Emulator, cache: &std::path::Path) -> Result<(), Cli
             "CAMUNDA_CONSOLE_CLIENT_SECRET",
             secret.expose_secret().to_owned(),
         ),
+        // Camunda's Node SDK reads CAMUNDA_CONSOLE_CLIENT_* only when its
+        // token URL is SaaS's; against any other it takes ZEEBE_CLIENT_*.
+        ("ZEEBE_CLIENT_ID", emulator.admin_client_id().to_owned()),
+        ("ZEEBE_CLIENT_SECRET", secret.expose_secret().to_owned()),
         ("CAMUNDA_TOKEN_CACHE_DIR", cache.display().to_string()),
         (
             "CAMUNDA_EMULATOR_CONTROL_TOKEN",

@@ -501,6 +501,17 @@ fn raw_http(addr: &str, request: &str) -> (u16, String) {
 fn the_printed_environment_keeps_tokens_off_the_users_home_and_removes_them_at_exit() {
     let child = Child::start(&["--port", "0"]);
     let cache = std::path::PathBuf::from(child.var("CAMUNDA_TOKEN_CACHE_DIR"));
+    // What Camunda's Node SDK reads for a token URL other than SaaS's.
+    assert_eq!(
+        (
+            child.var("ZEEBE_CLIENT_ID"),
+            child.var("ZEEBE_CLIENT_SECRET")
+        ),
+        (
+            child.var("CAMUNDA_CONSOLE_CLIENT_ID"),
+            child.var("CAMUNDA_CONSOLE_CLIENT_SECRET")
+        )
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
