@@ -177,12 +177,85 @@ pub(crate) fn prepare<B>(
     })
 }
 
+/// A failed attempt as the loop needs it: how it failed for the retry
+/// rule (`None` for failures no rule resends) and the crate's error.
+struct Failed {
+    failure: Option<Failure>,
+    error: Error,
+}
+
+/// The future of one attempt.
+type AttemptFuture<'a> =
+    std::pin::Pin<Box<dyn Future<Output = std::result::Result<u16, Failed>> + Send + 'a>>;
+
+/// One attempt of one operation: the part of a call typed by the
+/// operation's answer. The loop takes it as `dyn`, so one copy of the loop
+/// serves every operation: generic over the answer, the loop and its
+/// scope were compiled once per operation, a sixth of the crate's machine
+/// code and of a user's build of it.
+trait Attempt<'c>: Send {
+    /// Send the request once: `Ok` keeps the answer for the caller and
+    /// says its status.
+    fn send<'a>(
+        &'a mut self,
+        client: &'a Client,
+        call: &'a CallShared,
+        subject: &'a Subject,
+    ) -> AttemptFuture<'a>
+    where
+        'c: 'a;
+}
+
+/// The attempt of a generated call: `send` turns a copy of `request` into
+/// the generated call; its answer waits in `answer`.
+struct Typed<R, F, T> {
+    request: R,
+    send: F,
+    answer: Option<ResponseValue<T>>,
+}
+
+impl<'c, T, E, R, F, Fut> Attempt<'c> for Typed<R, F, T>
+where
+    T: Send,
+    E: ErrorBody + Send,
+    R: Clone + Send,
+    F: Fn(R) -> Fut + Send,
+    Fut: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>
+        + Send
+        + 'c,
+{
+    fn send<'a>(
+        &'a mut self,
+        client: &'a Client,
+        call: &'a CallShared,
+        subject: &'a Subject,
+    ) -> AttemptFuture<'a>
+    where
+        'c: 'a,
+    {
+        Box::pin(async move {
+            match (self.send)(self.request.clone()).await {
+                Ok(value) => {
+                    let status = value.status().as_u16();
+                    self.answer = Some(value);
+                    Ok(status)
+                }
+                Err(failed) => {
+                    let failure = failure_of(&failed);
+                    let error = client.translate(call, subject, failed).await;
+                    Err(Failed { failure, error })
+                }
+            }
+        })
+    }
+}
+
 impl Client {
     /// Run one generated request in a call scope: `send` turns `request`
     /// into the generated call; a resend after a read (see
     /// [`create_checks`]) sends a copy, so only creates pay for a clone. A
     /// caller that `streams_body` reads the answer itself, past the cap.
-    pub(crate) async fn call<T, E, R, F, Fut>(
+    pub(crate) async fn call<'c, T, E, R, F, Fut>(
         &self,
         operation: &'static Operation,
         streams_body: bool,
@@ -191,12 +264,37 @@ impl Client {
         send: F,
     ) -> Result<ResponseValue<T>>
     where
-        E: ErrorBody,
+        T: Send,
+        E: ErrorBody + Send,
         R: Clone + Send,
-        F: Fn(R) -> Fut + Sync,
+        F: Fn(R) -> Fut + Send,
         Fut: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>
-            + Send,
+            + Send
+            + 'c,
     {
+        let mut attempt = Typed {
+            request,
+            send,
+            answer: None,
+        };
+        self.run(operation, streams_body, &subject, &mut attempt)
+            .await?;
+        // The loop ends in `Ok` only after an attempt kept its answer.
+        attempt.answer.ok_or_else(|| Error::InvalidRequest {
+            operation: operation.id,
+            reason: "the call ended without an answer".to_owned(),
+        })
+    }
+
+    /// The call scope around the loop: the task-local the hooks read, the
+    /// tracing span and its closing fields.
+    async fn run<'c>(
+        &self,
+        operation: &'static Operation,
+        streams_body: bool,
+        subject: &Subject,
+        attempt: &mut (dyn Attempt<'c> + 'c),
+    ) -> Result<()> {
         let span = tracing::info_span!(
             "camunda_admin.call",
             operation = operation.id.as_str(),
@@ -213,14 +311,11 @@ impl Client {
             streams_body,
         ));
         let result = CALL
-            .scope(
-                call.clone(),
-                self.send_until_final(&call, &subject, request, send),
-            )
+            .scope(call.clone(), self.send_until_final(&call, subject, attempt))
             .instrument(span.clone())
             .await;
         let status = match &result {
-            Ok(value) => Some(value.status().as_u16()),
+            Ok(status) => Some(*status),
             Err(error) => error.status().map(|s| s.as_u16()),
         };
         if let Some(status) = status {
@@ -232,27 +327,20 @@ impl Client {
             Ok(_) => tracing::debug!("call succeeded"),
             Err(error) => tracing::debug!(%error, "call failed"),
         });
-        result
+        result.map(|_| ())
     }
 
     /// The one loop of a call: each attempt gets its bearer token here
     /// (an auth failure stays typed), is sent once, and a failure is judged
     /// once by the retry rule: a 401 fetches one new token, a resend pauses
     /// within the policy's bounds, a create the server may have acted on is
-    /// read first.
-    async fn send_until_final<T, E, R, F, Fut>(
+    /// read first. `Ok` is the status of the answer the attempt kept.
+    async fn send_until_final<'c>(
         &self,
         call: &CallShared,
         subject: &Subject,
-        request: R,
-        send: F,
-    ) -> Result<ResponseValue<T>>
-    where
-        E: ErrorBody,
-        R: Clone,
-        F: Fn(R) -> Fut,
-        Fut: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-    {
+        attempt: &mut (dyn Attempt<'c> + 'c),
+    ) -> Result<u16> {
         let shared = self.shared();
         let operation = call.operation;
         let mut refreshed = false;
@@ -262,12 +350,10 @@ impl Client {
                 false => None,
             };
             call.set_bearer(bearer.clone());
-            let failed = match send(request.clone()).await {
-                Ok(value) => return Ok(value),
-                Err(error) => error,
+            let Failed { failure, error } = match attempt.send(self, call, subject).await {
+                Ok(status) => return Ok(status),
+                Err(failed) => failed,
             };
-            let failure = failure_of(&failed);
-            let error = self.translate(call, subject, failed).await;
             let Some(failure) = failure else {
                 return Err(error);
             };

@@ -19,7 +19,7 @@
 //!   request methods, and 43 examples that never run were 43 ignored
 //!   doctests.
 
-use syn::{parse_quote, visit::Visit, visit_mut::VisitMut};
+use syn::{fold::Fold, parse_quote, visit::Visit};
 
 /// The name typify gives the flattened map of undeclared fields.
 const EXTRA_FIELD: &str = "extra";
@@ -41,7 +41,8 @@ pub fn apply(file: &mut syn::File) {
             _ => {}
         }
     }
-    DropIgnoredExamples.visit_file_mut(file);
+    let empty: syn::File = parse_quote!();
+    *file = DropIgnoredExamples.fold_file(std::mem::replace(file, empty));
     file.items.push(parse_quote! {
         #[allow(unused_imports)]
         use crate::pipeline::encode_path_segment as encode_path;
@@ -51,26 +52,27 @@ pub fn apply(file: &mut syn::File) {
 /// Removes the ```` ```ignore ```` blocks of every doc comment.
 struct DropIgnoredExamples;
 
-impl VisitMut for DropIgnoredExamples {
-    fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+impl Fold for DropIgnoredExamples {
+    fn fold_attribute(&mut self, mut attr: syn::Attribute) -> syn::Attribute {
         let syn::Meta::NameValue(doc) = &mut attr.meta else {
-            return;
+            return attr;
         };
         if !doc.path.is_ident("doc") {
-            return;
+            return attr;
         }
         let syn::Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(text),
             ..
         }) = &doc.value
         else {
-            return;
+            return attr;
         };
         let value = text.value();
         if value.contains("```ignore") {
             let kept = without_ignored_examples(&value);
             doc.value = parse_quote!(#kept);
         }
+        attr
     }
 }
 
@@ -105,7 +107,12 @@ fn mark_types(module: &mut syn::ItemMod) {
             syn::Item::Struct(s) => s.attrs.extend(type_attributes()),
             syn::Item::Enum(e) => e.attrs.extend(type_attributes()),
             syn::Item::Mod(builder) if builder.ident == "builder" => {
-                EmptyExtraByDefault.visit_item_mod_mut(builder)
+                if let Some((_, items)) = &mut builder.content {
+                    *items = std::mem::take(items)
+                        .into_iter()
+                        .map(|item| EmptyExtraByDefault.fold_item(item))
+                        .collect();
+                }
             }
             _ => {}
         }
@@ -217,8 +224,8 @@ fn type_attributes() -> [syn::Attribute; 2] {
 /// becomes `extra: Ok(Default::default())`.
 struct EmptyExtraByDefault;
 
-impl VisitMut for EmptyExtraByDefault {
-    fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
+impl Fold for EmptyExtraByDefault {
+    fn fold_field_value(&mut self, mut field: syn::FieldValue) -> syn::FieldValue {
         let is_extra = matches!(&field.member, syn::Member::Named(name) if name == EXTRA_FIELD);
         let demands_value = matches!(
             &field.expr,
@@ -227,7 +234,7 @@ impl VisitMut for EmptyExtraByDefault {
         if is_extra && demands_value {
             field.expr = parse_quote!(Ok(Default::default()));
         }
-        syn::visit_mut::visit_field_value_mut(self, field);
+        syn::fold::fold_field_value(self, field)
     }
 }
 
@@ -264,14 +271,14 @@ mod tests {
         let unclosed = "Prose\n```ignore\nlet x = 1;\nMore prose";
         assert_eq!(without_ignored_examples(unclosed), unclosed);
 
-        let mut file: syn::File = syn::parse2(quote! {
+        let file: syn::File = syn::parse2(quote! {
             impl Client {
                 #[doc = "Get one\n\n```ignore\nclient.get().send().await;\n```"]
                 pub fn get(&self) {}
             }
         })
         .expect("parses");
-        DropIgnoredExamples.visit_file_mut(&mut file);
+        let file = DropIgnoredExamples.fold_file(file);
         let text = quote!(#file).to_string();
         assert!(text.contains("\"Get one\""), "{text}");
         assert!(!text.contains("ignore"), "{text}");
