@@ -465,3 +465,23 @@ fn urls_with_user_info_are_refused_without_echoing_them() {
     assert!(matches!(error, Error::Config(_)));
     assert!(!format!("{error} {error:?}").contains("hunter2"));
 }
+
+#[tokio::test]
+async fn a_request_carries_its_bearer_and_no_header_the_api_does_not_define() {
+    let server = MockServer::start_async().await;
+    token_endpoint(&server, API_TOKEN).await;
+    let members = mock_with(
+        &server,
+        |when| {
+            when.method(GET)
+                .path("/members")
+                .header("authorization", format!("Bearer {API_TOKEN}"))
+                .header_missing("api-version")
+        },
+        |then| then.status(200).json_body(serde_json::json!([])),
+    )
+    .await;
+    let client = builder(&server).build().expect("client");
+    client.get_members().await.expect("members");
+    members.assert_async().await;
+}

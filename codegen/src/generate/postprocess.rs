@@ -18,6 +18,9 @@
 //!   one on each of the inner client's methods): users call the crate's own
 //!   request methods, and 43 examples that never run were 43 ignored
 //!   doctests.
+//! - Requests carry no `api-version` header: progenitor adds the document's
+//!   version to every request, a header the API does not define; the
+//!   version is in the crate, not on the wire.
 
 use syn::{fold::Fold, parse_quote, visit::Visit};
 
@@ -43,6 +46,8 @@ pub fn apply(file: &mut syn::File) {
     }
     let empty: syn::File = parse_quote!();
     *file = DropIgnoredExamples.fold_file(std::mem::replace(file, empty));
+    let empty: syn::File = parse_quote!();
+    *file = DropApiVersionHeader.fold_file(std::mem::replace(file, empty));
     file.items.push(parse_quote! {
         #[allow(unused_imports)]
         use crate::pipeline::encode_path_segment as encode_path;
@@ -74,6 +79,35 @@ impl Fold for DropIgnoredExamples {
         }
         attr
     }
+}
+
+/// Removes the statements that add progenitor's `api-version` header.
+struct DropApiVersionHeader;
+
+impl Fold for DropApiVersionHeader {
+    fn fold_block(&mut self, block: syn::Block) -> syn::Block {
+        let mut block = syn::fold::fold_block(self, block);
+        block.stmts.retain(|stmt| !adds_api_version(stmt));
+        block
+    }
+}
+
+/// `header_map.append(HeaderName::from_static("api-version"), ...)`.
+fn adds_api_version(stmt: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+        return false;
+    };
+    call.method == "append"
+        && call.args.first().is_some_and(|name| {
+            let syn::Expr::Call(from_static) = name else {
+                return false;
+            };
+            matches!(
+                from_static.args.first(),
+                Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }))
+                    if text.value() == "api-version"
+            )
+        })
 }
 
 /// `doc` without its ```` ```ignore ```` fenced blocks and the blank lines
@@ -258,6 +292,29 @@ fn drop_progenitor_encode_path(tree: &mut syn::UseTree) {
 mod tests {
     use super::*;
     use quote::quote;
+
+    #[test]
+    fn requests_carry_no_api_version_header_and_other_headers_stay() {
+        let file: syn::File = parse_quote! {
+            async fn send() {
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("x-other"),
+                    ::reqwest::header::HeaderValue::from_static("kept"),
+                );
+            }
+        };
+        let text = quote::quote!(#file).to_string();
+        assert!(text.contains("api-version"));
+        let file = DropApiVersionHeader.fold_file(file);
+        let text = quote::quote!(#file).to_string();
+        assert!(!text.contains("api-version"), "{text}");
+        assert!(text.contains("x-other"), "{text}");
+    }
 
     #[test]
     fn ignored_examples_leave_the_docs_and_other_blocks_stay() {
