@@ -87,9 +87,33 @@ struct DropApiVersionHeader;
 impl Fold for DropApiVersionHeader {
     fn fold_block(&mut self, block: syn::Block) -> syn::Block {
         let mut block = syn::fold::fold_block(self, block);
+        let before = block.stmts.len();
         block.stmts.retain(|stmt| !adds_api_version(stmt));
+        if block.stmts.len() < before && !block.stmts.iter().any(adds_a_header) {
+            // The map stays empty: no `mut`, and no allocation.
+            for stmt in &mut block.stmts {
+                if let syn::Stmt::Local(local) = stmt {
+                    if let syn::Pat::Ident(name) = &mut local.pat {
+                        if name.ident == "header_map" {
+                            name.mutability = None;
+                            if let Some(init) = &mut local.init {
+                                init.expr = parse_quote!(::reqwest::header::HeaderMap::new());
+                            }
+                        }
+                    }
+                }
+            }
+        }
         block
     }
+}
+
+/// `header_map.append(...)` or `header_map.insert(...)`.
+fn adds_a_header(stmt: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+        return false;
+    };
+    matches!(&*call.receiver, syn::Expr::Path(path) if path.path.is_ident("header_map"))
 }
 
 /// `header_map.append(HeaderName::from_static("api-version"), ...)`.
@@ -314,6 +338,24 @@ mod tests {
         let text = quote::quote!(#file).to_string();
         assert!(!text.contains("api-version"), "{text}");
         assert!(text.contains("x-other"), "{text}");
+        assert!(text.contains("let mut header_map"), "{text}");
+
+        let only: syn::File = parse_quote! {
+            async fn send() {
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                let request = client.get(url).headers(header_map);
+            }
+        };
+        let only = DropApiVersionHeader.fold_file(only);
+        let text = quote::quote!(#only).to_string();
+        assert!(
+            text.contains("let header_map = :: reqwest :: header :: HeaderMap :: new ()"),
+            "{text}"
+        );
     }
 
     #[test]
