@@ -59,9 +59,9 @@ const fn info(
 }
 
 /// Every name the mapping gives, in the order [`ConnectionSettings`]
-/// lists them. "GetClient" is the client's connection settings
+/// lists them. `GetClient` is the client's connection settings
 /// (`get_client`, with fields the document does not declare read from its
-/// `extra` map), "CreateClient" the created client's answer, "the cluster"
+/// `extra` map), `CreateClient` the created client's answer, "the cluster"
 /// `get_cluster`'s answer.
 ///
 /// `CAMUNDA_OAUTH_URL` is also the variable this crate reads for the

@@ -3,6 +3,7 @@
 //! token request for all of them through the shared disk cache.
 
 use crate::support::{quick, Harness, Run};
+use camunda_admin::operation::OperationId;
 use serde_json::Value;
 
 fn ok(h: &Harness, args: &[&str]) -> Run {
@@ -326,7 +327,7 @@ fn twenty_invocations_make_one_token_request() {
     for _ in 0..20 {
         ok(&h, &["clusters", "list"]);
     }
-    assert_eq!(h.emulator.calls("GetClusters"), 20);
+    assert_eq!(h.emulator.calls(OperationId::GetClusters.as_str()), 20);
     assert_eq!(h.emulator.token_requests(), 1);
 }
 
@@ -565,7 +566,8 @@ fn sigterm_finishes_the_request_being_answered_and_exits_despite_trickling_clien
     let (status, _) = child.control(
         "POST",
         "/faults",
-        r#"{"operationId": "GetMeta", "delayMs": 1500}"#,
+        &serde_json::json!({ "operationId": OperationId::GetMeta.as_str(), "delayMs": 1500 })
+            .to_string(),
     );
     assert_eq!(status, 201);
     let in_flight = {
